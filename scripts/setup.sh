@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, idempotently. Fails loudly when something is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
