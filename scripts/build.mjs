@@ -1,6 +1,6 @@
 // Bundles the extension and the CLI (and, with --tests, every unit test file) with esbuild.
 import { build } from 'esbuild';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -34,11 +34,7 @@ await Promise.all([
 
 if (args.has('--tests')) {
   rmSync('out/test', { recursive: true, force: true });
-  await build({
-    ...common,
-    entryPoints: findTests('test/unit'),
-    outdir: 'out/test/unit',
-    outbase: 'test/unit',
-    sourcemap: 'inline',
-  });
+  // Unit tests (pure logic) and integration tests (against the real local stack) are bundled alike.
+  const entryPoints = ['test/unit', 'test/integration'].filter(existsSync).flatMap(findTests);
+  await build({ ...common, entryPoints, outdir: 'out/test', outbase: 'test', sourcemap: 'inline' });
 }

@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run --silent typecheck
 npm run --silent lint
+npm run --silent build:tests
 npm run --silent test:unit
+if [ -d out/test/integration ]; then npm run --silent test:integration; fi
