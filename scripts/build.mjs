@@ -1,7 +1,9 @@
 // Bundles the extension and the CLI (and, with --tests, every unit test file) with esbuild.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -15,6 +17,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  define: { TRUSTLENS_VERSION: JSON.stringify(version) },
 };
 
 function findTests(dir) {

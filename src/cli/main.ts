@@ -1,1 +1,44 @@
-process.exitCode = 0;
+import { TrustLensError } from '../core/errors';
+import { refsCommand, type CliIo } from './refsCommand';
+import { USAGE, UsageError } from './usage';
+
+declare const TRUSTLENS_VERSION: string | undefined;
+
+/** Runs the CLI and returns its exit status. */
+export function run(argv: readonly string[], io: CliIo): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'refs':
+        return refsCommand(rest, io);
+      case '-v':
+      case '--version':
+        io.stdout(`${typeof TRUSTLENS_VERSION === 'string' ? TRUSTLENS_VERSION : 'dev'}\n`);
+        return 0;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    // parseArgs reports unknown options with a code; they are usage errors too.
+    const isUsage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (isUsage || TrustLensError.is(e, 'unreadable-path')) {
+      io.stderr(`trustlens: ${(e as Error).message}\n${isUsage ? `\n${USAGE}\n` : ''}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = run(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+  });
+}

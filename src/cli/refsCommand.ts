@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util';
+import { refsJson } from '../core/model/serialize';
+import type { ScanResult } from '../core/model/occurrence';
+import type { Range } from '../core/model/range';
+import { scanPaths } from '../core/parse/scanPaths';
+import { parseBuildArgs, parseFormat } from './usage';
+
+/** Output streams and environment of one CLI run, injectable for tests. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Renders a scan as one line per entry, in file and position order, then a summary line. */
+export function formatRefsText(scan: ScanResult): string {
+  const entries: { file: string; range?: Range; line: string }[] = [];
+  const at = (file: string, range?: Range) => (range ? `${file}:${range.start.line + 1}:${range.start.character + 1}` : file);
+  for (const r of scan.references) {
+    const extras = [r.stage ? `AS ${r.stage}` : '', r.platform ? `platform ${r.platform}` : ''].filter(Boolean).join(', ');
+    entries.push({ file: r.file, range: r.range, line: `${at(r.file, r.range)}\t${r.kind}\t${r.ref.reference}${extras ? `\t(${extras})` : ''}` });
+  }
+  for (const s of scan.skipped) {
+    entries.push({ file: s.file, range: s.range, line: `${at(s.file, s.range)}\tskipped\t${s.text}\t(${s.reason}: ${s.message})` });
+  }
+  for (const e of scan.errors) entries.push({ file: e.file, range: e.range, line: `${at(e.file, e.range)}\terror\t${e.message}` });
+  const key = (e: { range?: Range }) => (e.range ? e.range.start.line * 1e6 + e.range.start.character : -1);
+  const fileOrder = new Map<string, number>();
+  for (const e of entries) if (!fileOrder.has(e.file)) fileOrder.set(e.file, fileOrder.size);
+  entries.sort((a, b) => (fileOrder.get(a.file)! - fileOrder.get(b.file)!) || key(a) - key(b));
+  const summary = `${scan.references.length} references, ${scan.skipped.length} skipped, ${scan.errors.length} errors`;
+  return `${[...entries.map((e) => e.line), summary].join('\n')}\n`;
+}
+
+/** `trustlens refs [PATH...] [--format text|json] [--build-arg NAME=VALUE]...` */
+export function refsCommand(argv: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      'build-arg': { type: 'string', multiple: true },
+    },
+  });
+  const format = parseFormat(values.format, ['text', 'json'] as const);
+  const buildArgs = parseBuildArgs(values['build-arg'] ?? []);
+  const scan = scanPaths(positionals.length > 0 ? positionals : ['.'], { buildArgs, env: io.env });
+  io.stdout(format === 'json' ? `${JSON.stringify(refsJson(scan), null, 2)}\n` : formatRefsText(scan));
+  return 0;
+}

@@ -1,0 +1,43 @@
+/** A usage problem: the CLI prints it with the usage text and exits with status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Usage: trustlens <command> [options]
+
+Commands:
+  refs [PATH...]    List every image reference in Dockerfiles and compose files.
+
+Options for refs:
+  --format text|json        Output format (default: text).
+  --build-arg NAME=VALUE    Override a Dockerfile ARG (repeatable).
+
+  -h, --help                Show this help.
+  -v, --version             Show the version.
+
+PATH may be a file or a directory (default: the current directory). Directories are searched for
+Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile, compose.yaml, compose.yml, docker-compose.yaml,
+docker-compose.yml and their *.override.* variants, skipping node_modules and .git.
+
+Exit status: 0 on success, 2 on a usage error or an unreadable path.`;
+
+/** Parses repeated `NAME=VALUE` build-arg options. */
+export function parseBuildArgs(values: readonly string[]): Map<string, string> {
+  const args = new Map<string, string>();
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--build-arg expects NAME=VALUE, got "${value}"`);
+    args.set(value.slice(0, eq), value.slice(eq + 1));
+  }
+  return args;
+}
+
+/** Validates a `--format` value against the formats a command supports. */
+export function parseFormat<F extends string>(value: string | undefined, allowed: readonly F[]): F {
+  const format = (value ?? allowed[0]) as F;
+  if (!allowed.includes(format)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, got "${value}"`);
+  return format;
+}

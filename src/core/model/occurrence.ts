@@ -1,0 +1,70 @@
+import type { ImageRef } from './imageRef';
+import type { Range } from './range';
+
+/** Where an image reference was written. */
+export type ReferenceKind = 'from' | 'copy-from' | 'mount-from' | 'syntax' | 'compose-image' | 'compose-build-image';
+
+/** Why a written image-like value is not checked. */
+export type SkipReason = 'stage-alias' | 'scratch' | 'variable-unresolved' | 'invalid-reference';
+
+/**
+ * Where the text of an image comes from when it is written through a variable whose value is an ARG
+ * default in the same file, e.g. `ARG BASE=alpine:3.19` + `FROM ${BASE}`. A fix edits `range` there.
+ */
+export interface ArgSource {
+  /** The ARG name, e.g. `BASE`. */
+  name: string;
+  /** The range of the default value text in the ARG instruction. */
+  range: Range;
+  /** The default value as written, e.g. `alpine:3.19`. */
+  text: string;
+}
+
+/** One image that a Dockerfile or compose file pulls, exactly where it is written. */
+export interface ImageOccurrence {
+  /** The file as given or found, e.g. `examples/Dockerfile`. */
+  file: string;
+  /** The image text as written (before substitution), e.g. `${BASE}:3.19` or `alpine:3.19`. */
+  text: string;
+  /** Zero-based range of exactly `text` (quotes excluded). */
+  range: Range;
+  kind: ReferenceKind;
+  /** The normalised reference after substitution. */
+  ref: ImageRef;
+  /** The platform, e.g. `linux/arm64`, or null. */
+  platform: string | null;
+  /** The stage name given with `AS`, or null. */
+  stage: string | null;
+  /** Set when the whole image text comes from one ARG default declared in this file. */
+  argSource?: ArgSource;
+}
+
+/** A written value that looks like an image but is not checked, with the reason. */
+export interface SkippedOccurrence {
+  file: string;
+  text: string;
+  range: Range;
+  reason: SkipReason;
+  /** A human-readable explanation, e.g. `variable TAG has no value`. */
+  message: string;
+}
+
+/** A file that could not be read or parsed. */
+export interface FileError {
+  file: string;
+  message: string;
+  /** Where the problem is, when known. */
+  range?: Range;
+}
+
+/** Everything found in one or more files. */
+export interface ScanResult {
+  references: ImageOccurrence[];
+  skipped: SkippedOccurrence[];
+  errors: FileError[];
+}
+
+/** An empty result to accumulate into. */
+export function emptyScan(): ScanResult {
+  return { references: [], skipped: [], errors: [] };
+}

@@ -1,0 +1,72 @@
+import type { FileError, ImageOccurrence, ReferenceKind, ScanResult, SkipReason, SkippedOccurrence } from './occurrence';
+
+/**
+ * The public JSON shape of a reference (`trustlens refs --format json`), which `check` results extend.
+ * Lines and columns are 1-based; `endColumn` is exclusive, as in SARIF.
+ */
+export interface ReferenceJson {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  kind: ReferenceKind;
+  text: string;
+  reference: string;
+  repository: string;
+  tag: string | null;
+  digest: string | null;
+  platform: string | null;
+  stage: string | null;
+}
+
+/** The public JSON shape of a skipped value. */
+export interface SkippedJson {
+  file: string;
+  line: number;
+  column: number;
+  text: string;
+  reason: SkipReason;
+  message: string;
+}
+
+/** The public JSON document printed by `trustlens refs --format json`. */
+export interface RefsJson {
+  references: ReferenceJson[];
+  skipped: SkippedJson[];
+  errors: { file: string; message: string; line?: number; column?: number }[];
+}
+
+/** Converts an occurrence to its public JSON fields. */
+export function referenceJson(o: ImageOccurrence): ReferenceJson {
+  return {
+    file: o.file,
+    line: o.range.start.line + 1,
+    column: o.range.start.character + 1,
+    endLine: o.range.end.line + 1,
+    endColumn: o.range.end.character + 1,
+    kind: o.kind,
+    text: o.text,
+    reference: o.ref.reference,
+    repository: o.ref.repository,
+    tag: o.ref.effectiveTag,
+    digest: o.ref.digest,
+    platform: o.platform,
+    stage: o.stage,
+  };
+}
+
+export function skippedJson(s: SkippedOccurrence): SkippedJson {
+  return { file: s.file, line: s.range.start.line + 1, column: s.range.start.character + 1, text: s.text, reason: s.reason, message: s.message };
+}
+
+export function errorJson(e: FileError): RefsJson['errors'][number] {
+  return e.range
+    ? { file: e.file, message: e.message, line: e.range.start.line + 1, column: e.range.start.character + 1 }
+    : { file: e.file, message: e.message };
+}
+
+/** The whole `refs` document. */
+export function refsJson(scan: ScanResult): RefsJson {
+  return { references: scan.references.map(referenceJson), skipped: scan.skipped.map(skippedJson), errors: scan.errors.map(errorJson) };
+}
