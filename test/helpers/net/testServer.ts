@@ -11,7 +11,7 @@ export interface SeenRequest {
   body: Buffer;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => unknown;
 
 /** A real HTTP(S) server on 127.0.0.1 with an ephemeral port. */
 export interface TestServer {
