@@ -86,6 +86,11 @@ export class NotaryCli {
     return new NotaryCli(dir, env, passphrases, trustDir, configPath);
   }
 
+  /** A private scratch directory of this client (holds its config and trust dir), e.g. for key files. */
+  get workDir(): string {
+    return this.#dir.path;
+  }
+
   /** Runs `notary -c <config> args…`; throws with the CLI's stderr if it fails. */
   async run(args: readonly string[]): Promise<CommandResult> {
     return runCommand('notary', ['-c', this.configPath, ...args], { env: this.#env, cwd: this.#dir.path });
