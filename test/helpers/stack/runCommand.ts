@@ -87,8 +87,10 @@ export async function runCommand(file: string, args: readonly string[], options:
   });
 }
 
-/** The most useful part of a failed command's output: stderr, else stdout, trimmed and capped. */
+/** A failed command's output for a message: stderr, then stdout (the notary CLI splits its
+ * "fatal:" line and its warnings between them), on one line and capped. */
 function summarize(result: CommandResult): string {
-  const text = (result.stderr.trim() || result.stdout.trim() || '(no output)').replace(/\s*\n\s*/g, ' | ');
+  const parts = [result.stderr.trim(), result.stdout.trim()].filter((p) => p !== '');
+  const text = (parts.join('\n') || '(no output)').replace(/\s*\n\s*/g, ' | ');
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
