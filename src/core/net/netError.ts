@@ -11,7 +11,8 @@ import { TrustLensError } from '../errors';
  * - `auth`: 401/403, a rejected token request, or credentials withheld by policy.
  * - `too-large`: the body exceeded `maxBytes` (announced or while streaming).
  * - `redirect`: too many redirects, or a redirect the client refuses to follow (e.g. https to http).
- * - `bad-response`: the server's answer is malformed (bad JSON, missing header, digest mismatch).
+ * - `bad-response`: the server's answer is malformed (bad JSON, missing header, unknown media type).
+ * - `digest-mismatch`: the bytes received do not hash to the digest announced or asked for.
  * - `bad-request`: the caller asked for something invalid (bad URL, bad repository name).
  * - `config`: the docker config file cannot be read or is malformed.
  * - `credentials`: a credential helper is missing, failed or answered nonsense.
@@ -27,6 +28,7 @@ export type NetErrorCode =
   | 'too-large'
   | 'redirect'
   | 'bad-response'
+  | 'digest-mismatch'
   | 'bad-request'
   | 'config'
   | 'credentials';
