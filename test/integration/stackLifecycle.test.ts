@@ -11,6 +11,7 @@ import { httpRequest } from '../helpers/stack/http';
 import { NotaryCli } from '../helpers/stack/notaryCli';
 import { startNotaryServer } from '../helpers/stack/notaryServer';
 import { startRegistry } from '../helpers/stack/registry';
+import { runCommand } from '../helpers/stack/runCommand';
 
 void describe('stack: life cycle', () => {
   void it('stops notary-server (with its signer) and the registry and removes their directories', async () => {
@@ -41,6 +42,27 @@ void describe('stack: life cycle', () => {
       tokenAuth: { realm: 'http://127.0.0.1:1/token', service: 's', issuer: 'i', rootCertBundlePath: '/nonexistent/bundle.pem' },
     });
     await assert.rejects(bad, /notary-server ended before it was ready[\s\S]*bundle\.pem/);
+  });
+});
+
+void describe('stack: real time for the stack while node runs under faketime', () => {
+  void it('strips libfaketime from the environment of every child', async () => {
+    const saved = { FAKETIME: process.env.FAKETIME, LD_PRELOAD: process.env.LD_PRELOAD };
+    // What `faketime -f +3660d node …` puts in node's environment.
+    process.env.FAKETIME = '+3660d';
+    process.env.LD_PRELOAD = '/usr/$LIB/faketime/libfaketime.so.1';
+    try {
+      const epoch = async (env?: NodeJS.ProcessEnv): Promise<number> => Number((await runCommand('date', ['+%s'], { env })).stdout);
+      const realNow = Date.now() / 1000;
+      // Control: handed on unchanged, the variables do shift a child's clock by 3660 days.
+      assert.ok(Math.abs((await epoch(process.env)) - realNow - 3660 * 86400) < 120);
+      assert.ok(Math.abs((await epoch()) - realNow) < 120);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });
 

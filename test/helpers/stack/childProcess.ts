@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { environmentWithout } from './environment';
 import { onExit } from './exitHooks';
 import { canConnect } from './ports';
 
@@ -20,7 +21,7 @@ export interface StartProcessOptions {
   /** Executable, e.g. `notary-server`. */
   command: string;
   args: readonly string[];
-  /** Complete environment of the child; default: this process's environment. */
+  /** Complete environment of the child; default: this process's, without libfaketime. */
   env?: NodeJS.ProcessEnv;
   /** File that receives the child's stdout and stderr. */
   logFile: string;
@@ -47,7 +48,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
   const timeoutMs = options.timeoutMs ?? 20_000;
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn(options.command, options.args, {
-    env: options.env ?? process.env,
+    env: options.env ?? environmentWithout([]),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<string>((resolve) => {
@@ -128,12 +129,4 @@ export async function logTail(file: string, lines = 30): Promise<string> {
   } catch {
     return '(no log)';
   }
-}
-
-/**
- * This process's environment without variables whose names start with any of `prefixes`: the
- * registry reads `REGISTRY_*` and notary-server `NOTARY_SERVER_*` as configuration overrides.
- */
-export function environmentWithout(prefixes: readonly string[]): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !prefixes.some((p) => name.startsWith(p))));
 }

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { environmentWithout } from './childProcess';
+import { environmentWithout } from './environment';
 import { runCommand } from './runCommand';
 import { makeTempDir, type TempDir } from './tempDir';
 

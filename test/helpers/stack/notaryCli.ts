@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { environmentWithout } from './childProcess';
+import { environmentWithout } from './environment';
 import { keyIdFromPrivatePem, keyIdFromPublicPem, parsePem, withPathHeader } from './notaryKeys';
 import { parseNotaryList, type NotaryTarget } from './notaryList';
 import { runCommand, type CommandResult } from './runCommand';

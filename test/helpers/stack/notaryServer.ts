@@ -1,7 +1,8 @@
 /** The real notary-server on loopback: memory storage, TLS by default, optional token auth. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { environmentWithout, logTail, startProcess, type ManagedProcess } from './childProcess';
+import { logTail, startProcess, type ManagedProcess } from './childProcess';
+import { environmentWithout } from './environment';
 import { httpRequest } from './http';
 import { startNotarySigner, type NotarySigner } from './notarySigner';
 import { freePort, LOOPBACK } from './ports';

@@ -4,7 +4,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { environmentWithout, startProcess } from './childProcess';
+import { startProcess } from './childProcess';
+import { environmentWithout } from './environment';
 import { freePort, LOOPBACK } from './ports';
 import type { TestTls } from './tls';
 

@@ -1,7 +1,8 @@
 /** The real docker registry (distribution 2.8) on loopback, filesystem storage, optional auth/TLS. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { environmentWithout, startProcess, type ManagedProcess } from './childProcess';
+import { startProcess, type ManagedProcess } from './childProcess';
+import { environmentWithout } from './environment';
 import { httpRequest } from './http';
 import { freePort, LOOPBACK } from './ports';
 import { runCommand } from './runCommand';

@@ -1,5 +1,6 @@
 /** Runs short-lived tools (openssl, notary, docker, htpasswd) without ever letting them prompt. */
 import { spawn } from 'node:child_process';
+import { environmentWithout } from './environment';
 
 /** What a finished command printed, and how it ended. */
 export interface CommandResult {
@@ -11,7 +12,7 @@ export interface CommandResult {
 
 /** Options for {@link runCommand}. */
 export interface RunOptions {
-  /** The complete environment of the child, e.g. `{ ...process.env, NOTARY_ROOT_PASSPHRASE: '…' }`. */
+  /** The complete environment of the child; default: this process's, without libfaketime. */
   env?: NodeJS.ProcessEnv;
   /** Working directory, e.g. a temp dir. */
   cwd?: string;
@@ -48,7 +49,7 @@ export async function runCommand(file: string, args: readonly string[], options:
   const shown = [file, ...args].join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
-      env: options.env ?? process.env,
+      env: options.env ?? environmentWithout([]),
       cwd: options.cwd,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });

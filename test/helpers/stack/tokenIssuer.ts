@@ -34,6 +34,11 @@ export interface TokenIssuerOptions {
   service?: string;
   /** e.g. `trustlens-test-issuer`. */
   issuer?: string;
+  /**
+   * Time for `iat`/`nbf`/`exp`; default the system clock. A test that runs node under faketime
+   * passes the real time here, since notary-server checks tokens against its own, unshifted clock.
+   */
+  now?: () => Date;
 }
 
 /** A token request as the issuer saw it (never with a password). */
@@ -132,7 +137,7 @@ function handle(req: IncomingMessage, res: ServerResponse, ctx: IssuerContext): 
   }
   const access = url.searchParams.getAll('scope').map(parseScope).filter((a): a is ResourceAccess => a !== undefined)
     .map((a) => ({ ...a, actions: allowed ? a.actions.filter((x) => allowed.includes(x)) : a.actions }));
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor((ctx.now?.() ?? new Date()).getTime() / 1000);
   const expiresIn = ctx.expiresInSeconds ?? 300;
   const token = signJwt({
     ...ctx.signer,
