@@ -45,9 +45,9 @@ export interface TrustInspection {
   readonly stderr: string;
 }
 
-/** Runs `docker trust inspect refs…` and parses its JSON, whatever the exit status. */
-export async function dockerTrustInspect(refs: readonly string[], options: DockerTrustOptions): Promise<TrustInspection> {
-  const result = await runDockerTrust(['inspect', ...refs], options);
+/** Runs `docker trust inspect ref…` and parses its JSON, whatever the exit status. */
+export async function dockerTrustInspect(refs: string | readonly string[], options: DockerTrustOptions): Promise<TrustInspection> {
+  const result = await runDockerTrust(['inspect', ...asList(refs)], options);
   let entries: TrustInspectEntry[];
   try {
     entries = JSON.parse(result.stdout || '[]') as TrustInspectEntry[];
@@ -57,10 +57,14 @@ export async function dockerTrustInspect(refs: readonly string[], options: Docke
   return { ...result, entries };
 }
 
-/** Runs `docker trust inspect --pretty refs…` and returns its text. */
-export async function dockerTrustInspectPretty(refs: readonly string[], options: DockerTrustOptions): Promise<TrustInspection> {
-  const result = await runDockerTrust(['inspect', '--pretty', ...refs], options);
+/** Runs `docker trust inspect --pretty ref…`; the text is in `stdout` (`entries` stays empty). */
+export async function dockerTrustInspectPretty(refs: string | readonly string[], options: DockerTrustOptions): Promise<TrustInspection> {
+  const result = await runDockerTrust(['inspect', '--pretty', ...asList(refs)], options);
   return { ...result, entries: [] };
+}
+
+function asList(refs: string | readonly string[]): readonly string[] {
+  return typeof refs === 'string' ? [refs] : refs;
 }
 
 async function runDockerTrust(args: readonly string[], options: DockerTrustOptions): Promise<Omit<TrustInspection, 'entries'>> {
