@@ -1,16 +1,19 @@
 import { TrustLensError } from '../core/errors';
+import { checkCommand } from './checkCommand';
 import { refsCommand, type CliIo } from './refsCommand';
 import { USAGE, UsageError } from './usage';
 
 declare const TRUSTLENS_VERSION: string | undefined;
 
 /** Runs the CLI and returns its exit status. */
-export function run(argv: readonly string[], io: CliIo): number {
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'refs':
         return refsCommand(rest, io);
+      case 'check':
+        return await checkCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${typeof TRUSTLENS_VERSION === 'string' ? TRUSTLENS_VERSION : 'dev'}\n`);
@@ -27,7 +30,7 @@ export function run(argv: readonly string[], io: CliIo): number {
   } catch (e) {
     // parseArgs reports unknown options with a code; they are usage errors too.
     const isUsage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (isUsage || TrustLensError.is(e, 'unreadable-path')) {
+    if (isUsage || TrustLensError.is(e, 'unreadable-path') || TrustLensError.is(e, 'invalid-config')) {
       io.stderr(`trustlens: ${(e as Error).message}\n${isUsage ? `\n${USAGE}\n` : ''}`);
       return 2;
     }
@@ -36,9 +39,11 @@ export function run(argv: readonly string[], io: CliIo): number {
 }
 
 if (require.main === module) {
-  process.exitCode = run(process.argv.slice(2), {
+  void run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+  }).then((code) => {
+    process.exitCode = code;
   });
 }

@@ -10,10 +10,19 @@ export const USAGE = `Usage: trustlens <command> [options]
 
 Commands:
   refs [PATH...]    List every image reference in Dockerfiles and compose files.
+  check [PATH...]   Check every reference against its Docker Content Trust data.
 
-Options for refs:
-  --format text|json        Output format (default: text).
+Options for refs and check:
+  --format FORMAT           text or json; check also takes sarif (default: text).
   --build-arg NAME=VALUE    Override a Dockerfile ARG (repeatable).
+
+Options for check:
+  --config FILE             Policy file (default: .trustlens.yaml in PATH or its nearest parent).
+  --docker-config DIR       Docker config directory (default: $DOCKER_CONFIG or ~/.docker).
+  --cache-dir DIR           Verified metadata cache (default: $XDG_CACHE_HOME/trustlens).
+  --ttl SECONDS             Re-check without any request within this time (default: 300).
+  --refresh                 Ask the trust servers now, whatever the cache holds.
+  --verbose                 Log each request to stderr.
 
   -h, --help                Show this help.
   -v, --version             Show the version.
@@ -22,7 +31,8 @@ PATH may be a file or a directory (default: the current directory). Directories 
 Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile, compose.yaml, compose.yml, docker-compose.yaml,
 docker-compose.yml and their *.override.* variants, skipping node_modules and .git.
 
-Exit status: 0 on success, 2 on a usage error or an unreadable path.`;
+Exit status: refs: 0 on success. check: 0 when no finding has severity error, 1 when one does.
+Both: 2 on a usage error, an unreadable path or an invalid policy file.`;
 
 /** Parses repeated `NAME=VALUE` build-arg options. */
 export function parseBuildArgs(values: readonly string[]): Map<string, string> {

@@ -1,0 +1,86 @@
+import { dirname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { defaultDockerConfigDir } from '../core/net/dockerConfig';
+import { defaultPolicy, type Policy } from '../core/policy/policy';
+import { findPolicyFile, loadPolicyFile } from '../core/policy/policyFile';
+import { errorJson } from '../core/model/serialize';
+import { scanPaths } from '../core/parse/scanPaths';
+import { nullLogger, systemClock, type Logger } from '../core/ports';
+import { toSarif } from '../core/report/sarif';
+import { checkResultJson } from '../core/trust/checkResult';
+import { createDctBackend, defaultCacheDir, DEFAULT_TTL_MS } from '../core/trust/dct/createBackend';
+import { FileMetadataStore } from '../core/trust/metadataStore';
+import { TrustService } from '../core/trust/trustService';
+import { formatCheckText } from './checkFormat';
+import type { CliIo } from './refsCommand';
+import { parseBuildArgs, parseFormat, UsageError } from './usage';
+
+declare const TRUSTLENS_VERSION: string | undefined;
+const VERSION = typeof TRUSTLENS_VERSION === 'string' ? TRUSTLENS_VERSION : 'dev';
+
+/** The policy: `--config FILE`, else `.trustlens.yaml` in the first checked directory or its nearest parent. */
+function loadPolicy(config: string | undefined, paths: readonly string[]): Policy {
+  if (config) return loadPolicyFile(config);
+  const first = resolve(paths[0] ?? '.');
+  let dir = first;
+  try {
+    if (!statSync(first).isDirectory()) dir = dirname(first);
+  } catch {
+    dir = dirname(first);
+  }
+  const found = findPolicyFile(dir);
+  return found ? loadPolicyFile(found) : defaultPolicy();
+}
+
+/** `trustlens check [PATH...] [--format text|json|sarif] [--config FILE] [--build-arg N=V]...` */
+export async function checkCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      config: { type: 'string' },
+      'build-arg': { type: 'string', multiple: true },
+      'cache-dir': { type: 'string' },
+      'docker-config': { type: 'string' },
+      ttl: { type: 'string' },
+      refresh: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+    },
+  });
+  const format = parseFormat(values.format, ['text', 'json', 'sarif'] as const);
+  const buildArgs = parseBuildArgs(values['build-arg'] ?? []);
+  const ttlSeconds = values.ttl === undefined ? DEFAULT_TTL_MS / 1000 : Number(values.ttl);
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new UsageError(`--ttl must be a number of seconds ≥ 0, got "${values.ttl}"`);
+  const paths = positionals.length > 0 ? positionals : ['.'];
+  const policy = loadPolicy(values.config, paths);
+  const scan = scanPaths(paths, { buildArgs, env: io.env });
+
+  const logger: Logger = values.verbose
+    ? { debug: (m) => io.stderr(`debug: ${m}\n`), info: (m) => io.stderr(`info: ${m}\n`), warn: (m) => io.stderr(`warning: ${m}\n`), error: (m) => io.stderr(`error: ${m}\n`) }
+    : { ...nullLogger, warn: (m) => io.stderr(`warning: ${m}\n`) };
+  const { backend, close } = createDctBackend({
+    dockerConfigDir: values['docker-config'] ?? defaultDockerConfigDir(io.env),
+    allowCredentials: true,
+    store: new FileMetadataStore(values['cache-dir'] ?? defaultCacheDir(io.env)),
+    clock: systemClock,
+    logger,
+    userAgent: `trustlens/${VERSION}`,
+    ttlMs: ttlSeconds * 1000,
+  });
+  try {
+    const service = new TrustService({ backend, clock: systemClock, logger, env: io.env });
+    const results = await service.check(scan, { policy, force: values.refresh === true });
+    if (format === 'json') {
+      io.stdout(`${JSON.stringify({ results: results.map(checkResultJson), errors: scan.errors.map(errorJson) }, null, 2)}\n`);
+    } else if (format === 'sarif') {
+      io.stdout(`${JSON.stringify(toSarif(results, VERSION), null, 2)}\n`);
+    } else {
+      io.stdout(formatCheckText(results, scan.errors));
+    }
+    return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,66 @@
+import picomatch from 'picomatch';
+import { DEFAULT_SEVERITY, type FindingCode, type Severity } from '../trust/findings';
+
+/** One rule of a `.trustlens.yaml` policy. */
+export interface PolicyRule {
+  /** Glob patterns over normalised repositories, e.g. `registry.example.com/acme/**`. */
+  images: string[];
+  /** Signer role names (without `targets/`) that must all have signed the released digest, e.g. `[ci, qa]`. */
+  requireSigners: string[];
+  /** Severity overrides per finding code, e.g. `{ expiring-soon: error }`. */
+  severity: Partial<Record<FindingCode, Severity>>;
+}
+
+/** A validated policy. */
+export interface Policy {
+  /** The file it came from, if any. */
+  file?: string;
+  /** Trust server per registry host[:port], e.g. `{ "registry.example.com": "https://notary.example.com" }`. */
+  trustServers: Record<string, string>;
+  rules: PolicyRule[];
+  /** Warn this many days before a signature expires (default 30). */
+  expiryWarningDays: number;
+  /** Repositories (globs) that are not checked at all, e.g. `docker.io/library/busybox`. */
+  ignore: string[];
+}
+
+export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
+
+export function defaultPolicy(): Policy {
+  return { trustServers: {}, rules: [], expiryWarningDays: DEFAULT_EXPIRY_WARNING_DAYS, ignore: [] };
+}
+
+/** What a policy says about one repository. */
+export interface EffectivePolicy {
+  requireSigners: string[];
+  severity: Record<FindingCode, Severity>;
+  ignored: boolean;
+  expiryWarningDays: number;
+}
+
+const matchers = new Map<string, (s: string) => boolean>();
+function matches(pattern: string, repository: string): boolean {
+  let m = matchers.get(pattern);
+  if (!m) {
+    m = picomatch(pattern, { dot: true });
+    matchers.set(pattern, m);
+  }
+  return m(repository);
+}
+
+/** Applies every matching rule, in order (a later rule's severity wins; signers accumulate). */
+export function effectivePolicy(policy: Policy, repository: string): EffectivePolicy {
+  const severity = { ...DEFAULT_SEVERITY };
+  const requireSigners = new Set<string>();
+  for (const rule of policy.rules) {
+    if (!rule.images.some((p) => matches(p, repository))) continue;
+    rule.requireSigners.forEach((s) => requireSigners.add(s));
+    Object.assign(severity, rule.severity);
+  }
+  return {
+    requireSigners: [...requireSigners],
+    severity,
+    ignored: policy.ignore.some((p) => matches(p, repository)),
+    expiryWarningDays: policy.expiryWarningDays,
+  };
+}

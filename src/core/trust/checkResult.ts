@@ -1,0 +1,80 @@
+import type { ImageOccurrence, SkippedOccurrence } from '../model/occurrence';
+import { referenceJson, type ReferenceJson } from '../model/serialize';
+import type { Finding } from './findings';
+
+/** The verdict for one reference. */
+export type TrustStatus =
+  | 'signed'
+  | 'unsigned'
+  | 'not-released'
+  | 'no-trust-data'
+  | 'expired'
+  | 'invalid'
+  | 'digest-mismatch'
+  | 'unverifiable'
+  | 'skipped';
+
+/** The verdict for one reference, with what a person needs to act on it. */
+export interface CheckResult {
+  /** The reference checked; for a skipped value, the value that was not checked. */
+  target: { kind: 'reference'; occurrence: ImageOccurrence } | { kind: 'skipped'; skipped: SkippedOccurrence };
+  status: TrustStatus;
+  /** `sha256:<hex>` signed for the tag in a released role, or null. */
+  signedDigest: string | null;
+  /** The role the signed tag came from: `targets/releases` or `targets`, or a signer's role when not released. */
+  role: string | null;
+  /** Signer names (without `targets/`) of every delegation that signed the same digest. */
+  signers: string[];
+  /** ISO time of the earliest expiry among the roles used, or null. */
+  expires: string | null;
+  findings: Finding[];
+  /** The trust server consulted, e.g. `https://127.0.0.1:4443`, when one was. */
+  trustServer?: string;
+}
+
+/** The public JSON shape of a check result: every `refs` field plus the verdict. */
+export interface CheckResultJson extends Omit<ReferenceJson, 'reference' | 'repository' | 'tag' | 'digest'> {
+  reference: string | null;
+  repository: string | null;
+  tag: string | null;
+  digest: string | null;
+  status: TrustStatus;
+  signedDigest: string | null;
+  role: string | null;
+  signers: string[];
+  expires: string | null;
+  findings: Finding[];
+  trustServer: string | null;
+  reason?: string;
+}
+
+export function checkResultJson(result: CheckResult): CheckResultJson {
+  const verdict = {
+    status: result.status,
+    signedDigest: result.signedDigest,
+    role: result.role,
+    signers: result.signers,
+    expires: result.expires,
+    findings: result.findings,
+    trustServer: result.trustServer ?? null,
+  };
+  if (result.target.kind === 'reference') return { ...referenceJson(result.target.occurrence), ...verdict };
+  const s = result.target.skipped;
+  return {
+    file: s.file,
+    line: s.range.start.line + 1,
+    column: s.range.start.character + 1,
+    endLine: s.range.end.line + 1,
+    endColumn: s.range.end.character + 1,
+    kind: s.kind,
+    text: s.text,
+    reference: null,
+    repository: null,
+    tag: null,
+    digest: null,
+    platform: null,
+    stage: null,
+    ...verdict,
+    reason: s.reason,
+  };
+}

@@ -1,0 +1,52 @@
+import { describeError } from '../../errors';
+import { isNetError } from '../../net/netError';
+import type { TrustData } from '../../tuf/verifiedData';
+import { TufError } from '../../tuf/tufErrors';
+
+/** Identifies one repository's trust data: a trust server and a GUN. */
+export interface RepositoryKey {
+  /** Trust server base URL, e.g. `https://127.0.0.1:4443`. */
+  server: string;
+  /** GUN, e.g. `127.0.0.1:5000/library/alpine`. */
+  gun: string;
+  /** The image's registry, whose credentials apply, e.g. `127.0.0.1:5000`. */
+  registry: string;
+}
+
+/** What an update of one repository came to. Only `verified` carries trust data. */
+export type RepositoryOutcome =
+  | {
+      kind: 'verified';
+      data: TrustData;
+      /** True when this update pinned the root for the first time (trust on first use). */
+      firstUse: boolean;
+      /** ISO time the root was first pinned, when known. */
+      pinnedAt: string | undefined;
+      /** ISO time of the last successful verification against the server. */
+      verifiedAt: string;
+      /** How many HTTP requests this update made (0 when answered from the cache within the TTL). */
+      requests: number;
+    }
+  | { kind: 'no-trust-data'; message: string }
+  | { kind: 'expired'; role: string | undefined; message: string }
+  | { kind: 'invalid'; code: string; role: string | undefined; message: string }
+  | { kind: 'unverifiable'; message: string };
+
+/**
+ * Classifies a failure as notary does for a reader: a 404 on root.json means there is no trust data;
+ * network, TLS, timeout, auth and server errors mean the data could not be checked; every
+ * verification failure means the data is not trustworthy. Nothing here can mean "signed".
+ */
+export function outcomeOfError(e: unknown, fetchingRoot: boolean): RepositoryOutcome {
+  if (isNetError(e, 'not-found')) {
+    return fetchingRoot
+      ? { kind: 'no-trust-data', message: 'the trust server has no trust data for this repository' }
+      : { kind: 'invalid', code: 'missing-metadata', role: undefined, message: `trust data is incomplete on the server: ${describeError(e)}` };
+  }
+  if (TufError.isTuf(e)) {
+    if (e.code === 'expired' || e.code === 'certificate-expired') return { kind: 'expired', role: e.role, message: e.message };
+    return { kind: 'invalid', code: e.code, role: e.role, message: e.message };
+  }
+  if (isNetError(e)) return { kind: 'unverifiable', message: describeError(e) };
+  return { kind: 'unverifiable', message: `unexpected failure: ${describeError(e)}` };
+}

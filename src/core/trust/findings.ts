@@ -1,0 +1,102 @@
+/**
+ * Finding codes: stable identifiers shared by the CLI (JSON, SARIF), the editor (diagnostic codes)
+ * and the README (one section per code). Add a code here first.
+ */
+export const FINDING_CODES = [
+  'unsigned-tag',
+  'not-released',
+  'no-trust-data',
+  'expired-metadata',
+  'expiring-soon',
+  'invalid-trust-data',
+  'digest-mismatch',
+  'missing-required-signer',
+  'unverifiable',
+  'implicit-latest',
+  'dct-retired',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+/** How loudly a finding is reported. `ignore` drops it. */
+export type Severity = 'error' | 'warning' | 'info' | 'hint' | 'ignore';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint', 'ignore'];
+
+/**
+ * Default severities. `unverifiable` fails closed: a CI gate must not pass when trust data could not be
+ * checked (the editor shows it more quietly, by its own setting).
+ */
+export const DEFAULT_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
+  'unsigned-tag': 'error',
+  'not-released': 'error',
+  'no-trust-data': 'error',
+  'expired-metadata': 'error',
+  'expiring-soon': 'warning',
+  'invalid-trust-data': 'error',
+  'digest-mismatch': 'error',
+  'missing-required-signer': 'error',
+  unverifiable: 'error',
+  'implicit-latest': 'warning',
+  'dct-retired': 'warning',
+};
+
+/** One thing a user should know about a reference. */
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  /** A sentence a person understands without reading the code: names the role, dates and signers. */
+  message: string;
+}
+
+export function isFindingCode(value: string): value is FindingCode {
+  return (FINDING_CODES as readonly string[]).includes(value);
+}
+
+/** A title and an explanation per code: the SARIF rule text, and the README section it links to. */
+export const FINDING_DOCS: Readonly<Record<FindingCode, { title: string; help: string }>> = {
+  'unsigned-tag': {
+    title: 'Tag is not signed',
+    help: 'The repository has trust data, but no released role (targets or targets/releases) signs this tag. Sign it, or switch to a signed tag.',
+  },
+  'not-released': {
+    title: 'Tag is signed but not released',
+    help: 'Only a signer\'s own role (targets/<signer>) holds this tag, so docker does not trust it. Sign it into targets/releases.',
+  },
+  'no-trust-data': {
+    title: 'Repository has no trust data',
+    help: 'The trust server has no Docker Content Trust data for this repository. Initialise it by signing a tag, or use a signed image.',
+  },
+  'expired-metadata': {
+    title: 'Trust data has expired',
+    help: 'A role this reference depends on has expired, so its signatures can no longer be trusted. The repository owner must re-sign it.',
+  },
+  'expiring-soon': {
+    title: 'Signature expires soon',
+    help: 'A role whose key the repository owner holds expires within the warning period. Re-sign it before it expires.',
+  },
+  'invalid-trust-data': {
+    title: 'Trust data failed verification',
+    help: 'The trust data has a bad signature, misses its threshold, was rolled back, or does not match its hashes. Treat the image as untrusted and alert the repository owner.',
+  },
+  'digest-mismatch': {
+    title: 'Pinned digest is not the signed digest',
+    help: 'The reference pins a digest that differs from the one signed for this tag. Pin the signed digest.',
+  },
+  'missing-required-signer': {
+    title: 'A required signer has not signed',
+    help: 'The policy requires every listed signer to have signed the same digest as the released tag, and at least one has not.',
+  },
+  unverifiable: {
+    title: 'Trust could not be verified',
+    help: 'The trust server could not be reached or refused the request (network error, timeout, 401, 5xx, TLS). This says nothing about whether the image is signed.',
+  },
+  'implicit-latest': {
+    title: 'Implicit latest tag',
+    help: 'No tag or digest is written, so the reference means :latest, which moves. Write a tag and pin its signed digest.',
+  },
+  'dct-retired': {
+    title: 'Docker Hub notary is retiring',
+    help: 'The reference resolves to notary.docker.io, which shuts down on 2026-12-08. Move trust to a private notary server or another signing system.',
+  },
+};

@@ -1,0 +1,98 @@
+import type { ImageOccurrence, ScanResult } from '../model/occurrence';
+import { effectivePolicy, type Policy } from '../policy/policy';
+import type { Clock, Logger } from '../ports';
+import type { CheckResult } from './checkResult';
+import { evaluateReference } from './dct/evaluate';
+import type { RepositoryKey, RepositoryOutcome } from './dct/outcome';
+import { Semaphore } from './semaphore';
+import { resolveTrustServer } from './trustServer';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A trust backend: how one signing system finds and verifies a repository's trust data. Docker Content
+ * Trust (Notary v1) is the one implemented; others plug in beside it.
+ */
+export interface TrustBackend {
+  /** e.g. `dct` */
+  readonly id: string;
+  /** Brings a repository's verified trust data up to date (or answers from the cache within the TTL). */
+  update(key: RepositoryKey, options: { signal?: AbortSignal; force?: boolean }): Promise<RepositoryOutcome>;
+  /** Whether the server re-signs the snapshot itself; asked only when the snapshot nears expiry. */
+  snapshotServerManaged(key: RepositoryKey, outcome: RepositoryOutcome, signal?: AbortSignal): Promise<boolean | undefined>;
+}
+
+/** Settings of a {@link TrustService}. */
+export interface TrustServiceOptions {
+  backend: TrustBackend;
+  clock: Clock;
+  logger: Logger;
+  /** `DOCKER_CONTENT_TRUST_SERVER` and friends. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Most repositories fetched at once, e.g. `8`. */
+  concurrency?: number;
+}
+
+/** Options of one check. */
+export interface CheckOptions {
+  policy: Policy;
+  signal?: AbortSignal;
+  /** Ignore the TTL and ask the server. */
+  force?: boolean;
+}
+
+/**
+ * Checks references against trust data: each repository is updated once however many references
+ * name it (concurrent requests for the same repository share one update), different repositories are
+ * fetched in parallel up to a bound, and every reference gets a verdict.
+ */
+export class TrustService {
+  readonly #inFlight = new Map<string, Promise<RepositoryOutcome>>();
+  readonly #semaphore: Semaphore;
+
+  constructor(private readonly o: TrustServiceOptions) {
+    this.#semaphore = new Semaphore(o.concurrency ?? 8);
+  }
+
+  /** The trust server and GUN of a reference, under a policy. Throws `invalid-config` for a bad URL. */
+  repositoryKey(occurrence: ImageOccurrence, policy: Policy): RepositoryKey {
+    const server = resolveTrustServer(occurrence.ref.registry, { env: this.o.env, map: policy.trustServers });
+    return { server: server.url, gun: occurrence.ref.repository, registry: occurrence.ref.registry };
+  }
+
+  /** Updates one repository, sharing an update already under way for it. */
+  repository(key: RepositoryKey, options: { signal?: AbortSignal; force?: boolean } = {}): Promise<RepositoryOutcome> {
+    const id = `${key.server}\n${key.gun}`;
+    let pending = this.#inFlight.get(id);
+    if (!pending) {
+      pending = this.#semaphore.run(() => this.o.backend.update(key, options)).finally(() => this.#inFlight.delete(id));
+      this.#inFlight.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** Verdicts for everything a scan found, skipped values included, in scan order. */
+  async check(scan: ScanResult, options: CheckOptions): Promise<CheckResult[]> {
+    const references = scan.references.map((occurrence) => {
+      const policy = effectivePolicy(options.policy, occurrence.ref.repository);
+      return { occurrence, policy, key: policy.ignored ? undefined : this.repositoryKey(occurrence, options.policy) };
+    });
+    const outcomes = await Promise.all(references.map((r) => (r.key ? this.repository(r.key, options) : undefined)));
+    const now = this.o.clock.now();
+    const results = await Promise.all(references.map(async (r, i): Promise<CheckResult> => {
+      const outcome = outcomes[i];
+      if (!r.key || !outcome) {
+        return { target: { kind: 'reference', occurrence: r.occurrence }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [] };
+      }
+      let snapshotServerManaged: boolean | undefined;
+      if (outcome.kind === 'verified' && outcome.data.snapshot.expiresAt - now.getTime() < r.policy.expiryWarningDays * DAY_MS) {
+        snapshotServerManaged = await this.o.backend.snapshotServerManaged(r.key, outcome, options.signal);
+      }
+      return evaluateReference(r.occurrence, outcome, { policy: r.policy, now, server: r.key.server, snapshotServerManaged });
+    }));
+    const skipped = scan.skipped.map((s): CheckResult => ({
+      target: { kind: 'skipped', skipped: s }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [],
+    }));
+    return [...results, ...skipped];
+  }
+}
