@@ -5,3 +5,5 @@ cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# The real trust stack: notary-server, docker-registry, the notary and docker CLIs.
+bash scripts/setup-stack.sh
