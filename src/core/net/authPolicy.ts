@@ -10,12 +10,17 @@ const WELL_KNOWN_AUTH_HOSTS: Readonly<Record<string, readonly string[]>> = {
 /**
  * May credentials stored for `credentials.host` be sent to `url`? Only when `url` is on the same host
  * name (any port: token services often listen beside the registry) or on a well-known auth host of that
- * registry (Docker Hub: `auth.docker.io`), and only over https or to a loopback address. A token realm
- * chosen by some other server therefore never receives them.
+ * registry (Docker Hub: `auth.docker.io`), or on a host the user explicitly trusts for it, and only over
+ * https or to a loopback address. A token realm chosen by some other server therefore never receives them.
+ * @param extraHosts host names the user approved for these credentials, e.g. `['auth.corp.example']`
  */
-export function mayReceiveCredentials(credentials: Pick<RegistryCredentials, 'host'>, url: URL): boolean {
+export function mayReceiveCredentials(credentials: Pick<RegistryCredentials, 'host'>, url: URL, extraHosts: readonly string[] = []): boolean {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.host))) return false;
   const target = url.hostname.toLowerCase();
   const home = hostnameOf(credentials.host);
-  return target === home || (WELL_KNOWN_AUTH_HOSTS[credentials.host] ?? []).includes(target);
+  return (
+    target === home ||
+    (WELL_KNOWN_AUTH_HOSTS[credentials.host] ?? []).includes(target) ||
+    extraHosts.some((h) => hostnameOf(h) === target)
+  );
 }

@@ -51,19 +51,6 @@ export interface HttpClient {
   put(url: string, body: Uint8Array | string, options?: RequestOptions): Promise<HttpResponse>;
 }
 
-/** Builds the verb shorthands of an {@link HttpClient} around its `request` function. */
-export function httpClientFrom(
-  request: (method: HttpMethod, url: string, options?: RequestOptions) => Promise<HttpResponse>,
-): HttpClient {
-  return {
-    request,
-    get: (url, options) => request('GET', url, options),
-    head: (url, options) => request('HEAD', url, options),
-    post: (url, body, options) => request('POST', url, { ...options, body }),
-    put: (url, body, options) => request('PUT', url, { ...options, body }),
-  };
-}
-
 /** One finished attempt, reported to observers (request counters, benchmarks, logs). */
 export interface RequestEvent {
   readonly method: HttpMethod;

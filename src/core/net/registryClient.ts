@@ -35,6 +35,8 @@ export interface RegistryClientOptions {
   maxManifestBytes?: number;
   /** Per-request timeout, e.g. `15000`. */
   timeoutMs?: number;
+  /** Extra host names allowed to receive credentials (as `TokenAuthOptions.trustedAuthHosts`). */
+  trustedAuthHosts?: readonly string[];
 }
 
 const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -125,6 +127,7 @@ export class RegistryClient {
       credentials: this.#o.credentials,
       cache: this.#cache,
       logger: this.#logger,
+      trustedAuthHosts: this.#o.trustedAuthHosts,
     });
   }
 }

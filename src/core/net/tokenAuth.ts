@@ -26,6 +26,11 @@ export interface TokenAuthOptions {
   credentials: CredentialSource;
   /** Shared between clients so tokens and challenges are reused. */
   cache: AuthCache;
+  /**
+   * Further host names that may receive this registry's credentials, e.g. a token service on another
+   * domain that the user approved in settings: `['auth.corp.example']`. Default none.
+   */
+  trustedAuthHosts?: readonly string[];
   logger?: Logger;
 }
 
@@ -103,12 +108,12 @@ export class TokenAuthClient implements HttpClient {
   async #authorize(origin: OriginAuth, target: URL, fresh: boolean, signal?: AbortSignal): Promise<Attempt> {
     const credentials = await this.#o.credentials.get(this.#registryHost, signal);
     if (origin.kind === 'basic') {
-      if (!credentials || credentials.username === undefined || !mayReceiveCredentials(credentials, target)) return { header: undefined, fresh };
+      if (!credentials || credentials.username === undefined || !mayReceiveCredentials(credentials, target, this.#o.trustedAuthHosts)) return { header: undefined, fresh };
       return { header: basicAuthorization(credentials.username, credentials.password ?? ''), fresh: true };
     }
     const { challenge } = origin;
     const realm = safeUrl(challenge.realm);
-    const allowed = credentials !== undefined && realm !== undefined && mayReceiveCredentials(credentials, realm);
+    const allowed = credentials !== undefined && realm !== undefined && mayReceiveCredentials(credentials, realm, this.#o.trustedAuthHosts);
     if (credentials && !allowed && this.#o.cache.firstTime(`${credentials.host} ${challenge.realm}`)) {
       this.#logger.warn(
         `not sending credentials for ${credentials.host} to token realm ${realm ? realm.origin : '(invalid)'}: it is not a host of ${credentials.host}; asking for an anonymous token`,

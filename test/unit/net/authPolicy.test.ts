@@ -25,4 +25,11 @@ void describe('mayReceiveCredentials', () => {
     assert.equal(may('127.0.0.1:5000', 'http://127.0.0.1:5001/token'), true);
     assert.equal(may('127.0.0.1:5000', 'http://localhost:5001/token'), false);
   });
+
+  void it('allows hosts the user explicitly trusts for these credentials', () => {
+    const url = new URL('https://auth.corp.example/token');
+    assert.equal(mayReceiveCredentials({ host: 'registry.corp.example' }, url), false);
+    assert.equal(mayReceiveCredentials({ host: 'registry.corp.example' }, url, ['AUTH.corp.example']), true);
+    assert.equal(mayReceiveCredentials({ host: 'registry.corp.example' }, new URL('http://auth.corp.example/token'), ['auth.corp.example']), false);
+  });
 });
