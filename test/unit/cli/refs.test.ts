@@ -112,3 +112,23 @@ void describe('trustlens refs', () => {
     assert.equal(trustlens(['--help']).status, 0);
   });
 });
+
+void describe('trustlens check (usage)', () => {
+  void it('exits with 2 on an invalid policy file, naming the line', () => {
+    const work = mkdtempSync(join(tmpdir(), 'trustlens-check-'));
+    try {
+      writeFileSync(join(work, '.trustlens.yaml'), 'rules:\n  - images: [x]\n    bogus: 1\n');
+      writeFileSync(join(work, 'Dockerfile'), 'FROM scratch\n');
+      const r = trustlens(['check', '.', '--cache-dir', join(work, 'cache')], {}, work);
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /\.trustlens\.yaml:3:5: unknown rule key "bogus"/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  void it('exits with 2 on a bad format or ttl', () => {
+    assert.equal(trustlens(['check', 'test/fixtures/tree', '--format', 'xml']).status, 2);
+    assert.equal(trustlens(['check', 'test/fixtures/tree', '--ttl', '-5']).status, 2);
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { effectivePolicy } from '../../../src/core/policy/policy';
+import { findPolicyFile, parsePolicy } from '../../../src/core/policy/policyFile';
+import { TrustLensError } from '../../../src/core/errors';
+
+const VALID = `
+trustServers:
+  registry.example.com: https://notary.example.com/
+  127.0.0.1:5000: http://127.0.0.1:4443
+expiryWarningDays: 14
+ignore:
+  - docker.io/library/busybox
+rules:
+  - images: ["registry.example.com/acme/**"]
+    requireSigners: [ci, targets/qa]
+    severity:
+      expiring-soon: error
+  - images: ["registry.example.com/acme/legacy"]
+    severity:
+      unsigned-tag: warning
+`;
+
+function rejects(text: string, pattern: RegExp) {
+  assert.throws(() => parsePolicy(text, '.trustlens.yaml'), (e: unknown) => {
+    assert.ok(TrustLensError.is(e, 'invalid-config'), String(e));
+    assert.match((e as Error).message, pattern);
+    return true;
+  });
+}
+
+void describe('.trustlens.yaml', () => {
+  void it('parses every key', () => {
+    const policy = parsePolicy(VALID);
+    assert.deepEqual(policy.trustServers, { 'registry.example.com': 'https://notary.example.com', '127.0.0.1:5000': 'http://127.0.0.1:4443' });
+    assert.equal(policy.expiryWarningDays, 14);
+    assert.deepEqual(policy.ignore, ['docker.io/library/busybox']);
+    assert.deepEqual(policy.rules[0]!.requireSigners, ['ci', 'qa'], 'the targets/ prefix is optional');
+  });
+
+  void it('applies matching rules in order', () => {
+    const policy = parsePolicy(VALID);
+    const legacy = effectivePolicy(policy, 'registry.example.com/acme/legacy');
+    assert.deepEqual(legacy.requireSigners, ['ci', 'qa']);
+    assert.equal(legacy.severity['expiring-soon'], 'error');
+    assert.equal(legacy.severity['unsigned-tag'], 'warning');
+    const other = effectivePolicy(policy, 'registry.example.com/other/app');
+    assert.deepEqual(other.requireSigners, []);
+    assert.equal(other.severity['unsigned-tag'], 'error');
+    assert.equal(effectivePolicy(policy, 'registry.example.com/acme/deep/app').requireSigners.length, 2, '** crosses path segments');
+    assert.equal(effectivePolicy(policy, 'docker.io/library/busybox').ignored, true);
+    assert.equal(effectivePolicy(policy, 'docker.io/library/alpine').ignored, false);
+  });
+
+  void it('treats an empty file as the default policy', () => {
+    assert.equal(parsePolicy('').expiryWarningDays, 30);
+    assert.equal(parsePolicy('# only a comment\n').rules.length, 0);
+  });
+
+  void it('names the line of a wrong key or type', () => {
+    rejects('trustServer:\n  a: b\n', /^\.trustlens\.yaml:1:1: unknown key "trustServer"/);
+    rejects('expiryWarningDays: soon\n', /:1:20: "expiryWarningDays" must be a whole number/);
+    rejects('expiryWarningDays: -1\n', /must be a whole number of days/);
+    rejects('rules:\n  - images: [a]\n    requireSigner: [x]\n', /:3:5: unknown rule key "requireSigner"/);
+    rejects('rules:\n  - requireSigners: [x]\n', /a rule needs at least one pattern/);
+    rejects('rules:\n  - images: a\n', /"images" must be a list of strings/);
+    rejects('rules:\n  - images: [a]\n    severity:\n      unsigned: error\n', /:4:7: unknown finding code "unsigned"/);
+    rejects('rules:\n  - images: [a]\n    severity:\n      unsigned-tag: fatal\n', /must be one of error, warning, info, hint, ignore/);
+    rejects('trustServers:\n  reg.io: ftp://x\n', /:2:11: the trust server for reg.io must be an https:\/\/ URL/);
+    rejects('trustServers: [a]\n', /"trustServers" must map/);
+    rejects('- a\n- b\n', /the policy must be a mapping/);
+    rejects('rules: [\n', /invalid YAML/);
+  });
+
+  void it('is found in the checked directory or its nearest parent', () => {
+    const root = mkdtempSync(join(tmpdir(), 'trustlens-policy-'));
+    try {
+      mkdirSync(join(root, 'a', 'b'), { recursive: true });
+      writeFileSync(join(root, 'a', '.trustlens.yaml'), 'expiryWarningDays: 3\n');
+      assert.equal(findPolicyFile(join(root, 'a', 'b')), join(root, 'a', '.trustlens.yaml'));
+      assert.equal(findPolicyFile(join(root, 'a')), join(root, 'a', '.trustlens.yaml'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
