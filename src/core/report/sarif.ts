@@ -1,7 +1,7 @@
 import type { CheckResult } from '../trust/checkResult';
 import { FINDING_CODES, FINDING_DOCS, DEFAULT_SEVERITY, type Severity } from '../trust/findings';
 
-const README_URL = 'https://github.com/trustlens/trustlens#finding-codes';
+const README_URL = 'https://github.com/trustlens/trustlens';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note' | 'none'> = {
   error: 'error',
@@ -27,7 +27,7 @@ export function toSarif(results: readonly CheckResult[], version: string): objec
     shortDescription: { text: FINDING_DOCS[code].title },
     fullDescription: { text: FINDING_DOCS[code].help },
     help: { text: FINDING_DOCS[code].help },
-    helpUri: `${README_URL}-${code}`,
+    helpUri: `${README_URL}#${code}`,
     defaultConfiguration: { level: LEVEL[DEFAULT_SEVERITY[code]] },
   }));
   const sarifResults = results.flatMap((result) => {
@@ -58,7 +58,7 @@ export function toSarif(results: readonly CheckResult[], version: string): objec
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'TrustLens', version, semanticVersion: version, informationUri: README_URL.replace(/#.*$/, ''), rules } },
+      tool: { driver: { name: 'TrustLens', version, semanticVersion: version, informationUri: README_URL, rules } },
       columnKind: 'utf16CodeUnits',
       originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory trustlens check ran in.' } } },
       results: sarifResults,
