@@ -1,14 +1,18 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
 import { TokenAuthClient, repositoryScope, type CredentialSource } from '../../src/core/net/tokenAuth';
 import { AuthCache } from '../../src/core/net/authCache';
 import { isNetError } from '../../src/core/net/netError';
-import type { RegistryCredentials } from '../../src/core/net/credentials';
+import { CredentialResolver, type RegistryCredentials } from '../../src/core/net/credentials';
 import { startProtectedServer, startTokenIssuer, type TokenIssuer } from '../helpers/net/tokenIssuer';
 import { startTestServer, type TestServer } from '../helpers/net/testServer';
 import { RecordingLogger } from '../helpers/net/recordingLogger';
 import { loopbackDispatcherFactory } from '../helpers/net/loopbackDispatcher';
+import { makeTempDir } from '../helpers/net/tempDir';
+
 
 const SCOPE = repositoryScope('library/alpine', ['pull']);
 
@@ -171,6 +175,32 @@ void describe('TokenAuthClient: credentials stay with their registry', () => {
       assert.ok(!logger.text.includes('alice-password'));
     } finally {
       await Promise.all([http.close(), issuer.close(), resource.close()]);
+    }
+  });
+});
+
+void describe('TokenAuthClient: a broken credential store', () => {
+  void it('continues anonymously with a warning, and names the problem if the server insists on credentials', async () => {
+    const tmp = makeTempDir('broken-store');
+    writeFileSync(join(tmp.path, 'config.json'), JSON.stringify({ credsStore: 'tl-not-installed' }));
+    const issuer = await startTokenIssuer();
+    const open = await startProtectedServer(issuer, { realm: issuer.realm, service: 's', scope: SCOPE });
+    const closed = await startProtectedServer(issuer, { realm: issuer.realm, service: 's', scope: SCOPE, accounts: ['alice'] });
+    const logger = new RecordingLogger();
+    const http = new UndiciHttpClient();
+    try {
+      const credentials = new CredentialResolver({ dockerConfigDir: tmp.path, allowCredentialHelpers: true });
+      const client = (port: number): TokenAuthClient =>
+        new TokenAuthClient({ http, registryHost: `127.0.0.1:${port}`, scope: SCOPE, credentials, cache: new AuthCache(), logger });
+      assert.equal(text((await client(open.port).get(open.url('/v2/'))).body), 'ok ');
+      assert.match(logger.text, /warn cannot look up credentials for 127\.0\.0\.1:\d+, continuing without: credential helper docker-credential-tl-not-installed not found on PATH/);
+      await assert.rejects(
+        client(closed.port).get(closed.url('/v2/')),
+        (e: unknown) => isNetError(e, 'auth') && /credentials could not be looked up: credential helper docker-credential-tl-not-installed not found/.test(e.message),
+      );
+    } finally {
+      await Promise.all([http.close(), issuer.close(), open.close(), closed.close()]);
+      tmp.remove();
     }
   });
 });

@@ -46,7 +46,7 @@ void describe('UndiciHttpClient redirects', () => {
     const logger = new RecordingLogger();
     const http = new UndiciHttpClient({ logger });
     try {
-      const res = await http.get(registry.url('/cross'), { headers: { Authorization: 'Bearer registry-token', Cookie: 'session=1' } });
+      const res = await http.get(registry.url('/cross'), { headers: { Authorization: 'Bearer registry-token', Cookie: 'sid=1' } });
       assert.equal(new TextDecoder().decode(res.body), 'blob bytes');
       const atStorage = storage.requests.at(-1);
       assert.equal(atStorage?.headers.authorization, undefined);

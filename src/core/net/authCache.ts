@@ -17,7 +17,7 @@ const EXPIRY_MARGIN_MS = 5_000;
 
 /**
  * Bearer tokens (until their `expires_in`) and per-origin challenges, shared by every
- * authenticated client of a session so that a warm re-check needs no token request and no 401.
+ * authenticated client (registry and notary alike) so that a warm re-check needs no token request and no 401.
  * Expiry decisions use the injected {@link Clock}.
  */
 export class AuthCache {

@@ -19,6 +19,7 @@ export interface CredentialHelperOptions {
   signal?: AbortSignal;
 }
 
+/** Default time limit of one credential helper run. */
 export const DEFAULT_HELPER_TIMEOUT_MS = 10_000;
 const MAX_OUTPUT = 64 * 1024;
 // docker-credential-helpers' ErrCredentialsNotFound text, printed on stdout with exit status 1.

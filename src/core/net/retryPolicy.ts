@@ -11,6 +11,7 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** Three attempts, 250 ms then 500 ms apart, never more than 2 s. */
 export const defaultRetryPolicy: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 2000 };
 
 // Gateway errors and rate limiting are transient; every other status is an answer.

@@ -5,7 +5,7 @@ import type { AuthCache, OriginAuth, TokenKey } from './authCache';
 import type { RegistryCredentials } from './credentials';
 import { mayReceiveCredentials } from './authPolicy';
 import { basicAuthorization, fetchToken } from './tokenFetch';
-import { NetError } from './netError';
+import { NetError, isNetError } from './netError';
 import { redactUrl } from './redact';
 import { statusError } from './statusError';
 import { normalizeRegistryKey } from './registryHost';
@@ -39,7 +39,8 @@ export function repositoryScope(name: string, actions: readonly ('pull' | 'push'
   return `repository:${name}:${actions.join(',')}`;
 }
 
-type Attempt = { header: string | undefined; fresh: boolean; key?: TokenKey };
+// What one authorisation step produced; `problem` says why credentials could not be looked up.
+type Attempt = { header: string | undefined; fresh: boolean; key?: TokenKey; problem?: string };
 
 /**
  * An {@link HttpClient} that answers 401 challenges the way docker does, for the registry and the
@@ -106,9 +107,11 @@ export class TokenAuthClient implements HttpClient {
 
   // The Authorization header for an origin. `fresh` forces a new token instead of a cached one.
   async #authorize(origin: OriginAuth, target: URL, fresh: boolean, signal?: AbortSignal): Promise<Attempt> {
-    const credentials = await this.#o.credentials.get(this.#registryHost, signal);
+    const { credentials, problem } = await this.#lookUpCredentials(signal);
     if (origin.kind === 'basic') {
-      if (!credentials || credentials.username === undefined || !mayReceiveCredentials(credentials, target, this.#o.trustedAuthHosts)) return { header: undefined, fresh };
+      if (!credentials || credentials.username === undefined || !mayReceiveCredentials(credentials, target, this.#o.trustedAuthHosts)) {
+        return withProblem({ header: undefined, fresh }, problem);
+      }
       return { header: basicAuthorization(credentials.username, credentials.password ?? ''), fresh: true };
     }
     const { challenge } = origin;
@@ -123,11 +126,26 @@ export class TokenAuthClient implements HttpClient {
     const key: TokenKey = { realm: challenge.realm, service: challenge.service ?? '', scope: this.#o.scope, account: accountOf(sent) };
     if (!fresh) {
       const cached = this.#o.cache.getToken(key);
-      if (cached !== undefined) return { header: `Bearer ${cached}`, fresh: false, key };
+      if (cached !== undefined) return withProblem({ header: `Bearer ${cached}`, fresh: false, key }, problem);
     }
     const issued = await fetchToken(this.#o.http, challenge, this.#o.scope, sent, signal);
     this.#o.cache.setToken(key, issued.token, issued.expiresInSec);
-    return { header: `Bearer ${issued.token}`, fresh: true, key };
+    return withProblem({ header: `Bearer ${issued.token}`, fresh: true, key }, problem);
+  }
+
+  // A broken helper or config must not stop anonymous access to public repositories (docker would
+  // fail outright): the failure is logged and reported in the auth error if the server insists.
+  async #lookUpCredentials(signal?: AbortSignal): Promise<{ credentials?: RegistryCredentials; problem?: string }> {
+    try {
+      const credentials = await this.#o.credentials.get(this.#registryHost, signal);
+      return credentials ? { credentials } : {};
+    } catch (e) {
+      if (!isNetError(e) || e.code === 'aborted') throw e;
+      if (this.#o.cache.firstTime(`lookup ${this.#registryHost} ${e.message}`)) {
+        this.#logger.warn(`cannot look up credentials for ${this.#registryHost}, continuing without: ${e.message}`);
+      }
+      return { problem: e.message };
+    }
   }
 
   #authError(method: HttpMethod, response: HttpResponse, attempt: Attempt): NetError {
@@ -139,8 +157,13 @@ export class TokenAuthClient implements HttpClient {
         : bearer?.error === 'insufficient_scope'
           ? `the token does not grant ${this.#o.scope}`
           : 'the server refused the credentials';
-    return new NetError('auth', `${method} ${url} -> 401: ${reason}`, { url, status: 401 });
+    const problem = attempt.problem === undefined ? '' : ` (credentials could not be looked up: ${attempt.problem})`;
+    return new NetError('auth', `${method} ${url} -> 401: ${reason}${problem}`, { url, status: 401 });
   }
+}
+
+function withProblem(attempt: Attempt, problem: string | undefined): Attempt {
+  return problem === undefined ? attempt : { ...attempt, problem };
 }
 
 function accountOf(credentials: RegistryCredentials | undefined): string {
