@@ -13,7 +13,6 @@ import { RecordingLogger } from '../helpers/net/recordingLogger';
 import { loopbackDispatcherFactory } from '../helpers/net/loopbackDispatcher';
 import { makeTempDir } from '../helpers/net/tempDir';
 
-
 const SCOPE = repositoryScope('library/alpine', ['pull']);
 
 function fixedCredentials(creds: Omit<RegistryCredentials, 'source'> | undefined): CredentialSource & { calls: string[] } {
