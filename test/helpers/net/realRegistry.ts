@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from './freePort';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,16 +16,6 @@ export interface RealRegistry {
 /** True when both `docker-registry` and `htpasswd` are installed (scripts/setup-stack.sh installs them). */
 export function realRegistryAvailable(): boolean {
   return ['docker-registry', 'htpasswd'].every((cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /**
