@@ -1,10 +1,35 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { registerSignImage } from './vscode/commands/signImage';
+import { registerWorkspaceCommands } from './vscode/commands/workspaceCommands';
+import { DiagnosticsManager } from './vscode/diagnostics/diagnosticsManager';
+import { TrustLensServices } from './vscode/services';
 
-/** Composition root. Nothing is checked at activation: checks are lazy and per document. */
-export function activate(_context: vscode.ExtensionContext): void {
-  // Editor features are registered here as they land.
+/** What the extension exports, for other extensions and for its own tests. */
+export interface TrustLensApi {
+  /** Checks a document now and resolves when its diagnostics are set. */
+  checkDocument(doc: vscode.TextDocument, force?: boolean): Promise<void>;
+  readonly services: TrustLensServices;
+}
+
+/** Composition root: builds the services and registers each feature. Nothing is checked here. */
+export function activate(context: vscode.ExtensionContext): TrustLensApi {
+  try {
+    const services = new TrustLensServices(context);
+    const diagnostics = new DiagnosticsManager(services);
+    context.subscriptions.push(
+      services,
+      diagnostics,
+      registerWorkspaceCommands(services, diagnostics),
+      registerSignImage(),
+    );
+    return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), services };
+  } catch (e) {
+    // VS Code does not tell the user when an extension fails to activate.
+    void vscode.window.showErrorMessage(`TrustLens failed to activate: ${e instanceof Error ? e.message : String(e)}`);
+    throw e;
+  }
 }
 
 export function deactivate(): void {
-  // Nothing to release yet.
+  // Everything is released through context.subscriptions.
 }

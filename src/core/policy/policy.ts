@@ -22,6 +22,8 @@ export interface Policy {
   expiryWarningDays: number;
   /** Repositories (globs) that are not checked at all, e.g. `docker.io/library/busybox`. */
   ignore: string[];
+  /** Top-level keys the policy file wrote itself, e.g. `['rules', 'expiryWarningDays']`. */
+  explicitKeys?: string[];
 }
 
 export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
@@ -62,5 +64,30 @@ export function effectivePolicy(policy: Policy, repository: string): EffectivePo
     severity,
     ignored: policy.ignore.some((p) => matches(p, repository)),
     expiryWarningDays: policy.expiryWarningDays,
+  };
+}
+
+/** Editor settings that take part in the policy. */
+export interface PolicySettings {
+  trustServers: Record<string, string>;
+  severity: Policy['rules'][number]['severity'];
+  expiryWarningDays: number;
+}
+
+/**
+ * Merges editor settings with the repository's policy file, predictably: the file wins for policy
+ * (its rules are applied after the settings' severities; its `expiryWarningDays` wins when written);
+ * the user's settings win for trust servers. In an untrusted workspace the file may not choose trust
+ * servers at all, so a cloned repository cannot send requests to a server of its choosing.
+ */
+export function mergePolicy(file: Policy | undefined, settings: PolicySettings, workspaceTrusted: boolean): Policy {
+  const base = file ?? defaultPolicy();
+  const settingsRule = Object.keys(settings.severity).length > 0 ? [{ images: ['**'], requireSigners: [], severity: settings.severity }] : [];
+  return {
+    ...(base.file ? { file: base.file } : {}),
+    trustServers: { ...(workspaceTrusted ? base.trustServers : {}), ...settings.trustServers },
+    rules: [...settingsRule, ...base.rules],
+    expiryWarningDays: base.explicitKeys?.includes('expiryWarningDays') ? base.expiryWarningDays : settings.expiryWarningDays,
+    ignore: base.ignore,
   };
 }

@@ -44,7 +44,7 @@ export function parsePolicy(text: string, file = POLICY_FILE_NAME): Policy {
   };
   if (doc.errors.length > 0) fail(null, `invalid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, doc.errors[0]!.pos[0]);
 
-  const policy: Policy = { ...defaultPolicy(), file };
+  const policy: Policy = { ...defaultPolicy(), file, explicitKeys: [] };
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return policy;
   if (!isMap(root)) return fail(root, 'the policy must be a mapping of trustServers, rules, expiryWarningDays and ignore');
@@ -61,6 +61,7 @@ export function parsePolicy(text: string, file = POLICY_FILE_NAME): Policy {
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const value = pair.value;
+    policy.explicitKeys!.push(key);
     switch (key) {
       case 'trustServers': {
         if (!isMap(value)) return fail(value as Node, '"trustServers" must map a registry host[:port] to a trust server URL');

@@ -1,3 +1,4 @@
+import { TrustLensError } from '../errors';
 import type { ImageOccurrence, ScanResult } from '../model/occurrence';
 import { effectivePolicy, type Policy } from '../policy/policy';
 import type { Clock, Logger } from '../ports';
@@ -60,15 +61,19 @@ export class TrustService {
     return { server: server.url, gun: occurrence.ref.repository, registry: occurrence.ref.registry };
   }
 
-  /** Updates one repository, sharing an update already under way for it. */
+  /**
+   * Updates one repository, sharing an update already under way for it. The shared update is bounded by
+   * its own per-request timeouts, not by any one caller's signal: a caller that is cancelled stops
+   * waiting (its promise rejects with an `aborted` error) without cancelling the update for others.
+   */
   repository(key: RepositoryKey, options: { signal?: AbortSignal; force?: boolean } = {}): Promise<RepositoryOutcome> {
     const id = `${key.server}\n${key.gun}`;
     let pending = this.#inFlight.get(id);
     if (!pending) {
-      pending = this.#semaphore.run(() => this.o.backend.update(key, options)).finally(() => this.#inFlight.delete(id));
+      pending = this.#semaphore.run(() => this.o.backend.update(key, { force: options.force })).finally(() => this.#inFlight.delete(id));
       this.#inFlight.set(id, pending);
     }
-    return pending;
+    return untilAborted(pending, options.signal);
   }
 
   /** Verdicts for everything a scan found, skipped values included, in scan order. */
@@ -78,6 +83,7 @@ export class TrustService {
       return { occurrence, policy, key: policy.ignored ? undefined : this.repositoryKey(occurrence, options.policy) };
     });
     const outcomes = await Promise.all(references.map((r) => (r.key ? this.repository(r.key, options) : undefined)));
+    throwIfAborted(options.signal);
     const now = this.o.clock.now();
     const results = await Promise.all(references.map(async (r, i): Promise<CheckResult> => {
       const outcome = outcomes[i];
@@ -86,7 +92,7 @@ export class TrustService {
       }
       let snapshotServerManaged: boolean | undefined;
       if (outcome.kind === 'verified' && outcome.data.snapshot.expiresAt - now.getTime() < r.policy.expiryWarningDays * DAY_MS) {
-        snapshotServerManaged = await this.o.backend.snapshotServerManaged(r.key, outcome, options.signal);
+        snapshotServerManaged = await untilAborted(this.o.backend.snapshotServerManaged(r.key, outcome), options.signal);
       }
       return evaluateReference(r.occurrence, outcome, { policy: r.policy, now, server: r.key.server, snapshotServerManaged });
     }));
@@ -95,4 +101,32 @@ export class TrustService {
     }));
     return [...results, ...skipped];
   }
+}
+
+function abortError(): TrustLensError<'aborted'> {
+  return new TrustLensError('aborted', 'the check was cancelled');
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError();
+}
+
+/** Resolves with `promise`, or rejects with an `aborted` error as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

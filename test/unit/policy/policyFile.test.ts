@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { effectivePolicy } from '../../../src/core/policy/policy';
+import { effectivePolicy, mergePolicy } from '../../../src/core/policy/policy';
 import { findPolicyFile, parsePolicy } from '../../../src/core/policy/policyFile';
 import { TrustLensError } from '../../../src/core/errors';
 
@@ -85,5 +85,26 @@ void describe('.trustlens.yaml', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+void describe('mergePolicy', () => {
+  const settings = { trustServers: { 'r.io': 'https://from-settings' }, severity: { 'implicit-latest': 'ignore' as const, 'unsigned-tag': 'warning' as const }, expiryWarningDays: 10 };
+
+  void it('lets the file win for policy and the settings win for servers', () => {
+    const file = parsePolicy('trustServers:\n  r.io: https://from-file\n  s.io: https://s\nrules:\n  - images: ["**"]\n    severity:\n      unsigned-tag: error\n');
+    const merged = mergePolicy(file, settings, true);
+    assert.deepEqual(merged.trustServers, { 'r.io': 'https://from-settings', 's.io': 'https://s' });
+    const effective = effectivePolicy(merged, 'r.io/app');
+    assert.equal(effective.severity['unsigned-tag'], 'error', 'the file rule wins');
+    assert.equal(effective.severity['implicit-latest'], 'ignore', 'settings apply where the file is silent');
+    assert.equal(merged.expiryWarningDays, 10, 'the setting applies when the file does not set it');
+    assert.equal(mergePolicy(parsePolicy('expiryWarningDays: 60\n'), settings, true).expiryWarningDays, 60);
+  });
+
+  void it('ignores trust servers named by the file in an untrusted workspace', () => {
+    const file = parsePolicy('trustServers:\n  evil.io: https://attacker.example\n');
+    assert.deepEqual(mergePolicy(file, settings, false).trustServers, { 'r.io': 'https://from-settings' });
+    assert.deepEqual(mergePolicy(undefined, settings, false).rules.length, 1);
   });
 });

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../core/trust/findings';
+
+/** TrustLens settings for one resource, typed and validated. */
+export interface TrustLensSettings {
+  enable: boolean;
+  /** Registry host[:port] → trust server URL; wins over `.trustlens.yaml`. */
+  trustServers: Record<string, string>;
+  /** Per finding code; `.trustlens.yaml` rules win over these. */
+  severity: Partial<Record<FindingCode, Severity>>;
+  unverifiableLevel: Severity;
+  cacheTtlSeconds: number;
+  expiryWarningDays: number;
+  /** Empty: `$DOCKER_CONFIG` or `~/.docker`. */
+  dockerConfigDir: string;
+  debounceMs: number;
+}
+
+const SECTION = 'trustlens';
+
+function isSeverity(value: unknown): value is Severity {
+  return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
+}
+
+/** Reads the settings that apply to `scope` (a document or folder URI), ignoring malformed values. */
+export function readSettings(scope?: vscode.Uri): TrustLensSettings {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const servers: Record<string, string> = {};
+  for (const [host, url] of Object.entries(c.get<Record<string, unknown>>('trustServers') ?? {})) {
+    if (typeof url === 'string' && url !== '') servers[host] = url;
+  }
+  const severity: Partial<Record<FindingCode, Severity>> = {};
+  for (const [code, level] of Object.entries(c.get<Record<string, unknown>>('severity') ?? {})) {
+    if (isFindingCode(code) && isSeverity(level)) severity[code] = level;
+  }
+  const number = (key: string, fallback: number) => {
+    const v = c.get<number>(key);
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
+  };
+  const unverifiable = c.get<string>('unverifiableLevel');
+  return {
+    enable: c.get<boolean>('enable') !== false,
+    trustServers: servers,
+    severity,
+    unverifiableLevel: isSeverity(unverifiable) ? unverifiable : 'info',
+    cacheTtlSeconds: number('cacheTtlSeconds', 300),
+    expiryWarningDays: number('expiryWarningDays', 30),
+    dockerConfigDir: c.get<string>('dockerConfigDir') ?? '',
+    debounceMs: number('debounceMs', 400),
+  };
+}
+
+/** Whether a configuration change touches TrustLens settings. */
+export function affectsTrustLens(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(SECTION);
+}

@@ -1,0 +1,164 @@
+import * as vscode from 'vscode';
+import { describeError, TrustLensError } from '../../core/errors';
+import { affectsTrustLens, readSettings } from '../config';
+import { documentKind, scanDocument } from '../documents';
+import type { TrustLensServices } from '../services';
+import { toDiagnostics } from './convert';
+
+interface Pending {
+  timer?: ReturnType<typeof setTimeout>;
+  controller?: AbortController;
+}
+
+/**
+ * Owns the `TrustLens` diagnostic collection: checks each Dockerfile and compose document debounced
+ * after edits, at once on open, save and focus, and again when settings, workspace trust or a policy
+ * file change. A newer check cancels the document's older one; verdicts already shown stay until the
+ * new ones arrive.
+ */
+export class DiagnosticsManager implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('TrustLens');
+  readonly #pending = new Map<string, Pending>();
+  readonly #policyErrors = new Set<string>();
+  readonly #disposables: vscode.Disposable[] = [];
+  readonly #completed = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires when a check of a document finished (whether or not anything changed). */
+  readonly onDidCheck = this.#completed.event;
+
+  constructor(private readonly services: TrustLensServices) {
+    const policyWatcher = vscode.workspace.createFileSystemWatcher('**/.trustlens.yaml');
+    const onPolicy = () => {
+      services.invalidatePolicies();
+      this.recheckAll();
+    };
+    this.#disposables.push(
+      this.collection,
+      this.#completed,
+      policyWatcher,
+      policyWatcher.onDidChange(onPolicy),
+      policyWatcher.onDidCreate(onPolicy),
+      policyWatcher.onDidDelete(onPolicy),
+      vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.schedule(e.document, readSettings(e.document.uri).debounceMs);
+      }),
+      vscode.workspace.onDidSaveTextDocument((doc) => this.schedule(doc, 0)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.schedule(editor.document, 0)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!affectsTrustLens(e)) return;
+        services.reset();
+        this.recheckAll();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        services.reset();
+        services.invalidatePolicies();
+        this.recheckAll();
+      }),
+    );
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+  }
+
+  /** Checks a document after `delayMs`, replacing any check scheduled or running for it. */
+  schedule(doc: vscode.TextDocument, delayMs: number, force = false): void {
+    if (!documentKind(doc)) return;
+    const key = doc.uri.toString();
+    this.#cancel(key);
+    const pending: Pending = {};
+    pending.timer = setTimeout(() => {
+      pending.timer = undefined;
+      void this.#run(doc, pending, force);
+    }, delayMs);
+    this.#pending.set(key, pending);
+  }
+
+  /** Checks a document now and resolves when its diagnostics are set. */
+  async checkNow(doc: vscode.TextDocument, force = false): Promise<void> {
+    if (!documentKind(doc)) return;
+    const key = doc.uri.toString();
+    this.#cancel(key);
+    const pending: Pending = {};
+    this.#pending.set(key, pending);
+    await this.#run(doc, pending, force);
+  }
+
+  /** Re-checks every open document (optionally bypassing the cache TTL). */
+  recheckAll(force = false): void {
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0, force);
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.#cancel(uri.toString());
+    this.#pending.delete(uri.toString());
+    this.collection.delete(uri);
+    this.services.results.delete(uri);
+  }
+
+  #cancel(key: string): void {
+    const pending = this.#pending.get(key);
+    if (!pending) return;
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.controller?.abort();
+  }
+
+  async #run(doc: vscode.TextDocument, pending: Pending, force: boolean): Promise<void> {
+    const kind = documentKind(doc);
+    if (!kind || doc.isClosed) return;
+    const settings = readSettings(doc.uri);
+    if (!settings.enable) {
+      this.collection.delete(doc.uri);
+      this.services.results.delete(doc.uri);
+      return;
+    }
+    const controller = new AbortController();
+    pending.controller = controller;
+    try {
+      const version = doc.version;
+      const scan = await scanDocument(doc, kind);
+      const policy = await this.services.policyFor(doc.uri);
+      if (policy instanceof Error) {
+        this.#showPolicyError(policy);
+        return;
+      }
+      this.#clearPolicyErrors();
+      const results = await this.services.trust.check(scan, { policy, signal: controller.signal, force });
+      if (controller.signal.aborted || doc.isClosed || doc.version !== version) return;
+      this.services.results.set(doc.uri, results);
+      this.collection.set(doc.uri, toDiagnostics(results, settings.unverifiableLevel));
+    } catch (e) {
+      if (TrustLensError.is(e, 'aborted')) return;
+      // A check must never take the editor down; the log says why it failed.
+      this.services.log.logger.error(`checking ${doc.uri.fsPath} failed: ${describeError(e)}`);
+    } finally {
+      if (this.#pending.get(doc.uri.toString()) === pending) this.#pending.delete(doc.uri.toString());
+      if (!controller.signal.aborted) this.#completed.fire(doc.uri);
+    }
+  }
+
+  /** Shows a broken `.trustlens.yaml` where it is broken: "<file>:<line>:<col>: <message>". */
+  #showPolicyError(error: Error): void {
+    const m = /^(.*?):(\d+):(\d+): (.*)$/s.exec(error.message);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!m || !folder) {
+      this.services.log.logger.error(error.message);
+      return;
+    }
+    const [, file, line, col, message] = m as unknown as [string, string, string, string, string];
+    const uri = file.startsWith('/') ? vscode.Uri.file(file) : vscode.Uri.joinPath(folder.uri, file);
+    const pos = new vscode.Position(Number(line) - 1, Number(col) - 1);
+    const d = new vscode.Diagnostic(new vscode.Range(pos, pos.translate(0, 1)), message, vscode.DiagnosticSeverity.Error);
+    d.source = 'TrustLens';
+    this.collection.set(uri, [d]);
+    this.#policyErrors.add(uri.toString());
+  }
+
+  #clearPolicyErrors(): void {
+    for (const key of this.#policyErrors) this.collection.delete(vscode.Uri.parse(key));
+    this.#policyErrors.clear();
+  }
+
+  dispose(): void {
+    for (const key of [...this.#pending.keys()]) this.#cancel(key);
+    for (const d of this.#disposables) d.dispose();
+  }
+}

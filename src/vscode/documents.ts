@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ScanResult } from '../core/model/occurrence';
+import { parseDotenv } from '../core/parse/dotenv';
+import { kindOfFileName, type ScannableKind } from '../core/parse/fileKinds';
+import { scanText } from '../core/parse/scanText';
+
+/** The kind of a document TrustLens checks, or undefined. */
+export function documentKind(doc: vscode.TextDocument): ScannableKind | undefined {
+  if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return undefined;
+  if (doc.languageId === 'dockerfile') return 'dockerfile';
+  if (doc.languageId === 'dockercompose') return 'compose';
+  return doc.uri.scheme === 'file' ? kindOfFileName(doc.uri.fsPath) : undefined;
+}
+
+/** The path a document is reported under: relative to its workspace folder, like the CLI. */
+export function documentLabel(uri: vscode.Uri): string {
+  return vscode.workspace.asRelativePath(uri, false);
+}
+
+/** Finds the image references in a document; compose variables come from the environment and `.env`. */
+export async function scanDocument(doc: vscode.TextDocument, kind: ScannableKind): Promise<ScanResult> {
+  let lookup: ((name: string) => string | undefined) | undefined;
+  if (kind === 'compose') {
+    let dotenv = new Map<string, string>();
+    if (doc.uri.scheme === 'file') {
+      const text = await readFile(join(dirname(doc.uri.fsPath), '.env'), 'utf8').catch(() => '');
+      dotenv = parseDotenv(text, (name) => process.env[name]);
+    }
+    lookup = (name) => process.env[name] ?? dotenv.get(name);
+  }
+  return scanText(documentLabel(doc.uri), kind, doc.getText(), { lookup });
+}

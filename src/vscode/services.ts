@@ -1,0 +1,118 @@
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { defaultDockerConfigDir } from '../core/net/dockerConfig';
+import { mergePolicy, type Policy } from '../core/policy/policy';
+import { findPolicyFile, parsePolicy } from '../core/policy/policyFile';
+import { systemClock } from '../core/ports';
+import { createDctBackend } from '../core/trust/dct/createBackend';
+import { FileMetadataStore } from '../core/trust/metadataStore';
+import { TrustService } from '../core/trust/trustService';
+import { readSettings } from './config';
+import { createLogChannel } from './logging';
+import { ResultsStore } from './results';
+
+interface Engine {
+  service: TrustService;
+  store: FileMetadataStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The extension's services. Nothing here does work at construction: the trust engine is built on the
+ * first check, and rebuilt when settings or workspace trust change.
+ */
+export class TrustLensServices implements vscode.Disposable {
+  readonly log = createLogChannel();
+  readonly results = new ResultsStore();
+  readonly #storageDir: string;
+  readonly #version: string;
+  #engine: Engine | undefined;
+  readonly #policyCache = new Map<string, { mtimeMs: number; policy: Policy | Error }>();
+
+  constructor(context: vscode.ExtensionContext) {
+    this.#storageDir = join(context.globalStorageUri.fsPath, 'trust-metadata');
+    this.#version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'dev');
+  }
+
+  /** The trust service, built on first use with the current settings and workspace trust. */
+  get trust(): TrustService {
+    return this.#getEngine().service;
+  }
+
+  get store(): FileMetadataStore {
+    return this.#getEngine().store;
+  }
+
+  #getEngine(): Engine {
+    if (this.#engine) return this.#engine;
+    const settings = readSettings();
+    const store = new FileMetadataStore(this.#storageDir);
+    const trusted = vscode.workspace.isTrusted;
+    const { backend, close } = createDctBackend({
+      dockerConfigDir: settings.dockerConfigDir || defaultDockerConfigDir(process.env),
+      // Untrusted workspaces run no credential helper and send no credentials.
+      allowCredentials: trusted,
+      store,
+      clock: systemClock,
+      logger: this.log.logger,
+      userAgent: `trustlens-vscode/${this.#version}`,
+      ttlMs: settings.cacheTtlSeconds * 1000,
+      onRequest: this.log.logRequest,
+    });
+    const service = new TrustService({ backend, clock: systemClock, logger: this.log.logger, env: process.env });
+    this.#engine = { service, store, close };
+    return this.#engine;
+  }
+
+  /** Drops the engine so the next check rebuilds it (settings or workspace trust changed). */
+  reset(): void {
+    const engine = this.#engine;
+    this.#engine = undefined;
+    void engine?.close();
+  }
+
+  /**
+   * The policy for a document: its nearest `.trustlens.yaml` merged with settings. A broken policy file
+   * is an Error, which the caller shows instead of checking.
+   */
+  async policyFor(uri: vscode.Uri): Promise<Policy | Error> {
+    const settings = readSettings(uri);
+    const fileSettings = { trustServers: settings.trustServers, severity: settings.severity, expiryWarningDays: settings.expiryWarningDays };
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const start = uri.scheme === 'file' ? join(uri.fsPath, '..') : folder?.uri.fsPath;
+    const path = start ? findPolicyFile(start) : undefined;
+    let file: Policy | Error | undefined;
+    if (path) {
+      try {
+        const { mtimeMs } = await stat(path);
+        const cached = this.#policyCache.get(path);
+        if (cached && cached.mtimeMs === mtimeMs) {
+          file = cached.policy;
+        } else {
+          try {
+            file = parsePolicy(await readFile(path, 'utf8'), vscode.workspace.asRelativePath(path, false));
+          } catch (e) {
+            file = e instanceof Error ? e : new Error(String(e));
+          }
+          this.#policyCache.set(path, { mtimeMs, policy: file });
+        }
+      } catch {
+        file = undefined;
+      }
+    }
+    if (file instanceof Error) return file;
+    return mergePolicy(file, fileSettings, vscode.workspace.isTrusted);
+  }
+
+  /** Forgets the cached policy files (a watcher saw one change). */
+  invalidatePolicies(): void {
+    this.#policyCache.clear();
+  }
+
+  dispose(): void {
+    this.reset();
+    this.results.dispose();
+    this.log.channel.dispose();
+  }
+}
