@@ -42,6 +42,8 @@ export interface ImageOccurrence {
 /** A written value that looks like an image but is not checked, with the reason. */
 export interface SkippedOccurrence {
   file: string;
+  /** Where the value was written, e.g. `from` for `FROM build`. */
+  kind: ReferenceKind;
   text: string;
   range: Range;
   reason: SkipReason;

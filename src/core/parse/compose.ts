@@ -96,17 +96,17 @@ export function scanCompose(file: string, text: string, options: ComposeScanOpti
     const written = quoted ? text.slice(start + 1, end - 1) : text.slice(start, end);
     const kind = lookupKey(service, 'build', doc) !== undefined ? 'compose-build-image' : 'compose-image';
     if (typeof imageNode.value !== 'string') {
-      result.skipped.push({ file, text: written, range, reason: 'invalid-reference', message: `image must be a string, got ${imageNode.value === null ? 'null' : typeof imageNode.value}` });
+      result.skipped.push({ file, kind, text: written, range, reason: 'invalid-reference', message: `image must be a string, got ${imageNode.value === null ? 'null' : typeof imageNode.value}` });
       continue;
     }
     const expansion = expand(imageNode.value, composeValue(lookup));
     if (expansion.unresolved.length > 0) {
-      result.skipped.push({ file, text: written, range, reason: 'variable-unresolved', message: unresolvedMessage(expansion) });
+      result.skipped.push({ file, kind, text: written, range, reason: 'variable-unresolved', message: unresolvedMessage(expansion) });
       continue;
     }
     const parsed = parseImageRef(expansion.value);
     if (!parsed.ok) {
-      result.skipped.push({ file, text: written, range, reason: 'invalid-reference', message: parsed.message });
+      result.skipped.push({ file, kind, text: written, range, reason: 'invalid-reference', message: parsed.message });
       continue;
     }
     result.references.push({ file, text: written, range, kind, ref: parsed.ref, platform: platformOf(service, doc, lookup), stage: null });

@@ -53,7 +53,7 @@ export function scanDockerfile(file: string, text: string, options: DockerfileSc
     const { raw, range } = unquote(c.raw, c.range);
     const { expansion } = c;
     const skip = (reason: SkipReason, message: string): void => {
-      result.skipped.push({ file, text: raw, range, reason, message });
+      result.skipped.push({ file, kind: c.kind, text: raw, range, reason, message });
     };
     if (expansion.unresolved.length > 0) return skip('variable-unresolved', unresolvedMessage(expansion));
     const value = expansion.value;
