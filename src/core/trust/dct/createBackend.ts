@@ -47,13 +47,18 @@ export function createDctBackend(options: DctBackendOptions): { backend: DctUpda
   const credentials = options.allowCredentials
     ? new CredentialResolver({ dockerConfigDir: options.dockerConfigDir, allowCredentialHelpers: true, logger: options.logger })
     : { get: async () => undefined };
-  const cache = new AuthCache();
+  const cache = new AuthCache(options.clock);
   const clients = new Map<string, TokenAuthClient>();
   const httpFor = (key: RepositoryKey) => {
     const id = `${key.registry}\n${key.gun}`;
     let client = clients.get(id);
     if (!client) {
-      client = new TokenAuthClient({ http, registryHost: key.registry, scope: repositoryScope(key.gun, ['pull']), credentials, cache, logger: options.logger });
+      // The trust server chosen for a registry receives that registry's credentials, as with docker.
+      const trustServerHost = new URL(key.server).hostname;
+      client = new TokenAuthClient({
+        http, registryHost: key.registry, scope: repositoryScope(key.gun, ['pull']), credentials, cache,
+        trustedAuthHosts: [trustServerHost], logger: options.logger,
+      });
       clients.set(id, client);
     }
     return client;
