@@ -6,11 +6,11 @@ import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
 import { isNetError } from '../../src/core/net/netError';
 import { makeTempDir, type TempDir } from '../helpers/net/tempDir';
 import { makeCa, issueLeaf, type TestCa } from '../helpers/net/certs';
-import { notaryServerAvailable, startRealNotaryServer, type RealNotaryServer } from '../helpers/net/realNotaryServer';
+import { startRealNotaryServer, type RealNotaryServer } from '../helpers/net/realNotaryServer';
 
 const GUN = '127.0.0.1:5000/team/app';
 
-void describe('UndiciHttpClient against a real notary-server over TLS', { skip: notaryServerAvailable() ? false : 'notary-server not installed (scripts/setup-stack.sh installs it)' }, () => {
+void describe('UndiciHttpClient against a real notary-server over TLS', () => {
   let tmp: TempDir;
   let ca: TestCa;
   let notary: RealNotaryServer;

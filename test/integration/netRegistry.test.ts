@@ -12,12 +12,11 @@ import { isNetError } from '../../src/core/net/netError';
 import { MEDIA_TYPES } from '../../src/core/net/manifestTypes';
 import type { HttpClient, RequestEvent } from '../../src/core/net/http';
 import { makeTempDir, type TempDir } from '../helpers/net/tempDir';
-import { realRegistryAvailable, startRealRegistry, type RealRegistry } from '../helpers/net/realRegistry';
+import { startRealRegistry, type RealRegistry } from '../helpers/net/realRegistry';
 import { RecordingLogger } from '../helpers/net/recordingLogger';
 
 const sha256 = (bytes: Uint8Array | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
-const available = realRegistryAvailable();
 
 /** Pushes one blob the way docker does without a daemon: POST an upload, then PUT it with its digest. */
 async function pushBlob(http: HttpClient, origin: string, name: string, bytes: Uint8Array): Promise<string> {
@@ -31,7 +30,7 @@ async function pushBlob(http: HttpClient, origin: string, name: string, bytes: U
   return digest;
 }
 
-void describe('RegistryClient against a real docker-registry with htpasswd', { skip: available ? false : 'docker-registry or htpasswd not installed (scripts/setup-stack.sh installs them)' }, () => {
+void describe('RegistryClient against a real docker-registry with htpasswd', () => {
   let tmp: TempDir;
   let registry: RealRegistry;
   let dockerConfigDir: string;

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from './freePort';
 import { writeFileSync } from 'node:fs';
@@ -13,10 +13,6 @@ export interface RealNotaryServer {
 }
 
 /** True when `notary-server` is installed (scripts/setup-stack.sh installs it). */
-export function notaryServerAvailable(): boolean {
-  return spawnSync('sh', ['-c', 'command -v notary-server']).status === 0;
-}
-
 /**
  * Starts notary-server with its config in `dir`; with `tls`, it serves HTTPS with that certificate.
  * Resolves when it logs "Starting on 127.0.0.1:<port>"; rejects if it exits first.

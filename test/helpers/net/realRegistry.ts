@@ -14,10 +14,6 @@ export interface RealRegistry {
 }
 
 /** True when both `docker-registry` and `htpasswd` are installed (scripts/setup-stack.sh installs them). */
-export function realRegistryAvailable(): boolean {
-  return ['docker-registry', 'htpasswd'].every((cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0);
-}
-
 /**
  * Starts a registry in `dir` with the given users (bcrypt htpasswd). Resolves once the registry logs
  * that it listens; rejects if it exits first.
