@@ -13,7 +13,7 @@ import { NetError } from './netError';
  */
 export async function readBodyLimited(body: Readable, contentLength: string | undefined, maxBytes: number, url: string): Promise<Uint8Array> {
   if (contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) > maxBytes) {
-    body.destroy();
+    discard(body);
     throw new NetError('too-large', `${url} announced ${contentLength} bytes, more than the limit of ${maxBytes}`, { url });
   }
   const chunks: Uint8Array[] = [];
@@ -21,12 +21,22 @@ export async function readBodyLimited(body: Readable, contentLength: string | un
   for await (const chunk of body as AsyncIterable<Uint8Array>) {
     total += chunk.byteLength;
     if (total > maxBytes) {
-      body.destroy();
+      discard(body);
       throw new NetError('too-large', `${url} sent more than the limit of ${maxBytes} bytes`, { url });
     }
     chunks.push(chunk);
   }
   return concat(chunks, total);
+}
+
+/**
+ * Destroys a body nobody will read. A stream destroyed before its end emits an `error` (undici's
+ * "Request aborted"); without a listener that is an uncaught exception, which a server could cause
+ * at will by announcing too large a body that it sends in full.
+ */
+function discard(body: Readable): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
