@@ -35,7 +35,8 @@ export type RepositoryOutcome =
 /**
  * Classifies a failure as notary does for a reader: a 404 on root.json means there is no trust data;
  * network, TLS, timeout, auth and server errors mean the data could not be checked; every
- * verification failure means the data is not trustworthy. Nothing here can mean "signed".
+ * verification failure, and a body larger than allowed, means the data is not trustworthy. Nothing
+ * here can mean "signed".
  */
 export function outcomeOfError(e: unknown, fetchingRoot: boolean): RepositoryOutcome {
   if (isNetError(e, 'not-found')) {
@@ -46,6 +47,10 @@ export function outcomeOfError(e: unknown, fetchingRoot: boolean): RepositoryOut
   if (TufError.isTuf(e)) {
     if (e.code === 'expired' || e.code === 'certificate-expired') return { kind: 'expired', role: e.role, message: e.message };
     return { kind: 'invalid', code: e.code, role: e.role, message: e.message };
+  }
+  if (isNetError(e, 'too-large')) {
+    // notary ErrMaliciousServer: more bytes than the signed length (or a cap) is a bad answer, not an outage.
+    return { kind: 'invalid', code: 'oversize-response', role: undefined, message: `trust server returned a bad response: ${describeError(e)}` };
   }
   if (isNetError(e)) return { kind: 'unverifiable', message: describeError(e) };
   return { kind: 'unverifiable', message: `unexpected failure: ${describeError(e)}` };
