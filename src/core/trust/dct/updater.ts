@@ -120,6 +120,7 @@ export class DctUpdater implements TrustBackend {
       return { data: set.result(), files };
     };
 
+    /** Only a 404 on the first root.json of a repository means it has no trust data. */
     let fetchingRoot = !cachedRoot;
     try {
       let result: Attempt;
@@ -130,9 +131,8 @@ export class DctUpdater implements TrustBackend {
           if (!TufError.isTuf(e)) throw e;
           // notary `Update`: on any verification failure, update the root and try once more.
           this.o.logger.info(`refreshing the root of ${key.gun} after: ${e.message}`);
-          fetchingRoot = true;
+          // A 404 here is not "no trust data": the pinned root proves the repository had some.
           const newest = await get('root.json', MAX_DOWNLOAD_BYTES);
-          fetchingRoot = false;
           result = await this.#withRotation(key, cachedRoot, newest, get, attempt);
         }
       } else {
