@@ -1,0 +1,88 @@
+/**
+ * The repository owner's real signing keys, read from the notary CLI's trust dir (encrypted PKCS#8
+ * with `role:`/`gun:` headers, protocol doc §7) and decrypted with the passphrases the test gave that
+ * client. With them a test re-signs real metadata exactly as the owner could.
+ */
+import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parsePem } from '../stack/notaryKeys';
+import type { NotaryCli, NotaryPassphrases } from '../stack/notaryCli';
+import { buildCertificate } from '../tufCert';
+import { goPem, keyIdOf, type TestKey } from '../tufRepo';
+import { parseFile } from './metadataFiles';
+
+/** Passphrases of the owner client the attack tests create (test values only). */
+export const OWNER_PASSPHRASES: NotaryPassphrases = {
+  root: 'attack-owner-root',
+  targets: 'attack-owner-targets',
+  snapshot: 'attack-owner-snapshot',
+  delegation: 'attack-owner-delegation',
+};
+
+/** A signing key as a {@link TestKey}, for `signedFile` and friends. */
+function signingKey(keytype: string, publicBytes: Uint8Array, id: string, privateKey: KeyObject): TestKey {
+  return {
+    keytype,
+    public: publicBytes,
+    id,
+    method: 'ecdsa',
+    privateKey,
+    sign: (message, options) => sign('sha256', message, { key: privateKey, dsaEncoding: options?.derEcdsa ? 'der' : 'ieee-p1363' }),
+  };
+}
+
+/** The owner's root key as one repository's root.json names it (its certificate is per GUN). */
+export interface OwnerRootKey extends TestKey {
+  /** The bare key pair, e.g. to issue another certificate for it. */
+  readonly publicKey: KeyObject;
+}
+
+async function privateKeys(cli: NotaryCli): Promise<Array<{ headers: Map<string, string>; key: KeyObject }>> {
+  const dir = join(cli.trustDir, 'private');
+  const out: Array<{ headers: Map<string, string>; key: KeyObject }> = [];
+  for (const name of await readdir(dir)) {
+    if (!name.endsWith('.key')) continue;
+    const block = parsePem(await readFile(join(dir, name), 'utf8'));
+    const headers = new Map(block.headers.map(([k, v]) => [k, v] as [string, string]));
+    const role = headers.get('role');
+    const passphrase = role === 'root' ? OWNER_PASSPHRASES.root : role === 'targets' ? OWNER_PASSPHRASES.targets
+      : role === 'snapshot' ? OWNER_PASSPHRASES.snapshot : OWNER_PASSPHRASES.delegation;
+    out.push({ headers, key: createPrivateKey({ key: block.der, format: 'der', type: 'pkcs8', passphrase }) });
+  }
+  return out;
+}
+
+const spki = (key: KeyObject): Buffer => createPublicKey(key).export({ type: 'spki', format: 'der' });
+
+/**
+ * The owner's root key, with the ID and certificate `rootBytes` (a real root.json) files it under:
+ * signatures made with it verify as that root's own.
+ */
+export async function ownerRootKey(cli: NotaryCli, rootBytes: Uint8Array): Promise<OwnerRootKey> {
+  const root = parseFile(rootBytes).signed;
+  const id = root.roles.root.keyids[0] as string;
+  const pem = Buffer.from(root.keys[id].keyval.public as string, 'base64');
+  const certKey = createPublicKey(pem.toString('latin1'));
+  const found = (await privateKeys(cli)).find((k) => k.headers.get('role') === 'root' && spki(k.key).equals(certKey.export({ type: 'spki', format: 'der' })));
+  if (!found) throw new Error('the owner client holds no root key for this root');
+  return { ...signingKey('ecdsa-x509', pem, id, found.key), publicKey: certKey };
+}
+
+/** The owner's key for a base role of `gun` (`targets`, or `snapshot` when the client holds it). */
+export async function ownerRoleKey(cli: NotaryCli, gun: string, role: 'targets' | 'snapshot'): Promise<TestKey> {
+  const found = (await privateKeys(cli)).find((k) => k.headers.get('role') === role && k.headers.get('gun') === gun);
+  if (!found) throw new Error(`the owner client holds no ${role} key for ${gun}`);
+  const publicBytes = spki(found.key);
+  return signingKey('ecdsa', publicBytes, keyIdOf('ecdsa', publicBytes), found.key);
+}
+
+/**
+ * Another certificate for the owner's root key, as notary makes them (CN, validity), filed under
+ * its own key ID: the same private key, so it signs as the owner.
+ */
+export function reissuedRootKey(owner: OwnerRootKey, cert: { cn: string; notBefore: Date; notAfter: Date }): TestKey {
+  const der = buildCertificate({ ...cert, publicKey: owner.publicKey, signingKey: owner.privateKey });
+  const pem = Buffer.from(goPem(der), 'latin1');
+  return signingKey('ecdsa-x509', pem, keyIdOf('ecdsa-x509', pem), owner.privateKey);
+}
