@@ -42,6 +42,10 @@ void describe('ecdsa verifier', () => {
     assert.equal(verifySignature('ecdsa', tuf(key), Buffer.concat([der, Buffer.from([1, 2, 3])]), msg), true);
   });
 
+  void it('fails an ASN.1 signature with a negative integer instead of reading it as raw', () => {
+    assert.equal(verifySignature('ecdsa', tuf(key), Buffer.from([0x30, 0x06, 0x02, 0x01, 0x80, 0x02, 0x01, 0x01]), msg), false);
+  });
+
   void it('hashes with SHA-256 whatever the curve: P-384 raw signatures are 96 bytes', () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
     const k = makeTufKey('ecdsa', publicKey.export({ type: 'spki', format: 'der' }));
@@ -128,6 +132,10 @@ void describe('method and key type compatibility', () => {
     // A genuine Ed25519 signature, but claimed as ecdsa: the key type does not fit the method.
     assert.equal(verifySignature('ecdsa', tuf(ed), ed.sign(msg), msg), false);
     assert.equal(verifySignature('eddsa', tuf(ec), ec.sign(msg), msg), false);
+    // Right material, wrong declared type: notary checks the declared key type first.
+    assert.equal(verifySignature('ecdsa', makeTufKey('rsa', ec.public), ec.sign(msg), msg), false);
+    assert.equal(verifySignature('eddsa', makeTufKey('ecdsa', ed.public), ed.sign(msg), msg), false);
+    assert.equal(verifySignature('ecdsa', makeTufKey('ecdsa', ec.public), ec.sign(msg), msg), true);
     // An RSA key relabelled as ecdsa is not an EC key.
     const r = rsaKey();
     assert.equal(verifySignature('ecdsa', makeTufKey('ecdsa', r.public), r.sign(msg), msg), false);
