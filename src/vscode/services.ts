@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
+import { CredentialResolver } from '../core/net/credentials';
 import { defaultDockerConfigDir } from '../core/net/dockerConfig';
+import { RegistryClient } from '../core/net/registryClient';
 import { mergePolicy, type Policy } from '../core/policy/policy';
 import { findPolicyFile, parsePolicy } from '../core/policy/policyFile';
 import { systemClock } from '../core/ports';
@@ -15,6 +17,7 @@ import { ResultsStore } from './results';
 interface Engine {
   service: TrustService;
   store: FileMetadataStore;
+  registry: RegistryClient;
   close(): Promise<void>;
 }
 
@@ -44,13 +47,19 @@ export class TrustLensServices implements vscode.Disposable {
     return this.#getEngine().store;
   }
 
+  /** The registry client (manifest kinds), sharing the trust engine's transport, CAs and request log. */
+  get registry(): RegistryClient {
+    return this.#getEngine().registry;
+  }
+
   #getEngine(): Engine {
     if (this.#engine) return this.#engine;
     const settings = readSettings();
     const store = new FileMetadataStore(this.#storageDir);
     const trusted = vscode.workspace.isTrusted;
-    const { backend, close } = createDctBackend({
-      dockerConfigDir: settings.dockerConfigDir || defaultDockerConfigDir(process.env),
+    const dockerConfigDir = settings.dockerConfigDir || defaultDockerConfigDir(process.env);
+    const { backend, http, close } = createDctBackend({
+      dockerConfigDir,
       // Untrusted workspaces run no credential helper and send no credentials.
       allowCredentials: trusted,
       store,
@@ -61,7 +70,15 @@ export class TrustLensServices implements vscode.Disposable {
       onRequest: this.log.logRequest,
     });
     const service = new TrustService({ backend, clock: systemClock, logger: this.log.logger, env: process.env });
-    this.#engine = { service, store, close };
+    const registry = new RegistryClient({
+      http,
+      credentials: trusted ? new CredentialResolver({ dockerConfigDir, allowCredentialHelpers: true, logger: this.log.logger }) : { get: async () => undefined },
+      logger: this.log.logger,
+      // A registry on this machine (localhost:5000) speaks plain http, as docker allows for loopback.
+      plainHttpForLoopback: true,
+      timeoutMs: 10_000,
+    });
+    this.#engine = { service, store, registry, close };
     return this.#engine;
   }
 
