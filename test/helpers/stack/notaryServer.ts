@@ -32,6 +32,8 @@ export interface NotaryServerOptions {
   tls?: boolean;
   /** Require registry-style bearer tokens. */
   tokenAuth?: NotaryTokenAuth;
+  /** Listen on this loopback port (e.g. for a demo whose files name it); default a free one. */
+  port?: number;
 }
 
 /** A running notary-server. */
@@ -75,7 +77,7 @@ export async function startNotaryServer(options: NotaryServerOptions = {}): Prom
         tls_ca_file: tls.caPath, key_algorithm: 'ecdsa',
       };
     }
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const host = `${LOOPBACK}:${port}`;
     const config: Record<string, unknown> = {
       server: useTls && tls ? { http_addr: host, tls_cert_file: tls.certPath, tls_key_file: tls.keyPath } : { http_addr: host },

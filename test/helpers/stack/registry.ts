@@ -21,6 +21,8 @@ export interface RegistryOptions {
   htpasswd?: RegistryCredentials;
   /** Serve HTTPS with a throw-away CA; default false (plain HTTP, as loopback registries usually are). */
   tls?: boolean;
+  /** Listen on this loopback port (e.g. for a demo whose files name it); default a free one. */
+  port?: number;
 }
 
 /** A running registry. */
@@ -47,7 +49,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     await dir.remove();
   };
   try {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const host = `${LOOPBACK}:${port}`;
     const tls = options.tls ? await createTestTls(dir.path) : undefined;
     const http: Record<string, unknown> = { addr: host, secret: 'trustlens-test-registry' };

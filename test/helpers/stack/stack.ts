@@ -13,6 +13,8 @@ export interface StackOptions {
   tokenAuth?: NotaryTokenAuth;
   /** Credentials the notary clients give the token service for writes. */
   notaryAuth?: NotaryCliOptions['auth'];
+  /** Fixed loopback port of the notary-server (the registry's port goes in `registry.port`). */
+  notaryPort?: number;
 }
 
 /** A running stack. */
@@ -32,7 +34,7 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const started = await Promise.allSettled([
     startRegistry(options.registry),
-    startNotaryServer({ keyAlgorithm: options.keyAlgorithm, tls: true, tokenAuth: options.tokenAuth }),
+    startNotaryServer({ keyAlgorithm: options.keyAlgorithm, tls: true, tokenAuth: options.tokenAuth, port: options.notaryPort }),
   ]);
   const [registryResult, notaryResult] = started;
   if (registryResult.status === 'rejected' || notaryResult.status === 'rejected') {
