@@ -76,6 +76,16 @@ void describe('resolveTag', () => {
     for (const tag of ['v9', 'constructor', '__proto__', 'toString']) assert.deepEqual(resolveTag(data, tag), { status: 'unsigned', tag });
   });
 
+  void it('resolves tags named like Object.prototype members as ordinary names', () => {
+    const repo = new TestRepo({ gun: GUN, now: NOW });
+    const meta = { hashes: { sha256: Buffer.from(D1, 'hex').toString('base64') }, length: 5 };
+    Object.defineProperty(repo.targets.targets, '__proto__', { value: meta, enumerable: true });
+    repo.targets.targets.constructor = meta;
+    const data = verify(repo);
+    for (const tag of ['__proto__', 'constructor']) assert.equal(resolveTag(data, tag).status, 'signed', tag);
+    assert.equal(resolveTag(data, 'toString').status, 'unsigned');
+  });
+
   void it('refuses a released target without a sha256, as docker does', () => {
     const repo = new TestRepo({ gun: GUN, now: NOW });
     repo.targets.targets.v1 = { hashes: { sha512: Buffer.alloc(64, 7).toString('base64') }, length: 10 };
