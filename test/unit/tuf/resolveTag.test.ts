@@ -79,8 +79,7 @@ void describe('resolveTag', () => {
   void it('resolves tags named like Object.prototype members as ordinary names', () => {
     const repo = new TestRepo({ gun: GUN, now: NOW });
     const meta = { hashes: { sha256: Buffer.from(D1, 'hex').toString('base64') }, length: 5 };
-    Object.defineProperty(repo.targets.targets, '__proto__', { value: meta, enumerable: true });
-    repo.targets.targets.constructor = meta;
+    for (const tag of ['__proto__', 'constructor']) Object.defineProperty(repo.targets.targets, tag, { value: meta, enumerable: true });
     const data = verify(repo);
     for (const tag of ['__proto__', 'constructor']) assert.equal(resolveTag(data, tag).status, 'signed', tag);
     assert.equal(resolveTag(data, 'toString').status, 'unsigned');
