@@ -1,14 +1,16 @@
 /**
- * The trust engine's metadata cache, request sharing and expiry handling, against the real
- * notary-server: requests are counted per repository, and expiry is proven by moving the verifier's
- * clock over real metadata (the server fixes the expiries: timestamp 14 days, snapshot and targets
- * 3 years, root and its certificate 10 years).
+ * The trust engine's metadata cache, request sharing, pinned root and expiry handling, against the
+ * real notary-server: requests are counted per repository, the pinned root is compared with a real
+ * notary client holding the same pin, and expiry is proven by moving the verifier's clock over real
+ * metadata (the server fixes the expiries: timestamp 14 days, snapshot and targets 3 years, root and
+ * its certificate 10 years).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { offsetClock, systemClock } from '../../src/core/ports';
 import type { CheckResult } from '../../src/core/trust/checkResult';
 import { DEFAULT_TTL_MS } from '../../src/core/trust/dct/createBackend';
+import { dockerTrustInspect } from '../helpers/stack/dockerCli';
 import { getTrustFile } from '../helpers/stack/notaryHttp';
 import { pushImage } from '../helpers/stack/push';
 import { buildReleases, buildServerSnapshot, buildTargetsOnly, type Scenario } from '../helpers/stack/scenarios';
@@ -17,6 +19,7 @@ import { startStack, type Stack } from '../helpers/stack/stack';
 import { makeDockerConfig, type TestDockerConfig } from '../helpers/trust/dockerConfig';
 import { codesOf, composeWith, dockerfileFrom, policyFrom, scanDocuments } from '../helpers/trust/documents';
 import { createTrustHarness, type TrustHarness, type TrustHarnessOptions } from '../helpers/trust/harness';
+import { createRepositoryOwner, type RepositoryOwner } from '../helpers/trust/repositoryOwner';
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
@@ -31,6 +34,7 @@ void describe('trust check: cache, request sharing and expiry on the real stack'
   /** (b) targets/releases + targets/alice, server-managed snapshot. */
   let b: Scenario;
   const harnesses: TrustHarness[] = [];
+  const owners: RepositoryOwner[] = [];
 
   const policy = (extra = '') => policyFrom({ [stack.registry.host]: stack.notary.url }, extra);
   const harness = async (options: Partial<TrustHarnessOptions> = {}): Promise<TrustHarness> => {
@@ -51,6 +55,7 @@ void describe('trust check: cache, request sharing and expiry on the real stack'
 
   after(async () => {
     for (const h of harnesses) await h.close();
+    for (const o of owners) await o.dispose();
     await docker?.remove();
     await stack?.stop();
   });
@@ -152,6 +157,81 @@ void describe('trust check: cache, request sharing and expiry on the real stack'
     });
   });
 
+  void describe('the pinned root, against real key rotations', () => {
+    const owner = async (label: string) => {
+      const o = await createRepositoryOwner(stack, label);
+      owners.push(o);
+      return o;
+    };
+    const publishV1 = async (o: RepositoryOwner, repository: string, seed?: string) => {
+      const image = await pushImage(stack.registry, repository, 'v1', { seed });
+      const gun = `${stack.registry.host}/${repository}`;
+      await o.cli.init(gun);
+      await o.cli.addHash(gun, 'v1', image.size, hexOf(image.digest));
+      await o.cli.publish(gun);
+      return { gun, image };
+    };
+
+    void it('follows a targets-key rotation and two root-key rotations (through <v>.root.json), as the notary client does', async () => {
+      const o = await owner('rotating');
+      const { gun, image } = await publishV1(o, 'trustlens/rotating');
+      // A real notary client pins root version 1 too.
+      const reader = await stack.newNotaryCli();
+      assert.deepEqual((await reader.list(gun)).map((t) => t.name), ['v1']);
+      const pinned = await harness();
+      assertSigned((await pinned.check(scanOf(`${gun}:v1`), policy()))[0]!, image.digest);
+
+      await o.rotateTargetsKey(gun);
+      await o.rotateRootKey(gun);
+      await o.rotateRootKey(gun);
+      const root = await getTrustFile(stack.notary, gun, 'root');
+      assert.equal(root.signed.version, 4);
+
+      const later = await harness({ cacheDir: pinned.cacheDir, ttlMs: 0 });
+      assertSigned((await later.check(scanOf(`${gun}:v1`), policy()))[0]!, image.digest);
+      const files = later.trustRequests(gun).map((x) => x.file);
+      // Version 4 is not signed by the pinned root's key: the chain 2 → 3 leads there.
+      assert.ok(files.includes('root.json') && files.includes('2.root.json') && files.includes('3.root.json'), files.join(' '));
+      assert.deepEqual((await reader.list(gun)).map((t) => `${t.name} sha256:${t.digest}`), [`v1 ${image.digest}`]);
+
+      // The new root is the pin now: within the TTL nothing is asked, past it no chain is walked again.
+      const again = await harness({ cacheDir: pinned.cacheDir });
+      assertSigned((await again.check(scanOf(`${gun}:v1`), policy()))[0]!, image.digest);
+      assert.equal(again.requests.length, 0);
+      const refreshed = await harness({ cacheDir: pinned.cacheDir, ttlMs: 0 });
+      assertSigned((await refreshed.check(scanOf(`${gun}:v1`), policy()))[0]!, image.digest);
+      assert.deepEqual(refreshed.trustRequests(gun).map((x) => x.file), ['timestamp.json']);
+    });
+
+    void it('a repository re-created under another root key is invalid for a pinned cache, as for the notary client', async () => {
+      const first = await owner('first-owner');
+      const { gun, image } = await publishV1(first, 'trustlens/recreated');
+      const reader = await stack.newNotaryCli();
+      assert.deepEqual((await reader.list(gun)).map((t) => t.name), ['v1']);
+      const pinned = await harness();
+      assertSigned((await pinned.check(scanOf(`${gun}:v1`), policy()))[0]!, image.digest);
+
+      await first.deleteRemote(gun);
+      const second = await owner('second-owner');
+      const { image: replaced } = await publishV1(second, 'trustlens/recreated', 'a different image');
+      assert.notEqual(replaced.digest, image.digest);
+
+      const later = await harness({ cacheDir: pinned.cacheDir, ttlMs: 0 });
+      const [r] = await later.check(scanOf(`${gun}:v1`, `${gun}:v1@${replaced.digest}`), policy());
+      assert.equal(r!.status, 'invalid', JSON.stringify(r!.findings));
+      assert.deepEqual([r!.signedDigest, codesOf(r!)], [null, ['invalid-trust-data']]);
+      assert.match(r!.findings[0]!.message, /could not rotate trust to a new trusted root/);
+      await assert.rejects(reader.list(gun), /could not rotate trust to a new trusted root/);
+
+      // With nothing pinned, TrustLens and docker both trust the new root on first use.
+      const fresh = await harness();
+      assertSigned((await fresh.check(scanOf(`${gun}:v1`), policy()))[0]!, replaced.digest);
+      const inspection = await dockerTrustInspect(gun, { trustServerUrl: stack.notary.url, caPem: stack.notary.caPem });
+      assert.equal(inspection.exitCode, 0, inspection.stderr);
+      assert.deepEqual(inspection.entries[0]!.SignedTags.map((t) => `sha256:${t.Digest}`), [replaced.digest]);
+    });
+  });
+
   void describe('expiry, by moving the verifier clock over real metadata', () => {
     const at = (offsetMs: number, cacheDir?: string) => harness({ clock: offsetClock(systemClock, offsetMs), cacheDir });
 
@@ -187,6 +267,19 @@ void describe('trust check: cache, request sharing and expiry on the real stack'
       }
       // Only root.json is needed to know.
       assert.deepEqual([...new Set(h.trustRequests().map((x) => x.file))], ['root.json']);
+    });
+
+    void it('a verifier clock behind the root certificate: 12 hours is within the one-day leeway, 2 days is not', async () => {
+      const behind = await at(-12 * 3_600_000);
+      const results = await behind.check(scanOf(v1(a), v1(b)), policy());
+      results.forEach((r, i) => assertSigned(r, [a, b][i]!.images.v1!.digest));
+      const further = await at(-2 * DAY_MS);
+      for (const r of await further.check(scanOf(v1(a), v1(b)), policy())) {
+        assert.notEqual(r.status, 'signed');
+        assert.equal(r.signedDigest, null);
+        assert.deepEqual(r.findings.map((f) => f.severity), ['error']);
+        assert.match(r.findings[0]!.message, /could not validate the path to a trusted root/);
+      }
     });
 
     void it('+13 days: still signed, and the timestamp expiring the next day is never expiring-soon', async () => {

@@ -207,6 +207,18 @@ void describe('trust check: every scenario on the real stack agrees with docker 
     assert.deepEqual(codesOf(unaffected!), []);
   });
 
+  void it('ed25519 server: its server-held snapshot key is recognised, so expiring-soon names targets only', async () => {
+    const s = get(built, 'ed25519-server').scenario;
+    const targets = await getTrustFile(ed25519.notary, s.gun, 'targets');
+    const days = Math.ceil((Date.parse(targets.signed.expires) - Date.now()) / 86_400_000) + 20;
+    harness.resetRequests();
+    const [r] = await harness.check(scanDocuments([{ file: 'Dockerfile', kind: 'dockerfile', text: dockerfileFrom([`${s.gun}:v1`]) }]),
+      policyWith(`expiryWarningDays: ${days}\n`));
+    assert.equal(r!.status, 'signed');
+    assert.deepEqual(r!.findings.map((f) => [f.code, f.severity, /^The (\S+) signature/.exec(f.message)?.[1]]), [['expiring-soon', 'warning', 'targets']]);
+    assert.deepEqual(harness.trustRequests(s.gun).map((x) => [x.file, x.status]), [['snapshot.key', 200]]);
+  });
+
   function policyWith(extra: string) {
     return policyFrom({ [ecdsa.registry.host]: ecdsa.notary.url, [ed25519.registry.host]: ed25519.notary.url }, extra);
   }
