@@ -41,3 +41,7 @@ if (args.has('--tests')) {
   const entryPoints = ['test/unit', 'test/integration'].filter(existsSync).flatMap(findTests);
   await build({ ...common, entryPoints, outdir: 'out/test', outbase: 'test', sourcemap: 'inline' });
 }
+
+if (args.has('--demo')) {
+  await build({ ...common, entryPoints: ['scripts/demo/main.ts'], outfile: 'out/demo/main.js' });
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The main job: builds TrustLens and lists every image reference in examples/.
+# The main job: a live demo editor on a local trust server (see scripts/demo/main.ts).
+# `npm start -- --no-editor` prints `trustlens check examples/` against the demo stack instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run --silent build
-node dist/cli.js refs examples/ "$@"
+node scripts/build.mjs --demo
+exec node out/demo/main.js "$@"

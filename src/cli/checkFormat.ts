@@ -19,7 +19,8 @@ export function formatCheckText(results: readonly CheckResult[], errors: readonl
       r.signers.length > 0 ? `by ${r.signers.join(', ')}` : '',
       r.expires ? `until ${r.expires.slice(0, 10)}` : '',
     ].filter(Boolean).join(' ');
-    lines.push(`${SYMBOL[r.status] ?? ' '} ${r.status.padEnd(15)} ${where}  ${what}${extra ? `  (${extra})` : ''}`);
+    const symbol = r.findings.some((f) => f.severity === 'error') ? '✖' : (SYMBOL[r.status] ?? ' ');
+    lines.push(`${symbol} ${r.status.padEnd(15)} ${where}  ${what}${extra ? `  (${extra})` : ''}`);
     for (const f of r.findings) if (f.severity !== 'ignore') lines.push(`    ${f.severity}: [${f.code}] ${f.message}`);
   }
   for (const e of errors) lines.push(`! error           ${e.file}${e.range ? `:${e.range.start.line + 1}:${e.range.start.character + 1}` : ''}  ${e.message}`);

@@ -89,7 +89,7 @@ function evaluateVerified(
     const rows = releasedTagsForDigest(data, o.ref.digest ?? '');
     if (rows.length === 0) {
       f.add('unsigned-tag', `${short(o.ref.digest ?? '')} is not the signed digest of any released tag in ${repo} (${summary(data)}).`);
-      return result('unsigned', { expires: earliest(usedRoles(data, undefined, [])) });
+      return result('unsigned');
     }
     resolution = resolveTag(data, rows[0]!.tag);
   } else {
@@ -106,7 +106,7 @@ function evaluateVerified(
   }
   if (resolution.status === 'unsigned') {
     f.add('unsigned-tag', `${display(o)} is not signed in ${repo} (${summary(data)}).`);
-    return result('unsigned', { expires: earliest(usedRoles(data, undefined, [])) });
+    return result('unsigned');
   }
   if (resolution.status === 'no-valid-hash') {
     f.add('invalid-trust-data', `${display(o)} is released in ${resolution.role} without a sha256 hash, so no digest can be checked.`);
