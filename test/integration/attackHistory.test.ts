@@ -7,12 +7,15 @@ import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { FileMetadataStore } from '../../src/core/trust/metadataStore';
+import { offsetClock, systemClock } from '../../src/core/ports';
 import { buildReleases, buildTargetsOnly, type Scenario } from '../helpers/stack/scenarios';
 import { pushImage } from '../helpers/stack/push';
 import { hexOf, signAs } from '../helpers/stack/signers';
 import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import { assertCaught, assertSigned, startAttackFixture, type AttackFixture } from '../helpers/attack/fixture';
-import { consistentPath, editAndSign, fetchRepoFiles, fileMeta, parseFile, replaceOnce, type RepoFiles } from '../helpers/attack/metadataFiles';
+import {
+  consistentPath, editAndSign, fetchRepoFiles, fileMeta, flipSignatureByte, parseFile, replaceOnce, type RepoFiles,
+} from '../helpers/attack/metadataFiles';
 import { publishFiles } from '../helpers/attack/notaryUpload';
 import { ownerRoleKey, ownerRootKey } from '../helpers/attack/ownerKeys';
 import { newServerKeys, rootWithServerKeys, serverSigned, type ServerKeys } from '../helpers/attack/serverKeys';
@@ -143,6 +146,32 @@ void describe('attacks on history: rollback, hash mismatch, mix-and-match', () =
       assert.ok(version(served.timestamp) > version(now.timestamp));
       const verdict = await f.trustLens.check(victimRef, { store });
       assertCaught(verdict, 'invalid', new RegExp(`targets version ${version(before.targets)} is lower than current version ${version(now.targets)}`));
+    });
+  });
+
+  void describe('rollback of the root, and freeze', () => {
+    void it('root: a bad timestamp forces a root refresh, and the real older root version 1 is served', async () => {
+      const store = await cacheThatSawNewest();
+      const rootV1 = (await f.server.upstream(repo.gun, '1.root.json')).body;
+      assert.equal(version(rootV1), 1);
+      const tamper = firstOf(editFile(repo.gun, 'timestamp', (b) => flipSignatureByte(b)), editFile(repo.gun, 'root', () => rootV1));
+      const verdict = await checkWith(store, tamper, /^root\.json$/);
+      assertCaught(verdict, 'invalid', new RegExp(`root version 1 is lower than current version ${version(cur.root)}`));
+    });
+
+    void it('freeze: the hostile server signs a timestamp that has already expired', async () => {
+      const store = await cacheThatSawNewest(serveKeyed(keyed));
+      const stale = editAndSign(keyed.timestamp, [serverKeys.timestamp], (s) => {
+        s.expires = `${new Date(Date.now() - 86_400_000).toISOString().slice(0, 19)}Z`;
+        s.version += 1;
+      });
+      const verdict = await checkWith(store, serveKeyed({ ...keyed, timestamp: stale }), /^timestamp\.json$/);
+      assertCaught(verdict, 'expired', /timestamp expired at/);
+    });
+
+    void it('freeze: the real timestamp, read by a client whose clock is 15 days on', async () => {
+      const store = await cacheThatSawNewest();
+      assertCaught(await f.trustLens.check(ref, { store, clock: offsetClock(systemClock, 15 * 86_400_000) }), 'expired', /timestamp expired at/);
     });
   });
 

@@ -181,6 +181,16 @@ void describe('attacks on signatures: TrustLens never reports a tampered reposit
       assert.equal(parseFile(f.server.served.find((s) => s.file === 'timestamp.json')!.body!).signatures.length, 2);
     });
 
+    void it('timestamp threshold 2 with the real timestamp key listed twice, and its signature twice', async () => {
+      const root = ownerRootWith((s) => {
+        s.roles.timestamp.keyids = [s.roles.timestamp.keyids[0], s.roles.timestamp.keyids[0]];
+        s.roles.timestamp.threshold = 2;
+      });
+      const timestamp = editFile(repo.gun, 'timestamp', (b) => withSignatures(b, (sigs) => [...sigs, ...sigs]));
+      f.tamper(firstOf(serveRoot(root), timestamp));
+      assertCaught(await check(/^timestamp\.json$/), 'invalid', /valid signatures did not meet threshold for timestamp: 1 of 2/);
+    });
+
     void it('root threshold 2, signed twice by the same real root key (two different valid ECDSA signatures)', async () => {
       const root = ownerRootWith((s) => { s.roles.root.threshold = 2; }, [ownerRoot, ownerRoot]);
       const [a, b] = parseFile(root).signatures;
