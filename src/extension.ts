@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
+import { registerCodeActions } from './vscode/codeActions/provider';
+import { registerIgnoreImage } from './vscode/commands/ignoreImage';
+import { registerPinAll } from './vscode/commands/pinAll';
 import { registerSignImage } from './vscode/commands/signImage';
+import { registerSwitchTag } from './vscode/commands/switchTag';
 import { registerWorkspaceCommands } from './vscode/commands/workspaceCommands';
 import { DiagnosticsManager } from './vscode/diagnostics/diagnosticsManager';
 import { TrustLensServices } from './vscode/services';
@@ -21,6 +25,10 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       diagnostics,
       registerWorkspaceCommands(services, diagnostics),
       registerSignImage(),
+      registerCodeActions(services),
+      registerSwitchTag(services),
+      registerPinAll(services),
+      registerIgnoreImage(services),
     );
     return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), services };
   } catch (e) {
