@@ -45,3 +45,7 @@ if (args.has('--tests')) {
 if (args.has('--demo')) {
   await build({ ...common, entryPoints: ['scripts/demo/main.ts'], outfile: 'out/demo/main.js' });
 }
+
+if (args.has('--bench')) {
+  await build({ ...common, entryPoints: ['bench/bench.ts', 'bench/verify10k.ts'], outdir: 'out/bench', outbase: 'bench' });
+}

@@ -9,7 +9,7 @@ const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}
  * URL-safe alphabet or missing padding, which Go refuses.
  */
 export function decodeStdBase64(text: string): Uint8Array | undefined {
-  const compact = text.replace(/[\r\n]/g, '');
+  const compact = text.includes('\n') || text.includes('\r') ? text.replace(/[\r\n]/g, '') : text;
   if (!STD_BASE64.test(compact)) return undefined;
   return new Uint8Array(Buffer.from(compact, 'base64'));
 }
@@ -21,7 +21,7 @@ export function encodeStdBase64(bytes: Uint8Array): string {
 
 /** Lower-case hex, e.g. for key IDs and digests. */
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
 /** SHA-256 of some bytes. */

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench`: TrustLens measured side by side with the real notary CLI on the same local
+ * notary-server, in one run. Writes bench/RESULTS.md (medians and ratios, with machine and date).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { scanPaths } from '../src/core/parse/scanPaths';
+import { parsePolicy } from '../src/core/policy/policyFile';
+import { systemClock, nullLogger, type Clock } from '../src/core/ports';
+import { createDctBackend } from '../src/core/trust/dct/createBackend';
+import { MemoryMetadataStore } from '../src/core/trust/metadataStore';
+import { TrustService } from '../src/core/trust/trustService';
+import { pushImage } from '../test/helpers/stack/push';
+import { hexOf } from '../test/helpers/stack/signers';
+import { startStack } from '../test/helpers/stack/stack';
+
+const ROOT = resolve(__dirname, '..', '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const REPOS = 20;
+const TAGS_PER_REPO = 3;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+function timed(fn: () => void): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): void {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'trustlens-bench-'));
+  const stack = await startStack();
+  const rows: string[] = [];
+  try {
+    // 20 repositories, 3 signed tags each, on the real registry and notary-server.
+    const guns: string[] = [];
+    const dockerfiles = join(work, 'project');
+    for (let r = 0; r < REPOS; r += 1) {
+      const repository = `bench/app${r}`;
+      const gun = `${stack.registry.host}/${repository}`;
+      guns.push(gun);
+      await stack.cli.init(gun);
+      const lines: string[] = [];
+      for (let t = 0; t < TAGS_PER_REPO; t += 1) {
+        const image = await pushImage(stack.registry, repository, `1.${t}`);
+        await stack.cli.addHash(gun, `1.${t}`, image.size, hexOf(image.digest));
+        lines.push(`FROM ${gun}:1.${t} AS s${t}`);
+      }
+      await stack.cli.publish(gun);
+      mkdirSync(join(dockerfiles, `app${r}`), { recursive: true });
+      writeFileSync(join(dockerfiles, `app${r}`, 'Dockerfile'), `${lines.join('\n')}\n`);
+    }
+    const policyText = `trustServers:\n  "${stack.registry.host}": ${stack.notary.url}\n`;
+    writeFileSync(join(dockerfiles, '.trustlens.yaml'), policyText);
+    const dockerConfig = join(work, 'docker');
+    mkdirSync(join(dockerConfig, 'tls', stack.notary.host), { recursive: true });
+    writeFileSync(join(dockerConfig, 'tls', stack.notary.host, 'ca.crt'), stack.notary.caPem ?? '');
+
+    // 1. Cold check, end to end: `trustlens check` (fresh cache) vs `notary list` once per repository (fresh trust dir).
+    const cli = join(ROOT, 'dist', 'cli.js');
+    const trustlensMs: number[] = [];
+    const notaryMs: number[] = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      const cache = join(work, `cache${i}`);
+      trustlensMs.push(timed(() => run(process.execPath, [cli, 'check', dockerfiles, '--format', 'json', '--cache-dir', cache, '--docker-config', dockerConfig])));
+      const trustDir = join(work, `notary${i}`);
+      const config = join(work, `notary${i}.json`);
+      writeFileSync(config, JSON.stringify({ trust_dir: trustDir, remote_server: { url: stack.notary.url, root_ca: stack.notary.caPath } }));
+      notaryMs.push(timed(() => {
+        for (const gun of guns) run('notary', ['-c', config, 'list', gun]);
+      }));
+    }
+    const tl = median(trustlensMs);
+    const nl = median(notaryMs);
+    rows.push(`| Cold check, ${REPOS} repositories / ${REPOS * TAGS_PER_REPO} tags: \`trustlens check\` vs \`notary list\` per repository | ${ms(tl)} vs ${ms(nl)} | **${(nl / tl).toFixed(1)}×** faster | ≥ 5× |`);
+
+    // 2. Requests: warm within the TTL, and after it.
+    let requests = 0;
+    let now = Date.now();
+    const clock: Clock = { now: () => new Date(now) };
+    const { backend, close } = createDctBackend({
+      dockerConfigDir: dockerConfig, allowCredentials: false, store: new MemoryMetadataStore(), clock, logger: nullLogger,
+      userAgent: 'trustlens-bench', ttlMs: 300_000, onRequest: () => { requests += 1; },
+    });
+    const service = new TrustService({ backend, clock, logger: nullLogger, env: {} });
+    const scan = scanPaths([dockerfiles]);
+    const policy = parsePolicy(policyText);
+    await service.check(scan, { policy });
+    const cold = requests;
+    requests = 0;
+    await service.check(scan, { policy });
+    const warm = requests;
+    now += 301_000;
+    requests = 0;
+    await service.check(scan, { policy });
+    const afterTtl = requests;
+    await close();
+    rows.push(`| Requests: cold / warm within the TTL / after the TTL (${REPOS} unchanged repositories) | ${cold} / **${warm}** / **${afterTtl}** | ${(afterTtl / REPOS).toFixed(1)} per repository after the TTL | warm 0; after the TTL ≤ 1 per repository |`);
+
+    // 3. Verifying a targets role with 10,000 tags (a child process, to measure its memory alone).
+    const verify = spawnSync(process.execPath, ['--expose-gc', join(ROOT, 'out', 'bench', 'verify10k.js')], { encoding: 'utf8' });
+    if (verify.status !== 0) throw new Error(`verify10k failed: ${verify.stderr}`);
+    const v = JSON.parse(verify.stdout) as { medianMs: number; extraPeakMb: number; maxRssMb: number; targetsBytes: number };
+    rows.push(`| Verify a targets role with 10,000 tags (${(v.targetsBytes / 1048576).toFixed(1)} MB file): time / extra peak memory (process max RSS) | ${ms(v.medianMs)} / ${v.extraPeakMb.toFixed(1)} MB (${v.maxRssMb.toFixed(0)} MB) | | < 150 ms / < 50 MB |`);
+
+    // 4. `trustlens refs` over 1,000 Dockerfiles.
+    const refsDir = join(work, 'refs');
+    for (let i = 0; i < 1000; i += 1) {
+      mkdirSync(join(refsDir, `svc${i % 20}`, `app${i}`), { recursive: true });
+      cpSync(join(ROOT, 'test', 'fixtures', 'dockerfiles', 'multistage.Dockerfile'), join(refsDir, `svc${i % 20}`, `app${i}`, 'Dockerfile'));
+    }
+    const refsMs: number[] = [];
+    for (let i = 0; i < RUNS; i += 1) refsMs.push(timed(() => run(process.execPath, [cli, 'refs', refsDir, '--format', 'json'])));
+    rows.push(`| \`trustlens refs\` over 1,000 Dockerfiles | ${ms(median(refsMs))} | | < 2 s |`);
+
+    // 5. Bundle size (production build).
+    run(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT });
+    const bundle = statSync(join(ROOT, 'dist', 'extension.js')).size;
+    run(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT });
+    rows.push(`| Extension bundle (minified \`dist/extension.js\`) | ${(bundle / 1024).toFixed(0)} KB | | ≤ 600 KB |`);
+    const activation = readActivation();
+    rows.push(`| Extension activation (measured in code-server by the editor tests) | ${activation} | | < 50 ms |`);
+  } finally {
+    await stack.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const cpu = cpus();
+  const report = `# Benchmark results
+
+Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 1073741824).toFixed(0)} GB memory, Node ${process.version}. TrustLens and the notary CLI ${'(notary 0.7)'} run against the same local notary-server; every timing is the median of ${RUNS} runs.
+
+| Measure | Result | Ratio | Goal |
+|---|---|---|---|
+${rows.join('\n')}
+`;
+  writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
+  console.log(report);
+}
+
+/** The activation time the editor suite recorded, if it has run. */
+function readActivation(): string {
+  try {
+    const { activationMs } = JSON.parse(readFileSync(join(ROOT, 'out', 'vscode-metrics.json'), 'utf8')) as { activationMs: number };
+    return ms(activationMs);
+  } catch {
+    return 'not measured (run the editor tests first)';
+  }
+}
+
+void main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
