@@ -1,0 +1,198 @@
+/**
+ * The hover over an image reference, as Markdown: the verdict in words, the signed digest and its
+ * kind, the role and signers, every role's expiry with the soonest one marked, the trust server, how
+ * the root was pinned, and the findings. Every value that comes from a document, a registry or trust
+ * data is escaped, so the text can never add a link, an image or a command.
+ */
+import { familiarRepository } from '../model/imageRef';
+import type { CheckResult } from '../trust/checkResult';
+import type { Severity } from '../trust/findings';
+import { expiryBadge, utcDay, type ExpiryBadge } from '../trust/signersModel';
+import type { TrustData, VerifiedRole } from '../tuf/verifiedData';
+import type { ManifestKind } from './manifestKind';
+import { STATUS_WORDS } from './statusSummary';
+
+/** Escapes every ASCII punctuation character (CommonMark backslash escapes) and folds newlines. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/** Verified trust data of the reference's repository, when at hand. */
+export interface HoverTrustDetails {
+  readonly data: TrustData;
+  /** True when the check that produced this data pinned the root for the first time. */
+  readonly firstUse: boolean;
+  /** ISO time the root was first pinned, when known. */
+  readonly pinnedAt: string | undefined;
+  /** ISO time of the last verification against the trust server. */
+  readonly verifiedAt: string;
+}
+
+/** Everything a hover shows. */
+export interface HoverInput {
+  /** The verdict of the reference under the pointer. */
+  readonly result: CheckResult;
+  /** Verified trust data, for per-role expiries and the root pin; absent when not verified or not at hand. */
+  readonly details?: HoverTrustDetails;
+  /** The kind of the signed digest; absent when there is no signed digest. */
+  readonly manifest?: ManifestKind;
+  readonly now: Date;
+  /** The expiry warning window in days, e.g. `30`. */
+  readonly expiryWarningDays: number;
+  /** A `command:` URI that reveals the repository in the Signers view, when one may be offered. */
+  readonly showSignersUri?: string;
+  /** The editor's own level for `unverifiable` findings (as its diagnostics use), e.g. `info`. */
+  readonly unverifiableLevel?: Severity;
+}
+
+/** One role's expiry in a hover. */
+export interface RoleExpiry {
+  readonly role: string;
+  readonly badge: ExpiryBadge;
+  /** Whether this is the soonest expiry the repository's signers must renew. */
+  readonly soonest: boolean;
+  /** A note, e.g. that the trust server re-signs it. */
+  readonly note?: string;
+}
+
+const TIMESTAMP = 'timestamp';
+
+/**
+ * The roles a verdict depends on, each with its expiry: root, targets, the delegations used (the
+ * released role and the signers' roles), snapshot and timestamp. The soonest is marked among all but
+ * the timestamp, which the trust server re-signs on every change and keeps short-lived by design.
+ */
+export function roleExpiries(result: CheckResult, data: TrustData, now: number, warningDays: number): RoleExpiry[] {
+  const used = new Set([result.role, ...result.signers.map((s) => `targets/${s}`)].filter((r): r is string => !!r && r.startsWith('targets/')));
+  const delegations = data.delegations.filter((d) => used.has(d.name));
+  const roles: VerifiedRole[] = [data.root, data.targets, ...delegations, data.snapshot, data.timestamp];
+  let soonest: VerifiedRole | undefined;
+  for (const r of roles) if (r.name !== TIMESTAMP && (!soonest || r.expiresAt < soonest.expiresAt)) soonest = r;
+  return roles.map((r) => ({
+    role: r.name,
+    badge: expiryBadge(r.expiresAt, now, warningDays),
+    soonest: r === soonest,
+    ...(r.name === TIMESTAMP ? { note: 're-signed by the trust server' } : {}),
+  }));
+}
+
+function kindText(kind: ManifestKind | undefined): string {
+  if (!kind) return '';
+  switch (kind.kind) {
+    case 'index':
+      return 'multi-platform index';
+    case 'manifest':
+      return 'platform manifest';
+    case 'unknown':
+      switch (kind.reason) {
+        case 'unreachable':
+          return 'kind unknown (registry unreachable)';
+        case 'not-found':
+          return 'kind unknown (not found in the registry)';
+        case 'denied':
+          return 'kind unknown (the registry refused access)';
+        case 'pending':
+          return 'kind unknown (the registry has not answered yet)';
+        case 'failed':
+          return `kind unknown (${kind.detail ? escapeMarkdown(kind.detail) : 'the registry gave no usable answer'})`;
+      }
+  }
+}
+
+const SEVERITY_WORDS: Readonly<Record<Severity, string>> = { error: 'Error', warning: 'Warning', info: 'Info', hint: 'Hint', ignore: 'Ignored' };
+
+/** `in 3 days`, `today`, `3 days ago`. */
+function relative(daysLeft: number): string {
+  if (daysLeft > 1) return `in ${daysLeft} days`;
+  if (daysLeft === 1) return 'within a day';
+  if (daysLeft === 0) return 'today';
+  return `${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`;
+}
+
+function expiryLine(e: RoleExpiry): string {
+  // The timestamp is always within the window: the server renews it long before it expires.
+  const state = e.badge.state === 'expired' ? ', expired' : e.badge.state === 'soon' && e.role !== TIMESTAMP ? ', within the warning window' : '';
+  const text = `${escapeMarkdown(e.role)}: ${e.badge.day} (${relative(e.badge.daysLeft)}${state}${e.note ? `; ${e.note}` : ''})`;
+  return e.soonest ? `- **${text} — soonest**` : `- ${text}`;
+}
+
+/** `sha256:<64 hex>` in a code span (validated, so it cannot break out), anything else escaped. */
+function digestText(digest: string): string {
+  return /^sha256:[0-9a-f]{64}$/.test(digest) ? `\`${digest}\`` : escapeMarkdown(digest);
+}
+
+/** The image as written, e.g. `alpine:3.19`, for the title. */
+function title(result: CheckResult): string {
+  if (result.target.kind === 'skipped') return escapeMarkdown(result.target.skipped.text);
+  const { ref } = result.target.occurrence;
+  const name = familiarRepository(ref.repository);
+  return escapeMarkdown(`${name}${ref.tag ? `:${ref.tag}` : ref.digest ? '' : ':latest'}`) + (ref.digest ? `@${digestText(ref.digest)}` : '');
+}
+
+function signersText(result: CheckResult): string {
+  if (result.signers.length > 0) return result.signers.map(escapeMarkdown).join(', ');
+  if (result.role === 'targets') return 'the repository key (Repo Admin)';
+  return 'no individual signer';
+}
+
+/** An ISO time to the minute, e.g. `2026-06-01 12:03 UTC`; anything unparsable escaped as is. */
+function utcMinute(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? escapeMarkdown(iso) : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function pinText(d: HoverTrustDetails): string {
+  const version = `root version ${d.data.root.version}`;
+  if (d.firstUse) return `pinned on first use just now (trust on first use, ${version}); later roots must be signed by it`;
+  if (d.pinnedAt) return `pinned on first use on ${utcMinute(d.pinnedAt)} (trust on first use, ${version}); later roots must be signed by it`;
+  return `pinned by an earlier check (${version}); later roots must be signed by it`;
+}
+
+/** The hover's Markdown. Pure: the same input gives the same text. */
+export function hoverMarkdown(input: HoverInput): string {
+  const { result, details } = input;
+  const lines: string[] = [];
+  lines.push(`**TrustLens** · ${title(result)}`, '');
+  lines.push(`**${STATUS_WORDS[result.status]}**`, '');
+
+  const facts: string[] = [];
+  if (result.target.kind === 'reference') facts.push(`Repository: ${escapeMarkdown(result.target.occurrence.ref.repository)}`);
+  if (result.signedDigest) {
+    const kind = kindText(input.manifest);
+    facts.push(`Signed digest: ${digestText(result.signedDigest)}${kind ? ` — ${kind}` : ''}`);
+  }
+  if (result.role) facts.push(`Role: ${escapeMarkdown(result.role)}`);
+  if (result.signedDigest) facts.push(`Signed by: ${signersText(result)}`);
+  if (result.trustServer) facts.push(`Trust server: ${escapeMarkdown(result.trustServer)}`);
+  if (details) {
+    facts.push(`Root: ${pinText(details)}`);
+    facts.push(`Verified: ${utcMinute(details.verifiedAt)}`);
+  } else if (result.expires) {
+    facts.push(`Expires: ${utcDay(Date.parse(result.expires))}`);
+  }
+  // Two trailing spaces keep each fact on its own line.
+  lines.push(facts.join('  \n'), '');
+
+  if (details) {
+    lines.push('**Expiry**', '');
+    for (const e of roleExpiries(result, details.data, input.now.getTime(), input.expiryWarningDays)) lines.push(expiryLine(e));
+    lines.push('');
+  }
+
+  const findings = result.findings
+    .map((f) => ({ ...f, severity: f.code === 'unverifiable' && input.unverifiableLevel ? input.unverifiableLevel : f.severity }))
+    .filter((f) => f.severity !== 'ignore');
+  if (findings.length > 0) {
+    lines.push('**Findings**', '');
+    for (const f of findings) lines.push(`- ${SEVERITY_WORDS[f.severity]} (${escapeMarkdown(f.code)}): ${escapeMarkdown(f.message)}`);
+    lines.push('');
+  }
+
+  if (input.showSignersUri) lines.push(`[Show signers](${input.showSignersUri})`);
+  return lines.join('\n').trimEnd();
+}
+
+/** The `command:` URI of `trustlens.showSigners` for a repository (a GUN). */
+export function showSignersUri(gun: string): string {
+  return `command:trustlens.showSigners?${encodeURIComponent(JSON.stringify([gun]))}`;
+}
