@@ -1,10 +1,13 @@
 /**
- * Faults on the way to trust data: a closed port, an unknown CA, a repository the server has no root
- * for, and a notary-server that stops in the middle of an update. Only a 404 on root.json means "no
- * trust data"; every failure to reach or trust the server is `unverifiable`, never signed or unsigned.
+ * Faults on the way to trust data: a closed port, an unknown CA, a server that never answers or
+ * answers 5xx, a repository the server has no root for or that was deleted, and a notary-server that
+ * stops in the middle of an update. Only a 404 on root.json means "no trust data"; every failure to
+ * reach or trust the server is `unverifiable`, never signed or unsigned.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { HttpClient, HttpMethod, RequestEvent, RequestOptions } from '../../src/core/net/http';
 import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
 import { nullLogger, systemClock } from '../../src/core/ports';
@@ -14,20 +17,23 @@ import { DctUpdater } from '../../src/core/trust/dct/updater';
 import { FileMetadataStore } from '../../src/core/trust/metadataStore';
 import { TrustService } from '../../src/core/trust/trustService';
 import { freePort } from '../helpers/stack/ports';
+import { pushImage } from '../helpers/stack/push';
 import { buildNoTrustData, buildTargetsOnly, type Scenario } from '../helpers/stack/scenarios';
+import { hexOf } from '../helpers/stack/signers';
 import { startStack, type Stack } from '../helpers/stack/stack';
 import { makeTempDir } from '../helpers/stack/tempDir';
 import { makeDockerConfig, type TestDockerConfig } from '../helpers/trust/dockerConfig';
 import { codesOf, dockerfileFrom, policyFrom, scanDocuments } from '../helpers/trust/documents';
 import { createTrustHarness, trustRequestOf, type TrustHarness } from '../helpers/trust/harness';
+import { createRepositoryOwner } from '../helpers/trust/repositoryOwner';
 
 void describe('trust check faults on the real stack', () => {
   let stack: Stack;
   let s: Scenario;
   let docker: TestDockerConfig;
   const cleanup: Array<() => Promise<void>> = [];
-  const harness = async (dockerConfigDir: string, cacheDir?: string): Promise<TrustHarness> => {
-    const h = await createTrustHarness({ dockerConfigDir, cacheDir });
+  const harness = async (dockerConfigDir: string, cacheDir?: string, options: { ttlMs?: number; timeoutMs?: number } = {}): Promise<TrustHarness> => {
+    const h = await createTrustHarness({ dockerConfigDir, cacheDir, ...options });
     cleanup.push(() => h.close());
     return h;
   };
@@ -85,6 +91,87 @@ void describe('trust check faults on the real stack', () => {
     for (const gun of [none.gun, unknown]) {
       assert.deepEqual(h.trustRequests(gun).map((x) => [x.method, x.file, x.status]), [['GET', 'root.json', 404]], gun);
     }
+  });
+
+  /** A loopback server that accepts connections and never sends a byte; returns its port. */
+  const silentServer = async (): Promise<number> => {
+    const sockets = new Set<Socket>();
+    const silent: TcpServer = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanup.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+    return (silent.address() as { port: number }).port;
+  };
+
+  for (const scheme of ['http', 'https'] as const) {
+    // undici 7 does not abandon a pending TLS handshake when the request's signal aborts; only its own
+    // 10 s connect timeout ends it, so over https the per-request deadline does not hold yet.
+    const todo = scheme === 'https' ? 'the deadline does not interrupt a pending TLS handshake (undici connect timeout 10 s)' : undefined;
+    void it(`a ${scheme} trust server that accepts connections and never answers: unverifiable within the time budget`, { todo }, async () => {
+      const port = await silentServer();
+      const h = await harness(docker.path, undefined, { timeoutMs: 400 });
+      const started = Date.now();
+      const results = await h.check(scanOf(...refs()), policyFrom({ [stack.registry.host]: `${scheme}://127.0.0.1:${port}` }));
+      const elapsed = Date.now() - started;
+      for (const r of results) assertUnverifiable(r);
+      assert.ok(h.requests.length >= 1 && h.requests.every((e) => e.errorCode === 'timeout'), JSON.stringify(h.requests));
+      assert.ok(elapsed < 3_000, `a 400 ms budget, but it gave up after ${elapsed} ms`);
+    });
+  }
+
+  void it('a trust server answering 503 (retried) or 500: unverifiable', async () => {
+    for (const status of [503, 500]) {
+      const failing: HttpServer = createHttpServer((_req, res) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end('{"errors":[{"code":"UNAVAILABLE","message":"down for maintenance"}]}');
+      });
+      await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (failing.address() as { port: number }).port;
+        const h = await harness(docker.path);
+        const results = await h.check(scanOf(...refs()), policyFrom({ [stack.registry.host]: `http://127.0.0.1:${port}` }));
+        for (const r of results) assertUnverifiable(r);
+        const statuses = h.trustRequests(s.gun).map((x) => [x.file, x.status]);
+        assert.deepEqual(statuses, (status === 503 ? [1, 2, 3] : [1]).map(() => ['root.json', status]), `${status}: ${JSON.stringify(statuses)}`);
+      } finally {
+        failing.closeAllConnections();
+        await new Promise<void>((resolve) => failing.close(() => resolve()));
+      }
+    }
+  });
+
+  void it('a repository deleted on the server: never signed, warm cache or cold (notary would still use its cached timestamp)', async () => {
+    const owner = await createRepositoryOwner(stack, 'deleting');
+    cleanup.push(() => owner.dispose());
+    const repository = 'trustlens/deleted';
+    const gun = `${stack.registry.host}/${repository}`;
+    const image = await pushImage(stack.registry, repository, 'v1');
+    await owner.cli.init(gun);
+    await owner.cli.addHash(gun, 'v1', image.size, hexOf(image.digest));
+    await owner.cli.publish(gun);
+    const reader = await stack.newNotaryCli();
+    assert.deepEqual((await reader.list(gun)).map((t) => t.name), ['v1']);
+    const policy = policyFrom({ [stack.registry.host]: stack.notary.url });
+    const warm = await harness(docker.path);
+    assert.equal((await warm.check(scanOf(`${gun}:v1`), policy))[0]!.status, 'signed');
+
+    await owner.deleteRemote(gun);
+    const refreshed = await harness(docker.path, warm.cacheDir, { ttlMs: 0 });
+    const [r] = await refreshed.check(scanOf(`${gun}:v1`), policy);
+    assert.deepEqual([r!.status, r!.signedDigest, codesOf(r!)], ['invalid', null, ['invalid-trust-data']]);
+    assert.match(r!.findings[0]!.message, /timestamp\.json -> 404/);
+    const cold = await harness(docker.path);
+    const [c] = await cold.check(scanOf(`${gun}:v1`), policy);
+    assert.deepEqual([c!.status, codesOf(c!)], ['no-trust-data', ['no-trust-data']]);
+    // The notary client falls back to its cached timestamp on a 404 and still lists the tag.
+    const listed = await reader.run(['list', gun]);
+    assert.match(listed.stdout, /^v1\s/m);
+    assert.match(listed.stderr, /using cached timestamp/);
   });
 
   void it('a notary-server stopped in the middle of an update: unverifiable, and nothing of it is cached', async () => {
