@@ -6,7 +6,10 @@ import { registerSignImage } from './vscode/commands/signImage';
 import { registerSwitchTag } from './vscode/commands/switchTag';
 import { registerWorkspaceCommands } from './vscode/commands/workspaceCommands';
 import { DiagnosticsManager } from './vscode/diagnostics/diagnosticsManager';
+import { registerTrustHover } from './vscode/hover/trustHover';
 import { TrustLensServices } from './vscode/services';
+import { registerStatusBar } from './vscode/statusBar';
+import { registerSignersView } from './vscode/views/signersView';
 
 /** What the extension exports, for other extensions and for its own tests. */
 export interface TrustLensApi {
@@ -29,6 +32,9 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       registerSwitchTag(services),
       registerPinAll(services),
       registerIgnoreImage(services),
+      registerTrustHover(services),
+      registerSignersView(services, diagnostics),
+      registerStatusBar(services, diagnostics),
     );
     return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), services };
   } catch (e) {

@@ -1,0 +1,156 @@
+import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
+import { hoverMarkdown, showSignersUri, type HoverTrustDetails } from '../../core/report/hoverText';
+import { ManifestKindCache, type ManifestKind } from '../../core/report/manifestKind';
+import { DEFAULT_EXPIRY_WARNING_DAYS } from '../../core/policy/policy';
+import { systemClock } from '../../core/ports';
+import type { CheckResult } from '../../core/trust/checkResult';
+import type { RepositoryKey } from '../../core/trust/dct/outcome';
+import { repositoryId, repositoryKeyOf } from '../../core/trust/signersModel';
+import { SCANNABLE_GLOB } from '../commands/workspaceCommands';
+import { readSettings } from '../config';
+import { toVsRange } from '../diagnostics/convert';
+import type { TrustLensServices } from '../services';
+
+/** The longest a hover waits for the registry and the trust data before showing what it has. */
+export const HOVER_BUDGET_MS = 1500;
+
+/** Dockerfiles and compose files, by language and by name (a compose file may be plain YAML). */
+export const TRUSTLENS_DOCUMENTS: vscode.DocumentSelector = [
+  { language: 'dockerfile' },
+  { language: 'dockercompose' },
+  { scheme: 'file', pattern: SCANNABLE_GLOB },
+  { scheme: 'untitled', language: 'dockerfile' },
+];
+
+const TIMED_OUT = Symbol('timed out');
+
+/** Resolves with `promise`, or with TIMED_OUT once `ms` pass or `token` is cancelled. */
+function withinBudget<T>(promise: Promise<T>, ms: number, token: vscode.CancellationToken): Promise<T | typeof TIMED_OUT> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(TIMED_OUT), ms);
+    const cancel = token.onCancellationRequested(() => done(TIMED_OUT));
+    const done = (value: T | typeof TIMED_OUT) => {
+      clearTimeout(timer);
+      cancel.dispose();
+      resolve(value);
+    };
+    promise.then(done, () => done(TIMED_OUT));
+  });
+}
+
+/**
+ * The hover over an image reference. The verdict is the one diagnostics were built from (never a new
+ * check); the registry is asked for the signed digest's kind and the trust service for the verified
+ * data behind the verdict, both within {@link HOVER_BUDGET_MS} and the hover's cancellation.
+ */
+export class TrustHoverProvider implements vscode.HoverProvider {
+  readonly #kinds: ManifestKindCache;
+  /** The last verified data per repository, for when a fresh answer does not come within the budget. */
+  readonly #details = new Map<string, HoverTrustDetails>();
+
+  constructor(private readonly services: TrustLensServices) {
+    this.#kinds = new ManifestKindCache({
+      resolve: (registry, repository, digest, signal) => services.registry.resolveTag(registry, repository, digest, signal),
+      clock: systemClock,
+    });
+  }
+
+  async provideHover(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const result = this.services.results.at(doc.uri, position);
+    if (!result || result.target.kind !== 'reference') return undefined;
+    const occurrence = result.target.occurrence;
+    const range = toVsRange(occurrence.range);
+    // Edited since the check: the verdict no longer describes the text under the pointer.
+    if (doc.getText(range) !== occurrence.text) return undefined;
+
+    const key = repositoryKeyOf(result);
+    const [details, manifest, warningDays] = await Promise.all([
+      key ? this.#trustDetails(key, token) : undefined,
+      this.#manifestKind(result, token),
+      this.#warningDays(doc.uri),
+    ]);
+    if (token.isCancellationRequested) return undefined;
+
+    const settings = readSettings(doc.uri);
+    const text = hoverMarkdown({
+      result,
+      details,
+      manifest,
+      now: new Date(),
+      expiryWarningDays: warningDays,
+      unverifiableLevel: settings.unverifiableLevel,
+      showSignersUri: key ? showSignersUri(key.gun) : undefined,
+    });
+    const markdown = new vscode.MarkdownString(text);
+    // Only the one link this extension writes may run a command; all other text is escaped.
+    markdown.isTrusted = { enabledCommands: ['trustlens.showSigners'] };
+    markdown.supportHtml = false;
+    return new vscode.Hover(markdown, range);
+  }
+
+  async #trustDetails(key: RepositoryKey, token: vscode.CancellationToken): Promise<HoverTrustDetails | undefined> {
+    const id = repositoryId(key);
+    const controller = new AbortController();
+    let pending: Promise<HoverTrustDetails | undefined>;
+    try {
+      // Within the cache TTL this re-verifies the stored metadata without a request; otherwise it refreshes it.
+      pending = this.services.trust.repository(key, { signal: controller.signal }).then((outcome) => {
+        if (outcome.kind !== 'verified') {
+          this.#details.delete(id);
+          return undefined;
+        }
+        const details: HoverTrustDetails = { data: outcome.data, firstUse: outcome.firstUse, pinnedAt: outcome.pinnedAt, verifiedAt: outcome.verifiedAt };
+        this.#details.set(id, details);
+        return details;
+      });
+    } catch (e) {
+      this.services.log.logger.debug(`hover: trust data of ${key.gun}: ${describeError(e)}`);
+      return undefined;
+    }
+    pending.catch((e: unknown) => this.services.log.logger.debug(`hover: trust data of ${key.gun}: ${describeError(e)}`));
+    const answer = await withinBudget(pending, HOVER_BUDGET_MS, token);
+    controller.abort();
+    return answer === TIMED_OUT ? this.#details.get(id) : answer;
+  }
+
+  async #manifestKind(result: CheckResult, token: vscode.CancellationToken): Promise<ManifestKind | undefined> {
+    if (!result.signedDigest || result.target.kind !== 'reference') return undefined;
+    const known = this.#kinds.peek(result.signedDigest);
+    if (known) return known;
+    const { ref } = result.target.occurrence;
+    let lookup: Promise<ManifestKind>;
+    try {
+      lookup = this.#kinds.get(ref.registry, ref.path, result.signedDigest);
+    } catch (e) {
+      return { kind: 'unknown', reason: 'failed', detail: describeError(e) };
+    }
+    const answer = await withinBudget(lookup, HOVER_BUDGET_MS, token);
+    return answer === TIMED_OUT ? { kind: 'unknown', reason: 'pending' } : answer;
+  }
+
+  async #warningDays(uri: vscode.Uri): Promise<number> {
+    try {
+      const policy = await this.services.policyFor(uri);
+      return policy instanceof Error ? readSettings(uri).expiryWarningDays : policy.expiryWarningDays;
+    } catch {
+      return DEFAULT_EXPIRY_WARNING_DAYS;
+    }
+  }
+
+  /** Forgets failed registry lookups (settings changed). */
+  forgetFailures(): void {
+    this.#kinds.forgetFailures();
+  }
+}
+
+/** Registers the hover for Dockerfiles and compose files. */
+export function registerTrustHover(services: TrustLensServices): vscode.Disposable {
+  const provider = new TrustHoverProvider(services);
+  return vscode.Disposable.from(
+    vscode.languages.registerHoverProvider(TRUSTLENS_DOCUMENTS, provider),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('trustlens')) provider.forgetFailures();
+    }),
+  );
+}

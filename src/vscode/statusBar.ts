@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { statusSummary } from '../core/report/statusSummary';
+import { readSettings } from './config';
+import type { DiagnosticsManager } from './diagnostics/diagnosticsManager';
+import { documentKind } from './documents';
+import type { TrustLensServices } from './services';
+
+/** The Problems view's command ids in VS Code (1.100): open it, and focus its filter box. */
+export const OPEN_PROBLEMS = 'workbench.actions.view.problems';
+export const FOCUS_PROBLEMS_FILTER = 'problems.action.focusFilter';
+/** What to type in the Problems filter to see only TrustLens problems (it matches the diagnostics' source). */
+export const PROBLEMS_FILTER_TEXT = 'TrustLens';
+/** Stop showing "checking" if no check of the document reports back within this long. */
+const CHECKING_TIMEOUT_MS = 60_000;
+
+/**
+ * "TrustLens: 3 signed · 1 unsigned" for the active Dockerfile or compose file, hidden for any other
+ * file; a spinner while a check of it is under way. Clicking it shows the TrustLens problems.
+ */
+export class TrustStatusBar implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('trustlens.status', vscode.StatusBarAlignment.Left, 50);
+  readonly #disposables: vscode.Disposable[] = [];
+  /** Documents with a check scheduled or running, and when it started. */
+  readonly #checking = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly services: TrustLensServices, diagnostics: DiagnosticsManager) {
+    this.item.name = 'TrustLens';
+    this.item.command = 'trustlens.showProblems';
+    // The diagnostics manager checks a document when it opens, changes, is saved or becomes active;
+    // the same events start the spinner here, and its report of a finished check stops it.
+    this.#disposables.push(
+      this.item,
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor) this.#startChecking(editor.document);
+        this.update();
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.#startChecking(e.document);
+      }),
+      vscode.workspace.onDidSaveTextDocument((doc) => this.#startChecking(doc)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.#stopChecking(doc.uri)),
+      diagnostics.onDidCheck((uri) => this.#stopChecking(uri)),
+      services.results.onDidChange(() => this.update()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('trustlens')) this.update();
+      }),
+    );
+    const active = vscode.window.activeTextEditor?.document;
+    if (active && services.results.get(active.uri).length === 0) this.#startChecking(active);
+    this.update();
+  }
+
+  #startChecking(doc: vscode.TextDocument): void {
+    if (!documentKind(doc) || !readSettings(doc.uri).enable) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.#checking.get(key));
+    this.#checking.set(key, setTimeout(() => this.#stopChecking(doc.uri), CHECKING_TIMEOUT_MS));
+    if (key === vscode.window.activeTextEditor?.document.uri.toString()) this.update();
+  }
+
+  #stopChecking(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const timer = this.#checking.get(key);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#checking.delete(key);
+    this.update();
+  }
+
+  /** Shows the active document's summary, or hides the item. */
+  update(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || !documentKind(doc) || !readSettings(doc.uri).enable) {
+      this.item.hide();
+      return;
+    }
+    const checking = this.#checking.has(doc.uri.toString());
+    const results = this.services.results.get(doc.uri);
+    const summary = statusSummary(results);
+    const known = results.length > 0;
+    const text = known ? `TrustLens: ${summary.text}` : checking ? 'TrustLens: checking…' : `TrustLens: ${summary.text}`;
+    this.item.text = checking ? `$(sync~spin) ${text}` : text;
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendText(checking ? 'TrustLens is checking this file.\n\n' : '');
+    if (summary.lines.length > 0) tooltip.appendText(`Image references in this file: ${summary.lines.join(', ')}.\n\n`);
+    tooltip.appendText('Click to show the TrustLens problems.');
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: `${text}${checking ? ', checking' : ''}. Show TrustLens problems.` };
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const timer of this.#checking.values()) clearTimeout(timer);
+    this.#checking.clear();
+    for (const d of this.#disposables) d.dispose();
+  }
+}
+
+/**
+ * Opens the Problems view and focuses its filter box. VS Code has no command that sets the filter
+ * text (`problems.action.focusFilter` takes no argument), so the status bar says what to type.
+ */
+export async function showTrustLensProblems(): Promise<void> {
+  await vscode.commands.executeCommand(OPEN_PROBLEMS);
+  try {
+    await vscode.commands.executeCommand(FOCUS_PROBLEMS_FILTER);
+    vscode.window.setStatusBarMessage(`Type "${PROBLEMS_FILTER_TEXT}" in the Problems filter to see only TrustLens problems.`, 8000);
+  } catch {
+    // An editor without the command still shows the Problems view.
+  }
+}
+
+/** The status bar summary and the command it runs. */
+export function registerStatusBar(services: TrustLensServices, diagnostics: DiagnosticsManager): vscode.Disposable {
+  return vscode.Disposable.from(
+    new TrustStatusBar(services, diagnostics),
+    vscode.commands.registerCommand('trustlens.showProblems', showTrustLensProblems),
+  );
+}

@@ -1,0 +1,282 @@
+import * as vscode from 'vscode';
+import type { RepositoryOutcome } from '../../core/trust/dct/outcome';
+import type { ExpiryBadge, KeyModel, RepositoryRef, RoleModel, SignersModel, TagModel } from '../../core/trust/signersModel';
+import { STATUS_ORDER, STATUS_SHORT } from '../../core/report/statusSummary';
+
+/** The context values the manifest's menus match on (`viewItem`). */
+export const CONTEXT = {
+  repository: 'trustlens.repository',
+  group: 'trustlens.group',
+  role: 'trustlens.role',
+  key: 'trustlens.key.keyId',
+  tag: 'trustlens.tag.digest',
+  tagWithoutDigest: 'trustlens.tag',
+  message: 'trustlens.message',
+} as const;
+
+/** A node of the Signers view. Each knows its parent, so the view can reveal it. */
+export abstract class SignersNode {
+  abstract readonly parent: SignersNode | undefined;
+  abstract getTreeItem(): vscode.TreeItem;
+  children(): SignersNode[] | Promise<SignersNode[]> {
+    return [];
+  }
+}
+
+function badgeIcon(badge: ExpiryBadge | undefined, fallback: string): vscode.ThemeIcon {
+  if (badge?.state === 'expired') return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+  if (badge?.state === 'soon') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  return new vscode.ThemeIcon(fallback);
+}
+
+function badgeText(badge: ExpiryBadge): string {
+  if (badge.state === 'expired') return `${badge.text} (${-badge.daysLeft} days ago)`;
+  return badge.state === 'soon' ? `${badge.text} (in ${badge.daysLeft} days)` : badge.text;
+}
+
+/** A line of text: a state, an error, or "nothing here". */
+export class MessageNode extends SignersNode {
+  constructor(
+    readonly parent: SignersNode | undefined,
+    readonly id: string,
+    readonly label: string,
+    readonly icon: string,
+    readonly tooltip?: string,
+  ) {
+    super();
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    item.tooltip = this.tooltip ?? this.label;
+    item.contextValue = CONTEXT.message;
+    return item;
+  }
+}
+
+/** A key allowed to sign for a role; its ID is what "Copy Key ID" copies. */
+export class KeyNode extends SignersNode {
+  constructor(readonly parent: RoleNode, readonly key: KeyModel) {
+    super();
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.key.id, vscode.TreeItemCollapsibleState.None);
+    item.id = `${this.parent.id}\nkey:${this.key.id}`;
+    item.description = this.key.keytype;
+    item.iconPath = new vscode.ThemeIcon('key');
+    item.tooltip = this.key.tufId === this.key.id ? `Key ID ${this.key.id} (${this.key.keytype})` : `Key ID ${this.key.id} (${this.key.keytype})\nTUF key ID ${this.key.tufId}`;
+    item.contextValue = CONTEXT.key;
+    return item;
+  }
+}
+
+/** A signer role (`releases`, `alice`) or an administrative role (`Root`, `Repository`), with its keys. */
+export class RoleNode extends SignersNode {
+  readonly #keys: KeyNode[];
+
+  constructor(readonly parent: GroupNode, readonly role: RoleModel) {
+    super();
+    this.#keys = role.keys.map((k) => new KeyNode(this, k));
+  }
+
+  get id(): string {
+    return `${this.parent.id}\nrole:${this.role.role}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const r = this.role;
+    const item = new vscode.TreeItem(r.label, this.#keys.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const parts = [`threshold ${r.threshold}`];
+    if (r.state === 'verified' && r.badge) parts.push(badgeText(r.badge));
+    if (r.state === 'unpublished') parts.push('never signed');
+    if (r.state === 'ignored') parts.push('ignored');
+    item.description = parts.join(' · ');
+    const fallback = this.parent.kind === 'admin' ? 'shield' : 'person';
+    item.iconPath = r.state === 'ignored' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : badgeIcon(r.badge, fallback);
+    const lines = [`${r.role}: ${r.keys.length} key${r.keys.length === 1 ? '' : 's'}, threshold ${r.threshold}`];
+    if (r.version !== undefined) lines.push(`version ${r.version}`);
+    if (r.badge) lines.push(r.badge.text);
+    if (r.state === 'unpublished') lines.push('Declared, but never signed into the trust data.');
+    if (r.problem) lines.push(`Ignored, as docker ignores it: ${r.problem}`);
+    item.tooltip = lines.join('\n');
+    item.contextValue = CONTEXT.role;
+    return item;
+  }
+
+  override children(): SignersNode[] {
+    return this.#keys;
+  }
+}
+
+/** A released tag; its digest is what "Copy Digest" copies. */
+export class TagNode extends SignersNode {
+  constructor(readonly parent: GroupNode, readonly tag: TagModel) {
+    super();
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const t = this.tag;
+    const item = new vscode.TreeItem(t.tag, vscode.TreeItemCollapsibleState.None);
+    item.id = `${this.parent.id}\ntag:${t.tag}@${t.digest ?? ''}`;
+    item.description = `${t.digest ? `${t.digest.slice(0, 19)}…` : 'no sha256'} · ${t.signedBy}`;
+    item.iconPath = new vscode.ThemeIcon('tag');
+    item.tooltip = `${t.tag}\n${t.digest ?? 'released without a sha256: docker cannot pull it'}\nSigned by ${t.signedBy}`;
+    item.contextValue = t.digest ? CONTEXT.tag : CONTEXT.tagWithoutDigest;
+    return item;
+  }
+}
+
+type GroupKind = 'signers' | 'tags' | 'admin';
+const GROUP_LABELS: Record<GroupKind, { label: string; icon: string; empty: string }> = {
+  signers: { label: 'Signers', icon: 'organization', empty: 'No signers: only the repository key signs' },
+  tags: { label: 'Signed tags', icon: 'tag', empty: 'No signed tags' },
+  admin: { label: 'Administrative keys', icon: 'shield', empty: 'No administrative keys' },
+};
+
+/** "Signers", "Signed tags" or "Administrative keys" of one repository. */
+export class GroupNode extends SignersNode {
+  readonly #children: SignersNode[];
+
+  constructor(readonly parent: RepositoryNode, readonly kind: GroupKind, model: SignersModel) {
+    super();
+    const items = kind === 'signers' ? model.signers.map((r) => new RoleNode(this, r))
+      : kind === 'admin' ? model.admin.map((r) => new RoleNode(this, r))
+        : model.tags.map((t) => new TagNode(this, t));
+    this.#children = items.length > 0 ? items : [new MessageNode(this, `${this.id}\nempty`, GROUP_LABELS[kind].empty, 'info')];
+  }
+
+  get id(): string {
+    return `${this.parent.id}\n${this.kind}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const g = GROUP_LABELS[this.kind];
+    const item = new vscode.TreeItem(g.label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(g.icon);
+    const count = this.#children.filter((c) => !(c instanceof MessageNode)).length;
+    item.description = String(count);
+    item.contextValue = CONTEXT.group;
+    return item;
+  }
+
+  override children(): SignersNode[] {
+    return this.#children;
+  }
+}
+
+/** What a repository node knows once its trust data was asked for. */
+export type RepositoryState =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'loaded'; readonly outcome: RepositoryOutcome; readonly model: SignersModel | undefined }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** What a failed outcome means, for a node's description and its one child. */
+export function describeOutcome(state: RepositoryState): { short: string; detail: string; icon: string } | undefined {
+  if (state.kind === 'loading') return { short: 'checking…', detail: 'Checking the trust data…', icon: 'loading~spin' };
+  if (state.kind === 'error') return { short: 'error', detail: `error: ${state.message}`, icon: 'error' };
+  const o = state.outcome;
+  switch (o.kind) {
+    case 'verified':
+      return undefined;
+    case 'unverifiable':
+      return { short: 'trust server unreachable', detail: `trust server unreachable: ${o.message}`, icon: 'debug-disconnect' };
+    case 'no-trust-data':
+      return { short: 'no trust data', detail: `no trust data: ${o.message}`, icon: 'circle-slash' };
+    case 'expired':
+      return { short: 'trust data expired', detail: `trust data expired${o.role ? ` (${o.role})` : ''}: ${o.message}`, icon: 'error' };
+    case 'invalid':
+      return { short: 'trust data failed verification', detail: `trust data failed verification${o.role ? ` (${o.role})` : ''}: ${o.message}`, icon: 'error' };
+  }
+}
+
+/** One repository the open documents reference. */
+export class RepositoryNode extends SignersNode {
+  readonly parent = undefined;
+  #state: RepositoryState = { kind: 'loading' };
+  #children: SignersNode[] | undefined;
+  #load: Promise<void> | undefined;
+  #stale = true;
+
+  constructor(
+    public ref: RepositoryRef,
+    private readonly loader: (node: RepositoryNode) => Promise<RepositoryState>,
+    private readonly changed: (node: RepositoryNode) => void,
+    /** Whether another node has the same name (same GUN on another trust server). */
+    public ambiguous = false,
+  ) {
+    super();
+  }
+
+  get id(): string {
+    return this.ref.id;
+  }
+
+  get state(): RepositoryState {
+    return this.#state;
+  }
+
+  /** Marks the data out of date; the next time the view asks, it is loaded again (the old one shows meanwhile). */
+  invalidate(): void {
+    this.#stale = true;
+  }
+
+  /** Loads the data if it is out of date; resolves when the latest load has finished. */
+  ensureLoaded(): Promise<void> {
+    if (this.#stale || !this.#load) {
+      this.#stale = false;
+      const load = this.loader(this).then((state) => {
+        if (this.#load !== load) return;
+        this.#state = state;
+        this.#children = undefined;
+        this.changed(this);
+      });
+      this.#load = load;
+    }
+    return this.#load;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    void this.ensureLoaded();
+    const item = new vscode.TreeItem(this.ref.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `repo:${this.id}`;
+    item.contextValue = CONTEXT.repository;
+    const problem = describeOutcome(this.#state);
+    const model = this.#state.kind === 'loaded' ? this.#state.model : undefined;
+    const parts: string[] = [];
+    if (problem) parts.push(problem.short);
+    else if (model?.nearest) parts.push(badgeText(model.nearest.badge));
+    if (this.ambiguous) parts.push(new URL(this.ref.key.server).host);
+    item.description = parts.join(' · ');
+    item.iconPath = problem ? new vscode.ThemeIcon(problem.icon) : badgeIcon(model?.nearest?.badge, 'verified');
+    const counts = STATUS_ORDER.filter((s) => this.ref.statuses[s]).map((s) => `${this.ref.statuses[s]} ${STATUS_SHORT[s]}`);
+    const lines = [
+      this.ref.key.gun,
+      `Trust server: ${this.ref.key.server}`,
+      `${this.ref.references} reference${this.ref.references === 1 ? '' : 's'}: ${counts.join(', ')}`,
+    ];
+    if (problem) lines.push(problem.detail);
+    if (model?.nearest) lines.push(`Soonest expiry: ${model.nearest.role}, ${model.nearest.badge.text}`);
+    if (model) for (const r of model.server) if (r.badge) lines.push(`${r.role}: ${r.badge.text} (usually re-signed by the trust server)`);
+    item.tooltip = lines.join('\n');
+    return item;
+  }
+
+  override async children(): Promise<SignersNode[]> {
+    await this.ensureLoaded();
+    if (this.#children) return this.#children;
+    const state = this.#state;
+    if (state.kind === 'loaded' && state.model) {
+      const model = state.model;
+      this.#children = [new GroupNode(this, 'signers', model), new GroupNode(this, 'tags', model), new GroupNode(this, 'admin', model)];
+    } else {
+      const problem = describeOutcome(state);
+      this.#children = problem ? [new MessageNode(this, `${this.id}\nstate`, problem.detail, problem.icon)] : [];
+    }
+    return this.#children;
+  }
+}

@@ -1,0 +1,226 @@
+import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
+import { DEFAULT_EXPIRY_WARNING_DAYS } from '../../core/policy/policy';
+import { findRepository, repositoriesOf, repositoryKeyOf, signersModel, type RepositoryRef } from '../../core/trust/signersModel';
+import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
+import type { TrustLensServices } from '../services';
+import { KeyNode, RepositoryNode, TagNode, describeOutcome, type RepositoryState, type SignersNode } from './signersNodes';
+
+export const SIGNERS_VIEW_ID = 'trustlens.signers';
+const HAS_REPOSITORIES = 'trustlens.hasRepositories';
+const REFRESH_DELAY_MS = 150;
+
+/**
+ * The Signers view's data: one node per repository the open documents reference (from the verdicts
+ * diagnostics keep), each showing only verified trust data. Nothing here ever shows a notification:
+ * a failure becomes a node and the view's message.
+ */
+export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>, vscode.Disposable {
+  readonly #changed = new vscode.EventEmitter<SignersNode | undefined>();
+  readonly onDidChangeTreeData = this.#changed.event;
+  readonly #stateChanged = new vscode.EventEmitter<void>();
+  /** Fires when the set of repositories or any repository's state changed. */
+  readonly onDidChangeState = this.#stateChanged.event;
+  readonly #nodes = new Map<string, RepositoryNode>();
+  #order: RepositoryNode[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #subscription: vscode.Disposable;
+
+  constructor(private readonly services: TrustLensServices) {
+    this.#rebuild(undefined);
+    this.#subscription = services.results.onDidChange((uri) => this.#schedule(uri));
+  }
+
+  #pendingUris = new Set<string>();
+
+  #schedule(uri: vscode.Uri): void {
+    this.#pendingUris.add(uri.toString());
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      const uris = this.#pendingUris;
+      this.#pendingUris = new Set();
+      this.#rebuild(uris);
+      this.#changed.fire(undefined);
+    }, REFRESH_DELAY_MS);
+  }
+
+  /** Recomputes the repositories from the verdicts; those named by `changedUris` (all if undefined) are reloaded. */
+  #rebuild(changedUris: ReadonlySet<string> | undefined): void {
+    const documents = this.services.results.entries().map(([uri, results]) => ({ document: uri.toString(), results }));
+    const refs = repositoriesOf(documents);
+    const names = new Map<string, number>();
+    for (const r of refs) names.set(r.name, (names.get(r.name) ?? 0) + 1);
+    const affected = new Set<string>();
+    if (changedUris) {
+      for (const node of this.#nodes.values()) if (node.ref.documents.some((d) => changedUris.has(d))) affected.add(node.id);
+      for (const r of refs) if (r.documents.some((d) => changedUris.has(d))) affected.add(r.id);
+    }
+    const next = new Map<string, RepositoryNode>();
+    for (const ref of refs) {
+      let node = this.#nodes.get(ref.id);
+      if (node) {
+        node.ref = ref;
+        if (!changedUris || affected.has(ref.id)) node.invalidate();
+      } else {
+        node = new RepositoryNode(ref, (n) => this.#load(n), (n) => this.#onLoaded(n));
+      }
+      node.ambiguous = (names.get(ref.name) ?? 0) > 1;
+      next.set(ref.id, node);
+    }
+    this.#nodes.clear();
+    for (const [id, node] of next) this.#nodes.set(id, node);
+    this.#order = [...next.values()];
+    void vscode.commands.executeCommand('setContext', HAS_REPOSITORIES, this.#order.length > 0);
+    this.#stateChanged.fire();
+  }
+
+  async #load(node: RepositoryNode): Promise<RepositoryState> {
+    try {
+      // Within the cache TTL this re-verifies the stored metadata without a request.
+      const outcome = await this.services.trust.repository(node.ref.key);
+      const model = outcome.kind === 'verified'
+        ? signersModel(outcome.data, { now: Date.now(), warningDays: await this.#warningDays(node.ref) })
+        : undefined;
+      return { kind: 'loaded', outcome, model };
+    } catch (e) {
+      this.services.log.logger.error(`Signers view: loading ${node.ref.key.gun} failed: ${describeError(e)}`);
+      return { kind: 'error', message: describeError(e) };
+    }
+  }
+
+  async #warningDays(ref: RepositoryRef): Promise<number> {
+    const document = ref.documents[0];
+    if (!document) return DEFAULT_EXPIRY_WARNING_DAYS;
+    const policy = await this.services.policyFor(vscode.Uri.parse(document)).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    return policy instanceof Error ? DEFAULT_EXPIRY_WARNING_DAYS : policy.expiryWarningDays;
+  }
+
+  #onLoaded(node: RepositoryNode): void {
+    if (this.#nodes.get(node.id) !== node) return;
+    this.#changed.fire(node);
+    this.#stateChanged.fire();
+  }
+
+  /** The repositories shown, in order. */
+  get repositories(): readonly RepositoryNode[] {
+    return this.#order;
+  }
+
+  /** The repository a user names (GUN, short name or image reference). */
+  find(name: string): RepositoryNode | undefined {
+    const ref = findRepository(this.#order.map((n) => n.ref), name);
+    return ref ? this.#nodes.get(ref.id) : undefined;
+  }
+
+  /** Asks the trust server again for one repository, ignoring the cache TTL, then shows the result. */
+  async refreshRepository(node: RepositoryNode): Promise<void> {
+    try {
+      await this.services.trust.repository(node.ref.key, { force: true });
+    } catch (e) {
+      this.services.log.logger.error(`refreshing ${node.ref.key.gun} failed: ${describeError(e)}`);
+    }
+    node.invalidate();
+    this.#changed.fire(node);
+    await node.ensureLoaded();
+  }
+
+  getTreeItem(node: SignersNode): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  getChildren(node?: SignersNode): SignersNode[] | Promise<SignersNode[]> {
+    if (!node) return this.#order;
+    return node.children();
+  }
+
+  getParent(node: SignersNode): SignersNode | undefined {
+    return node.parent;
+  }
+
+  dispose(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#subscription.dispose();
+    this.#changed.dispose();
+    this.#stateChanged.dispose();
+  }
+}
+
+/** The view's message: what the nodes cannot say at a glance (unreachable servers, errors). */
+export function viewMessage(repositories: readonly RepositoryNode[]): string | undefined {
+  const unreachable = repositories.filter((n) => n.state.kind === 'loaded' && n.state.outcome.kind === 'unverifiable');
+  const failed = repositories.filter((n) => n.state.kind === 'error');
+  const lines: string[] = [];
+  if (unreachable.length === 1) lines.push(`${unreachable[0]!.ref.name}: ${describeOutcome(unreachable[0]!.state)?.detail ?? ''}`);
+  else if (unreachable.length > 1) lines.push(`Trust server unreachable for ${unreachable.length} repositories: ${unreachable.map((n) => n.ref.name).join(', ')}.`);
+  if (failed.length > 0) lines.push(`Could not load ${failed.map((n) => n.ref.name).join(', ')}: ${describeOutcome(failed[0]!.state)?.detail ?? ''}`);
+  return lines.length > 0 ? lines.join(' ') : undefined;
+}
+
+function repositoryArgument(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object' && typeof (arg as { repository?: unknown }).repository === 'string') return (arg as { repository: string }).repository;
+  return undefined;
+}
+
+/** The Signers view and its commands: show signers, copy digest, copy key ID, refresh a repository. */
+export function registerSignersView(services: TrustLensServices, diagnostics: DiagnosticsManager): vscode.Disposable {
+  const provider = new SignersTreeProvider(services);
+  const view = vscode.window.createTreeView(SIGNERS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const updateMessage = () => {
+    view.message = viewMessage(provider.repositories);
+  };
+
+  const selected = <T extends SignersNode>(arg: unknown, type: abstract new (...args: never[]) => T): T | undefined => {
+    if (arg instanceof type) return arg;
+    const first = view.selection[0];
+    return first instanceof type ? first : undefined;
+  };
+
+  const showSigners = async (arg?: unknown): Promise<boolean> => {
+    let name = repositoryArgument(arg);
+    if (name === undefined) {
+      // From a keybinding: the repository of the reference under the cursor.
+      const editor = vscode.window.activeTextEditor;
+      const result = editor && services.results.at(editor.document.uri, editor.selection.active);
+      name = result ? repositoryKeyOf(result)?.gun : undefined;
+    }
+    const node = name === undefined ? undefined : provider.find(name);
+    if (!node) {
+      await vscode.commands.executeCommand(`${SIGNERS_VIEW_ID}.focus`);
+      view.message = name === undefined
+        ? 'Put the cursor on an image reference, or name a repository, to show its signers.'
+        : `${name} is not referenced by an open Dockerfile or compose file.`;
+      return false;
+    }
+    await view.reveal(node, { select: true, focus: true, expand: true });
+    return true;
+  };
+
+  return vscode.Disposable.from(
+    provider,
+    view,
+    provider.onDidChangeState(updateMessage),
+    vscode.commands.registerCommand('trustlens.showSigners', showSigners),
+    vscode.commands.registerCommand('trustlens.copyDigest', async (arg?: unknown) => {
+      const node = selected(arg, TagNode);
+      if (!node?.tag.digest) return;
+      await vscode.env.clipboard.writeText(node.tag.digest);
+      vscode.window.setStatusBarMessage(`TrustLens: copied ${node.tag.digest}`, 3000);
+    }),
+    vscode.commands.registerCommand('trustlens.copyKeyId', async (arg?: unknown) => {
+      const node = selected(arg, KeyNode);
+      if (!node) return;
+      await vscode.env.clipboard.writeText(node.key.id);
+      vscode.window.setStatusBarMessage(`TrustLens: copied key ID ${node.key.id}`, 3000);
+    }),
+    vscode.commands.registerCommand('trustlens.refreshRepository', async (arg?: unknown) => {
+      const name = repositoryArgument(arg);
+      const node = name !== undefined ? provider.find(name) : selected(arg, RepositoryNode);
+      if (!node) return;
+      await provider.refreshRepository(node);
+      // The refreshed data is now within the TTL, so re-checking the documents makes no request.
+      diagnostics.recheckAll();
+    }),
+  );
+}
