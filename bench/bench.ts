@@ -8,7 +8,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { scanPaths } from '../src/core/parse/scanPaths';
 import { parsePolicy } from '../src/core/policy/policyFile';
-import { systemClock, nullLogger, type Clock } from '../src/core/ports';
+import { nullLogger, type Clock } from '../src/core/ports';
 import { createDctBackend } from '../src/core/trust/dct/createBackend';
 import { MemoryMetadataStore } from '../src/core/trust/metadataStore';
 import { TrustService } from '../src/core/trust/trustService';
