@@ -1,7 +1,9 @@
 /**
- * A minimal DER reader: just enough to read the certificate fields node:crypto does not expose on
- * Node 20 (signature algorithm, exact validity times, subject CN) and ECDSA `SEQUENCE{r,s}` signatures.
- * Every function returns `undefined` on malformed input instead of throwing.
+ * A minimal DER reader and writer. The reader reads just enough for the certificate fields
+ * node:crypto does not expose on Node 20 (signature algorithm, exact validity times, subject CN),
+ * ECDSA `SEQUENCE{r,s}` signatures and private key containers; every reader returns `undefined` on
+ * malformed input instead of throwing. The writer (`der*` functions) builds the few structures the
+ * key store writes: PKCS#8 containers and notary's root certificates.
  */
 
 /** One TLV: its tag byte and where its value lies in the buffer. */
@@ -123,6 +125,16 @@ export function readEcdsaDerSignature(sig: Uint8Array): { r: Uint8Array; s: Uint
   return { r: r.magnitude, s: s.magnitude };
 }
 
+/**
+ * A non-negative INTEGER small enough for a JS number (e.g. a PBKDF2 iteration count or a version);
+ * `undefined` for anything else.
+ */
+export function readSmallInteger(buf: Uint8Array, t: Tlv): number | undefined {
+  const n = readInteger(buf, t);
+  if (!n || n.negative || n.magnitude.length > 6) return undefined;
+  return n.magnitude.reduce((acc, b) => acc * 256 + b, 0);
+}
+
 function readInteger(buf: Uint8Array, t: Tlv): { negative: boolean; magnitude: Uint8Array } | undefined {
   if (t.tag !== 0x02 || t.end === t.start) return undefined;
   const first = buf[t.start] as number;
@@ -134,4 +146,89 @@ function readInteger(buf: Uint8Array, t: Tlv): { negative: boolean; magnitude: U
   let i = t.start;
   while (i < t.end - 1 && buf[i] === 0) i++;
   return { negative: (first & 0x80) !== 0, magnitude: buf.subarray(i, t.end) };
+}
+
+// --- Writer -------------------------------------------------------------------------------------
+
+/** A TLV with the given tag byte around the concatenated contents (definite length, minimal form). */
+export function derTlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
+  const body = Buffer.concat(contents);
+  const len: number[] = [];
+  if (body.length < 0x80) {
+    len.push(body.length);
+  } else {
+    for (let v = body.length; v > 0; v = Math.floor(v / 256)) len.unshift(v % 256);
+    len.unshift(0x80 | len.length);
+  }
+  return new Uint8Array(Buffer.concat([Buffer.from([tag, ...len]), body]));
+}
+
+/** SEQUENCE of the given encoded elements. */
+export function derSequence(...elements: Uint8Array[]): Uint8Array {
+  return derTlv(0x30, ...elements);
+}
+
+/** SET of the given encoded elements (the caller supplies them in DER order). */
+export function derSet(...elements: Uint8Array[]): Uint8Array {
+  return derTlv(0x31, ...elements);
+}
+
+/** OBJECT IDENTIFIER from its dotted form, e.g. `1.2.840.10045.2.1`. */
+export function derOid(dotted: string): Uint8Array {
+  const [a, b, ...rest] = dotted.split('.').map(Number) as [number, number, ...number[]];
+  const out: number[] = [];
+  for (const arc of [40 * a + b, ...rest]) {
+    const chunk = [arc % 128];
+    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift(0x80 | v % 128);
+    out.push(...chunk);
+  }
+  return derTlv(0x06, Uint8Array.from(out));
+}
+
+/** INTEGER from unsigned big-endian bytes, minimally encoded (a 0x00 prefix keeps it positive). */
+export function derUnsignedInteger(magnitude: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
+  const bytes = magnitude.length === 0 ? Uint8Array.of(0) : magnitude.subarray(i);
+  return (bytes[0] as number) & 0x80 ? derTlv(0x02, Uint8Array.of(0), bytes) : derTlv(0x02, bytes);
+}
+
+/** INTEGER from a small non-negative number, e.g. a version or an iteration count. */
+export function derSmallInteger(n: number): Uint8Array {
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
+  return derUnsignedInteger(Uint8Array.from(bytes));
+}
+
+/** OCTET STRING. */
+export function derOctetString(bytes: Uint8Array): Uint8Array {
+  return derTlv(0x04, bytes);
+}
+
+/** BIT STRING with `unusedBits` unused bits in the last byte. */
+export function derBitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
+  return derTlv(0x03, Uint8Array.of(unusedBits), bytes);
+}
+
+/** BOOLEAN as DER writes it (`0xff` for true). */
+export function derBoolean(value: boolean): Uint8Array {
+  return derTlv(0x01, Uint8Array.of(value ? 0xff : 0));
+}
+
+/**
+ * A time as Go's `encoding/asn1` writes it: UTCTime (`YYMMDDHHMMSSZ`) for years 1950–2049,
+ * GeneralizedTime otherwise; always UTC, fractional seconds dropped.
+ */
+export function derTime(date: Date): Uint8Array {
+  const digits = date.toISOString().slice(0, 19).replace(/[-:T]/g, '');
+  const year = date.getUTCFullYear();
+  return year >= 1950 && year < 2050 ? derTlv(0x17, Buffer.from(`${digits.slice(2)}Z`)) : derTlv(0x18, Buffer.from(`${digits}Z`));
+}
+
+/**
+ * A string as Go's `encoding/asn1` writes an untagged Go string: PrintableString when every
+ * character is in its set (letters, digits, space and `'()+,-./:=?`), UTF8String otherwise.
+ */
+export function derGoString(s: string): Uint8Array {
+  return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(s) ? derTlv(0x13, Buffer.from(s, 'latin1')) : derTlv(0x0c, Buffer.from(s, 'utf8'));
 }

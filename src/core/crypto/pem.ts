@@ -96,12 +96,21 @@ function getLine(data: string): [string, string] {
 }
 
 /**
- * Go `pem.EncodeToMemory` for a block without headers: 64-character base64 lines, LF endings,
- * a trailing newline. e.g. `-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n`.
+ * Go `pem.EncodeToMemory`: 64-character base64 lines, LF endings, a trailing newline, e.g.
+ * `-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n`. Headers, if any, come first as
+ * `name: value` lines, `Proc-Type` first and the others sorted by name, then a blank line.
  */
-export function encodePem(type: string, der: Uint8Array): string {
+export function encodePem(type: string, der: Uint8Array, headers: Readonly<Record<string, string>> = {}): string {
   const b64 = Buffer.from(der).toString('base64');
   const lines: string[] = [];
   for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
-  return `-----BEGIN ${type}-----\n${lines.map((l) => `${l}\n`).join('')}-----END ${type}-----\n`;
+  const names = Object.keys(headers).filter((k) => k !== 'Proc-Type').sort(compareBytes);
+  if ('Proc-Type' in headers) names.unshift('Proc-Type');
+  const head = names.length > 0 ? `${names.map((k) => `${k}: ${headers[k] as string}\n`).join('')}\n` : '';
+  return `-----BEGIN ${type}-----\n${head}${lines.map((l) => `${l}\n`).join('')}-----END ${type}-----\n`;
+}
+
+/** Go's `sort.Strings` order (byte-wise). */
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
