@@ -108,8 +108,7 @@ void describe('trustlens check (the CLI) on the real stack', () => {
     assert.deepEqual(beta.findings.map((f) => [f.code, f.severity]), [['not-released', 'error']]);
 
     const never = byText(`${s.gun}:never-signed`);
-    assert.deepEqual([never.status, never.signedDigest, never.role, never.signers, never.expires === null],
-      ['unsigned', null, null, [], false]);
+    assert.deepEqual([never.status, never.signedDigest, never.role, never.signers, never.expires], ['unsigned', null, null, [], null]);
     assert.deepEqual(never.findings.map((f) => f.code), ['unsigned-tag']);
 
     const pinned = byText(`${s.gun}:v1@${s.images.beta!.digest}`);
