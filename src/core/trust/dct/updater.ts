@@ -3,6 +3,7 @@ import type { HttpClient } from '../../net/http';
 import { isNetError } from '../../net/netError';
 import type { Clock, Logger } from '../../ports';
 import { checkFileMeta, MAX_DOWNLOAD_BYTES } from '../../tuf/fileChecks';
+import { validateRoot } from '../../tuf/rootValidation';
 import { TrustedSet, type LoadRootOptions } from '../../tuf/trustedSet';
 import { TufError } from '../../tuf/tufErrors';
 import type { TrustData } from '../../tuf/verifiedData';
@@ -166,8 +167,17 @@ export class DctUpdater implements TrustBackend {
       const to = rootVersion(newest);
       if (from === undefined || to === undefined || to - from <= 1 || to - from > 100) throw e;
       this.o.logger.info(`walking the root rotation chain of ${key.gun} from version ${from} to ${to}`);
+      // notary checks each <v>.root.json against its predecessor as soon as it has it, so a bad one
+      // ends the walk; fetching every claimed version first would let a server make us hold up to
+      // 99 files of 100 MiB each.
+      const check = { gun: key.gun, clock: this.o.clock };
+      let previous = validateRoot(pinned, { ...check, minVersion: 1, allowExpired: true });
       const chain: Uint8Array[] = [];
-      for (let v = from + 1; v < to; v += 1) chain.push(await get(`${v}.root.json`, MAX_DOWNLOAD_BYTES));
+      for (let v = from + 1; v < to; v += 1) {
+        const bytes = await get(`${v}.root.json`, MAX_DOWNLOAD_BYTES);
+        previous = validateRoot(bytes, { ...check, previous, minVersion: previous.root.version + 1, allowExpired: true });
+        chain.push(bytes);
+      }
       return attempt(newest, { trustedRoot: pinned, intermediateRoots: chain });
     }
   }
