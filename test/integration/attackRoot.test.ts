@@ -55,9 +55,9 @@ void describe('attacks on the root of trust: rotation, CN, certificate expiry', 
     return store;
   };
   /** The real root rotated to `newRootKey` (and the server keys) at `version`, signed by `signers`. */
-  const rotatedRoot = (signers: readonly TestKey[], version = rootVersion + 1, edit?: (s: ReturnType<typeof parseFile>['signed']) => void) =>
+  const rotatedRoot = (signers: readonly TestKey[], version = rootVersion + 1, edit?: (s: ReturnType<typeof parseFile>['signed']) => void, rootKey = newRootKey) =>
     editAndSign(real.root, signers, (s) => {
-      setRoleKey(s, 'root', newRootKey);
+      setRoleKey(s, 'root', rootKey);
       setRoleKey(s, 'timestamp', serverKeys.timestamp);
       setRoleKey(s, 'snapshot', serverKeys.snapshot);
       edit?.(s);
@@ -94,6 +94,17 @@ void describe('attacks on the root of trust: rotation, CN, certificate expiry', 
       assertCaught(await f.trustLens.check(ref, { store }), 'invalid', /could not rotate trust to a new trusted root/);
     });
 
+    void it('control: a chain of rotations, each root signed by its predecessor\'s key and its own, is followed', async () => {
+      const store = await pinnedStore();
+      const keys = [owner, rootCertKey(repo.gun, new Date()), rootCertKey(repo.gun, new Date()), rootCertKey(repo.gun, new Date())];
+      const roots = [1, 2, 3].map((i) => rotatedRoot([keys[i - 1]!, keys[i]!], rootVersion + i, undefined, keys[i]!));
+      const chain = new Map([[`${rootVersion + 1}.root.json`, roots[0]!], [`${rootVersion + 2}.root.json`, roots[1]!]]);
+      f.tamper(serveRepo(repo.gun, serverSigned(real, roots[2]!, serverKeys), chain));
+      const verdict = await f.trustLens.check(ref, { store });
+      assertSigned(verdict, digest);
+      assert.match(verdict.log.text, /walking the root rotation chain/);
+    });
+
     void it('a chain of rotations (<v>.root.json) each signed only by the new key', async () => {
       const store = await pinnedStore();
       const chain = new Map<string, Uint8Array>();
@@ -103,6 +114,18 @@ void describe('attacks on the root of trust: rotation, CN, certificate expiry', 
       const verdict = await f.trustLens.check(ref, { store });
       assert.ok(f.server.served.some((s) => s.file === `${rootVersion + 1}.root.json`), 'the rotation chain was not walked');
       assertCaught(verdict, 'invalid', /could not rotate trust to a new trusted root/);
+    });
+    void it('a long claimed chain: the walk stops at the first intermediate the pinned root did not sign, as notary\'s does', async () => {
+      const store = await pinnedStore();
+      const claimed = rootVersion + 60;
+      const chain = new Map<string, Uint8Array>();
+      for (let v = rootVersion + 1; v < claimed; v++) chain.set(`${v}.root.json`, rotatedRoot([newRootKey], v));
+      f.tamper(serveRepo(repo.gun, serverSigned(real, rotatedRoot([newRootKey], claimed), serverKeys), chain));
+      assertCaught(await f.trustLens.check(ref, { store }), 'invalid', /could not rotate trust to a new trusted root/);
+      // Each intermediate may be up to 100 MiB: fetching all of them before checking any lets a
+      // server make a client hold gigabytes.
+      const fetched = f.server.served.filter((s) => /^\d+\.root\.json$/.test(s.file)).map((s) => s.file);
+      assert.deepEqual(fetched, [`${rootVersion + 1}.root.json`]);
     });
   });
 
