@@ -23,6 +23,7 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   readonly onDidChangeState = this.#stateChanged.event;
   readonly #nodes = new Map<string, RepositoryNode>();
   #order: RepositoryNode[] = [];
+  #hasRepositories: boolean | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #subscription: vscode.Disposable;
 
@@ -71,7 +72,10 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
     this.#nodes.clear();
     for (const [id, node] of next) this.#nodes.set(id, node);
     this.#order = [...next.values()];
-    void vscode.commands.executeCommand('setContext', HAS_REPOSITORIES, this.#order.length > 0);
+    if (this.#hasRepositories !== this.#order.length > 0) {
+      this.#hasRepositories = this.#order.length > 0;
+      void vscode.commands.executeCommand('setContext', HAS_REPOSITORIES, this.#hasRepositories);
+    }
     this.#stateChanged.fire();
   }
 
@@ -107,9 +111,11 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
     return this.#order;
   }
 
-  /** The repository a user names (GUN, short name or image reference). */
-  find(name: string): RepositoryNode | undefined {
-    const ref = findRepository(this.#order.map((n) => n.ref), name);
+  /** The repository a user names (GUN, short name or image reference), on `server` if given and shown. */
+  find(name: string, server?: string): RepositoryNode | undefined {
+    const refs = this.#order.map((n) => n.ref);
+    const onServer = server === undefined ? [] : refs.filter((r) => r.key.server === server);
+    const ref = findRepository(onServer, name) ?? findRepository(refs, name);
     return ref ? this.#nodes.get(ref.id) : undefined;
   }
 
@@ -157,10 +163,13 @@ export function viewMessage(repositories: readonly RepositoryNode[]): string | u
   return lines.length > 0 ? lines.join(' ') : undefined;
 }
 
-function repositoryArgument(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && typeof (arg as { repository?: unknown }).repository === 'string') return (arg as { repository: string }).repository;
-  return undefined;
+/** A repository as a command names it: `"alpine"`, or `{ repository, server? }` (the server tells apart the same GUN on two). */
+function repositoryArgument(arg: unknown): { name: string; server?: string } | undefined {
+  if (typeof arg === 'string') return { name: arg };
+  if (!arg || typeof arg !== 'object') return undefined;
+  const { repository, server } = arg as { repository?: unknown; server?: unknown };
+  if (typeof repository !== 'string') return undefined;
+  return typeof server === 'string' ? { name: repository, server } : { name: repository };
 }
 
 /** The Signers view and its commands: show signers, copy digest, copy key ID, refresh a repository. */
@@ -178,22 +187,24 @@ export function registerSignersView(services: TrustLensServices, diagnostics: Di
   };
 
   const showSigners = async (arg?: unknown): Promise<boolean> => {
-    let name = repositoryArgument(arg);
-    if (name === undefined) {
-      // From a keybinding: the repository of the reference under the cursor.
+    let wanted = repositoryArgument(arg);
+    if (wanted === undefined) {
+      // Without an argument: the repository of the reference under the cursor.
       const editor = vscode.window.activeTextEditor;
       const result = editor && services.results.at(editor.document.uri, editor.selection.active);
-      name = result ? repositoryKeyOf(result)?.gun : undefined;
+      const key = result && repositoryKeyOf(result);
+      wanted = key ? { name: key.gun, server: key.server } : undefined;
     }
-    const node = name === undefined ? undefined : provider.find(name);
+    const node = wanted && provider.find(wanted.name, wanted.server);
     if (!node) {
       await vscode.commands.executeCommand(`${SIGNERS_VIEW_ID}.focus`);
-      view.message = name === undefined
+      view.message = wanted === undefined
         ? 'Put the cursor on an image reference, or name a repository, to show its signers.'
-        : `${name} is not referenced by an open Dockerfile or compose file.`;
+        : `${wanted.name} is not referenced by an open Dockerfile or compose file.`;
       return false;
     }
     await view.reveal(node, { select: true, focus: true, expand: true });
+    updateMessage();
     return true;
   };
 
@@ -215,8 +226,8 @@ export function registerSignersView(services: TrustLensServices, diagnostics: Di
       vscode.window.setStatusBarMessage(`TrustLens: copied key ID ${node.key.id}`, 3000);
     }),
     vscode.commands.registerCommand('trustlens.refreshRepository', async (arg?: unknown) => {
-      const name = repositoryArgument(arg);
-      const node = name !== undefined ? provider.find(name) : selected(arg, RepositoryNode);
+      const wanted = repositoryArgument(arg);
+      const node = wanted ? provider.find(wanted.name, wanted.server) : selected(arg, RepositoryNode);
       if (!node) return;
       await provider.refreshRepository(node);
       // The refreshed data is now within the TTL, so re-checking the documents makes no request.
