@@ -46,14 +46,16 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   apt_install "${missing_pkgs[@]}"
 fi
 
-# `code-server --version` prints "4.100.3 <commit> with Code 1.100.3". A first run anywhere also logs that
-# it wrote a default config file, so point it at a throw-away config home and pick the version line.
+# Version probes run with a throw-away home: code-server would otherwise write a default config and logs
+# under ~/.config and ~/.local/share, and Chromium a profile under ~/.config.
+probe_home=$(mktemp -d)
+trap 'rm -rf "$probe_home"' EXIT
+probe() { HOME=$probe_home XDG_CONFIG_HOME=$probe_home/config XDG_DATA_HOME=$probe_home/data "$@"; }
+
+# `code-server --version` prints "4.100.3 <commit> with Code 1.100.3" (after a log line on a first run).
 installed_version() {
   [ -x "$CODE_SERVER_BIN" ] || return 0
-  local cfg
-  cfg=$(mktemp -d)
-  XDG_CONFIG_HOME=$cfg "$CODE_SERVER_BIN" --version 2>/dev/null | awk '/^[0-9]+\.[0-9]+\.[0-9]+ /{print $1; exit}' || true
-  rm -rf "$cfg"
+  probe "$CODE_SERVER_BIN" --version 2>/dev/null | awk '/^[0-9]+\.[0-9]+\.[0-9]+ /{print $1; exit}' || true
 }
 
 cs_version=$(installed_version)
@@ -67,7 +69,7 @@ if [ "$cs_version" != "$CODE_SERVER_VERSION" ]; then
   # @vscode/ripgrep's postinstall downloads rg from GitHub unless its cache already holds the archive.
   # Hand it Debian's rg, in a private temporary directory so nothing else in /tmp is touched.
   tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
+  trap 'rm -rf "$tmp" "$probe_home"' EXIT
   rg_cache=$tmp/vscode-ripgrep-cache-1.15.11
   mkdir -p "$rg_cache" "$tmp/rg"
   cp /usr/bin/rg "$tmp/rg/rg"
@@ -87,7 +89,7 @@ fi
 # Final verification: both binaries must run, not merely exist.
 failures=()
 [ "$cs_version" = "$CODE_SERVER_VERSION" ] || failures+=("code-server (found '${cs_version:-nothing}')")
-chromium_version=$("$CHROMIUM" --headless --no-sandbox --version 2>/dev/null | awk 'NR == 1' || true)
+chromium_version=$(probe "$CHROMIUM" --headless --no-sandbox --version 2>/dev/null | awk 'NR == 1' || true)
 [ -n "$chromium_version" ] || failures+=("$CHROMIUM --version")
 command -v rg >/dev/null 2>&1 || failures+=(rg)
 
