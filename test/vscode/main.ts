@@ -1,0 +1,121 @@
+/**
+ * The VS Code suite from end to end, on already built bundles (test/vscode/run.mjs builds them).
+ * The trusted pass runs every in-host test, the untrusted pass the `*.untrusted.test.ts` files in
+ * Restricted Mode; after each, the UI checks of that pass drive the same window. Prints one closing
+ * line with the counts.
+ *
+ * Arguments: `--grep PATTERN` (mocha grep, UI checks by name), `--pass trusted|untrusted`, `--no-ui`.
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { GREP_ENV, UNTRUSTED_SUFFIX, type TrustPass } from './protocol';
+import { runInCodeServer, type Session } from './runInCodeServer';
+import type { UiCheck } from './ui/uiCheck';
+
+interface Tally {
+  passed: number;
+  failed: number;
+  pending: number;
+  problems: string[];
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const root = process.cwd();
+  const outDir = path.join(root, 'out', 'vscode-suite');
+  const suiteIndex = path.join(outDir, 'suite', 'index.js');
+  const workspace = path.join(root, 'test', 'fixtures', 'workspace');
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const grep = value('--grep');
+  const onlyPass = value('--pass') as TrustPass | undefined;
+  const withUi = !argv.includes('--no-ui');
+
+  const testFiles = listFiles(outDir, (name) => name.endsWith('.test.js'), ['ui']);
+  const uiChecks = withUi ? loadUiChecks(path.join(outDir, 'ui'), grep) : [];
+  const passes: TrustPass[] = ['trusted'];
+  if (testFiles.some((f) => f.endsWith(UNTRUSTED_SUFFIX)) || uiChecks.some((c) => c.pass === 'untrusted')) {
+    passes.push('untrusted');
+  }
+
+  // Screenshots of failed UI checks from an earlier run would only mislead.
+  const screenshots = path.join(root, 'out', 'screenshots');
+  for (const name of fs.existsSync(screenshots) ? fs.readdirSync(screenshots) : []) {
+    if (name.startsWith('failed-')) fs.rmSync(path.join(screenshots, name));
+  }
+
+  const tally: Tally = { passed: 0, failed: 0, pending: 0, problems: [] };
+  for (const pass of passes.filter((p) => !onlyPass || p === onlyPass)) {
+    const started = Date.now();
+    const checksOfPass = uiChecks.filter((check) => (check.pass ?? 'trusted') === pass);
+    console.log(`vscode suite: ${pass} workspace pass`);
+    try {
+      const run = await runInCodeServer(root, suiteIndex, workspace, {
+        trusted: pass === 'trusted',
+        env: grep ? { [GREP_ENV]: grep } : {},
+        ...(checksOfPass.length > 0 ? { uiSteps: (s: Session) => runUiChecks(checksOfPass, s, tally) } : {}),
+      });
+      const r = run.result;
+      if (!r) {
+        tally.failed += 1;
+        tally.problems.push(`${pass}: the suite reported exit code ${run.exitCode} but no counts (did it load?)`);
+      } else {
+        tally.passed += r.passed;
+        tally.failed += r.failed;
+        tally.pending += r.pending;
+        tally.problems.push(...r.failures.map((t) => `${pass}: ${t}`));
+        if (run.exitCode !== 0 && r.failed === 0) {
+          tally.failed += 1;
+          tally.problems.push(`${pass}: the suite failed to run (exit code ${run.exitCode})`);
+        }
+      }
+    } catch (e) {
+      tally.failed += 1;
+      tally.problems.push(`${pass}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    console.log(`vscode suite: ${pass} pass took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  for (const problem of tally.problems) console.log(`vscode suite: FAILED ${problem}`);
+  const pending = tally.pending > 0 ? `, ${tally.pending} pending` : '';
+  console.log(`vscode suite: ${tally.passed} passed, ${tally.failed} failed${pending}`);
+  return tally.failed > 0 || tally.passed === 0 ? 1 : 0;
+}
+
+async function runUiChecks(checks: UiCheck[], session: Session, tally: Tally): Promise<void> {
+  for (const check of checks) {
+    try {
+      await check.run(session);
+      tally.passed += 1;
+      console.log(`[ui] ✔ ${check.name}`);
+    } catch (e) {
+      tally.failed += 1;
+      tally.problems.push(`ui: ${check.name}: ${e instanceof Error ? e.message : String(e)}`);
+      console.log(`[ui] ✘ ${check.name}`);
+      await session.screenshot(`failed-${slug(check.name)}`).catch(() => undefined);
+    }
+  }
+}
+
+function loadUiChecks(dir: string, grep: string | undefined): UiCheck[] {
+  const pattern = grep ? new RegExp(grep) : undefined;
+  const load = createRequire(__filename);
+  return listFiles(dir, (name) => name.endsWith('.ui.js'), [])
+    .flatMap((file) => (load(file) as { checks?: UiCheck[] }).checks ?? [])
+    .filter((check) => !pattern || pattern.test(check.name));
+}
+
+function listFiles(dir: string, keep: (name: string) => boolean, skipDirs: string[]): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return skipDirs.includes(entry.name) ? [] : listFiles(full, keep, skipDirs);
+    return keep(entry.name) ? [full] : [];
+  }).sort();
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}

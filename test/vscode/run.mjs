@@ -1,0 +1,21 @@
+// Builds the extension and the VS Code suite, then runs the suite inside code-server (a real VS Code)
+// against test/fixtures/workspace. Needs scripts/setup-editor.sh to have run. Exits non-zero on failure.
+//
+//   node test/vscode/run.mjs [--grep PATTERN] [--pass trusted|untrusted] [--no-ui]
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { buildVscodeTests } from '../../scripts/build-vscode-tests.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+process.chdir(root);
+// Ctrl+C still runs the exit hooks that stop code-server and Chromium.
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
+// The extension under test is dist/extension.js, so it must be as fresh as the tests.
+execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+await buildVscodeTests();
+
+const { main } = createRequire(import.meta.url)('../../out/vscode-suite/main.js');
+process.exitCode = await main(process.argv.slice(2));
