@@ -5,8 +5,14 @@ import type { DiagnosticsManager } from './diagnostics/diagnosticsManager';
 import { documentKind } from './documents';
 import type { TrustLensServices } from './services';
 
-/** The Problems view's command ids in VS Code (1.100): open it, and focus its filter box. */
-export const OPEN_PROBLEMS = 'workbench.actions.view.problems';
+/**
+ * The Problems view's command ids in VS Code (1.100). `workbench.action.problems.focus` always opens
+ * and focuses the view; `workbench.actions.view.problems` (Ctrl+Shift+M) toggles it, closing a
+ * focused panel, so it is only the fallback. `problems.action.focusFilter` focuses the filter box
+ * and takes no argument: no command sets the filter text.
+ */
+export const FOCUS_PROBLEMS = 'workbench.action.problems.focus';
+export const TOGGLE_PROBLEMS = 'workbench.actions.view.problems';
 export const FOCUS_PROBLEMS_FILTER = 'problems.action.focusFilter';
 /** What to type in the Problems filter to see only TrustLens problems (it matches the diagnostics' source). */
 export const PROBLEMS_FILTER_TEXT = 'TrustLens';
@@ -101,7 +107,11 @@ export class TrustStatusBar implements vscode.Disposable {
  * text (`problems.action.focusFilter` takes no argument), so the status bar says what to type.
  */
 export async function showTrustLensProblems(): Promise<void> {
-  await vscode.commands.executeCommand(OPEN_PROBLEMS);
+  try {
+    await vscode.commands.executeCommand(FOCUS_PROBLEMS);
+  } catch {
+    await vscode.commands.executeCommand(TOGGLE_PROBLEMS);
+  }
   try {
     await vscode.commands.executeCommand(FOCUS_PROBLEMS_FILTER);
     vscode.window.setStatusBarMessage(`Type "${PROBLEMS_FILTER_TEXT}" in the Problems filter to see only TrustLens problems.`, 8000);
