@@ -4,7 +4,8 @@
  * Restricted Mode; after each, the UI checks of that pass drive the same window. Prints one closing
  * line with the counts.
  *
- * Arguments: `--grep PATTERN` (mocha grep, UI checks by name), `--pass trusted|untrusted`, `--no-ui`.
+ * Arguments: `--grep PATTERN` (mocha grep, UI checks by name), `--pass trusted|untrusted`, `--no-ui`,
+ * `--timeout-ms N` (limit per pass, default 10 min: the suite starts real trust stacks).
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   const grep = value('--grep');
   const onlyPass = value('--pass') as TrustPass | undefined;
   const withUi = !argv.includes('--no-ui');
+  const timeoutMs = Number(value('--timeout-ms') ?? 10 * 60_000);
 
   const testFiles = listFiles(outDir, (name) => name.endsWith('.test.js'), ['ui']);
   const uiChecks = withUi ? loadUiChecks(path.join(outDir, 'ui'), grep) : [];
@@ -54,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       const run = await runInCodeServer(root, suiteIndex, workspace, {
         trusted: pass === 'trusted',
+        timeoutMs,
         env: grep ? { [GREP_ENV]: grep } : {},
         ...(checksOfPass.length > 0 ? { uiSteps: (s: Session) => runUiChecks(checksOfPass, s, tally) } : {}),
       });

@@ -1,7 +1,7 @@
 // Builds the extension and the VS Code suite, then runs the suite inside code-server (a real VS Code)
 // against test/fixtures/workspace. Needs scripts/setup-editor.sh to have run. Exits non-zero on failure.
 //
-//   node test/vscode/run.mjs [--grep PATTERN] [--pass trusted|untrusted] [--no-ui]
+//   node test/vscode/run.mjs [--grep PATTERN] [--pass trusted|untrusted] [--no-ui] [--timeout-ms N]
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

@@ -24,7 +24,10 @@ export async function run(): Promise<void> {
 
   // This file is out/vscode-suite/suite/index.js; the suite's test files sit anywhere under out/vscode-suite.
   const root = path.resolve(__dirname, '..');
-  const files = findTestFiles(root).filter((file) => file.endsWith(UNTRUSTED_SUFFIX) === (pass === 'untrusted'));
+  const files = findTestFiles(root)
+    .filter((file) => file.endsWith(UNTRUSTED_SUFFIX) === (pass === 'untrusted'))
+    // Smoke tests first: they check activation on a fresh host, before other tests activate the extension.
+    .sort((a, b) => Number(!isSmoke(a)) - Number(!isSmoke(b)) || a.localeCompare(b));
   for (const file of files) mocha.addFile(file);
 
   const result = await new Promise<SuiteResult>((resolve, reject) => {
@@ -46,6 +49,10 @@ export async function run(): Promise<void> {
   });
   console.log(formatSuiteResult(result));
   if (result.failed > 0) throw new Error(`${result.failed} test(s) failed`);
+}
+
+function isSmoke(file: string): boolean {
+  return path.basename(file).startsWith('smoke.');
 }
 
 /** Every `*.test.js` below dir, sorted, skipping the UI checks that run outside the extension host. */
