@@ -1,6 +1,6 @@
 /**
  * Runs the same suite in desktop VS Code through @vscode/test-electron, for machines that can download
- * VS Code (it fetches a build from update.code.visualstudio.com into .vscode-test/). The code-server
+ * VS Code (it fetches a build from update.code.visualstudio.com into .cache/vscode-test/). The code-server
  * launcher is the one CI uses; this one exists so a developer can reproduce a run on the desktop.
  *
  * `node out/vscode-suite/runInElectron.js [--version 1.90.0|stable] [--untrusted] [--workspace DIR]`
@@ -40,6 +40,8 @@ export async function runInElectron(options: ElectronRunOptions): Promise<number
     );
     return await runTests({
       ...(options.version ? { version: options.version } : {}),
+      // Downloads go to the git-ignored cache, next to code-server.
+      cachePath: path.join(options.extensionDevelopmentPath, '.cache', 'vscode-test'),
       extensionDevelopmentPath: options.extensionDevelopmentPath,
       extensionTestsPath: options.extensionTestsPath,
       extensionTestsEnv: { [PASS_ENV]: options.trusted ? 'trusted' : 'untrusted', ...options.env },
