@@ -1,0 +1,161 @@
+/// <reference types="mocha" />
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TrustLensApi } from '../../src/extension';
+import { TrustLensCodeActionProvider } from '../../src/vscode/codeActions/provider';
+import { startQuickFixStack, type QuickFixStack } from './quickFixStack';
+import { extension, fixtureFolder, waitUntil } from './suite/helpers';
+
+const WRONG = `sha256:${'0'.repeat(64)}`;
+
+describe('quick fixes on verdicts from a real trust server', function () {
+  this.timeout(120_000);
+  let s: QuickFixStack;
+  let api: TrustLensApi;
+  let dir: string;
+  let h: string;
+  const d = (key: string): string => s.digests[key] ?? assert.fail(`no digest for ${key}`);
+
+  before(async function () {
+    this.timeout(300_000);
+    api = (await extension().activate()) as TrustLensApi;
+    s = await startQuickFixStack();
+    h = s.host;
+    dir = path.join(fixtureFolder().uri.fsPath, `quickfix-${process.pid}`);
+    await fs.mkdir(dir, { recursive: true });
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.files.saveAll');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+    await s?.stop();
+  });
+
+  /** Writes a file under the test folder, opens it and waits for its verdicts. */
+  async function open(name: string, text: string): Promise<vscode.TextDocument> {
+    const file = path.join(dir, name);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, text);
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    await api.checkDocument(doc, true);
+    return doc;
+  }
+
+  /** The code actions VS Code collects with the cursor at the start of `needle` (or for a kind). */
+  async function actionsAt(doc: vscode.TextDocument, needle: string, kind?: string): Promise<vscode.CodeAction[]> {
+    const offset = doc.getText().indexOf(needle);
+    assert.ok(offset >= 0, `${needle} is not in the document`);
+    const at = doc.positionAt(offset);
+    return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(at, at), kind)) ?? [];
+  }
+
+  function one(actions: vscode.CodeAction[], title: RegExp): vscode.CodeAction {
+    const found = actions.filter((a) => title.test(a.title));
+    assert.equal(found.length, 1, `expected one action matching ${title}, got: ${actions.map((a) => a.title).join(' | ')}`);
+    return found[0]!;
+  }
+
+  async function applyEdit(action: vscode.CodeAction): Promise<void> {
+    assert.ok(action.edit, `${action.title} has no edit`);
+    assert.ok(await vscode.workspace.applyEdit(action.edit));
+  }
+
+  it('pins a signed tag, editing only the image text: platform and stage name stay', async () => {
+    const doc = await open('pin/Dockerfile', `FROM --platform=linux/amd64 ${h}/trustlens/app:3.19 AS build\nRUN true\n`);
+    const pin = one(await actionsAt(doc, `${h}/trustlens/app`), /^Pin to signed digest sha256:/);
+    assert.equal(pin.isPreferred, true);
+    await applyEdit(pin);
+    assert.equal(doc.getText(), `FROM --platform=linux/amd64 ${h}/trustlens/app:3.19@${d('app:3.19')} AS build\nRUN true\n`);
+  });
+
+  it('replaces a wrong pin', async () => {
+    const doc = await open('mismatch/Dockerfile', `FROM ${h}/trustlens/app:3.20@${WRONG}\n`);
+    await applyEdit(one(await actionsAt(doc, h), /^Pin to signed digest/));
+    assert.equal(doc.getText(), `FROM ${h}/trustlens/app:3.20@${d('app:3.20')}\n`);
+  });
+
+  it('pins FROM ${BASE} in the ARG default, from the FROM line or the ARG line', async () => {
+    const doc = await open('arg/Dockerfile', `ARG BASE="${h}/trustlens/releases:v1"\nFROM \${BASE}\n`);
+    assert.equal((await actionsAt(doc, `${h}`)).filter((a) => /^Pin/.test(a.title)).length, 1);
+    await applyEdit(one(await actionsAt(doc, '${BASE}'), /^Pin to signed digest sha256:\S+ in ARG BASE$/));
+    assert.equal(doc.getText(), `ARG BASE="${h}/trustlens/releases:v1@${d('releases:v1')}"\nFROM \${BASE}\n`);
+  });
+
+  it('offers the pin disabled, with the reason, for an image made of variables', async () => {
+    const doc = await open('vars/Dockerfile', `ARG TAG=3.19\nFROM ${h}/trustlens/app:\${TAG}\n`);
+    // VS Code leaves disabled actions out of executeCodeActionProvider: ask the provider itself.
+    const at = doc.positionAt(doc.getText().indexOf(`${h}/trustlens/app`));
+    const context = { diagnostics: vscode.languages.getDiagnostics(doc.uri), only: undefined, triggerKind: vscode.CodeActionTriggerKind.Invoke };
+    const provided = new TrustLensCodeActionProvider(api.services.results).provideCodeActions(doc, new vscode.Range(at, at), context);
+    const pin = one(provided, /^Pin to signed digest$/);
+    assert.equal(pin.edit, undefined);
+    assert.equal(pin.disabled?.reason, 'The image comes from variables (${TAG}), not from one ARG default in this file, so TrustLens cannot pin it safely.');
+    assert.deepEqual((await actionsAt(doc, `${h}/trustlens/app`)).filter((a) => /^Pin/.test(a.title)), []);
+  });
+
+  it('keeps compose quoting and comments', async () => {
+    const doc = await open('compose/compose.yaml', `services:\n  web:\n    image: "${h}/trustlens/app:3.18"   # web\n`);
+    await applyEdit(one(await actionsAt(doc, h), /^Pin to signed digest/));
+    assert.equal(doc.getText(), `services:\n  web:\n    image: "${h}/trustlens/app:3.18@${d('app:3.18')}"   # web\n`);
+  });
+
+  it('pins every signed reference with source.fixAll.trustlens and with trustlens.pinAll', async () => {
+    const text = (pins: boolean) => [
+      `ARG BASE=${h}/trustlens/releases:v1${pins ? `@${d('releases:v1')}` : ''}`,
+      'FROM ${BASE} AS one',
+      `FROM ${h}/trustlens/app:3.18@${pins ? d('app:3.18') : WRONG}`,
+      `FROM ${h}/trustlens/app:3.19.5`,
+      `FROM ${h}/trustlens/app:3.20${pins ? `@${d('app:3.20')}` : ''}`,
+      '',
+    ].join('\n');
+    const doc = await open('all/Dockerfile', text(false));
+    const [fixAll, ...others] = await actionsAt(doc, 'FROM', 'source.fixAll.trustlens');
+    assert.equal(others.length, 0);
+    assert.equal(fixAll?.kind?.value, 'source.fixAll.trustlens');
+    await applyEdit(fixAll!);
+    assert.equal(doc.getText(), text(true));
+
+    const again = await open('all2/Dockerfile', text(false));
+    assert.equal(await vscode.commands.executeCommand('trustlens.pinAll', again.uri), 3);
+    assert.equal(again.getText(), text(true));
+  });
+
+  it('switches an unsigned tag to a signed one, keeping the name as written', async () => {
+    const doc = await open('switch/Dockerfile', `FROM ${h}/trustlens/app:3.19.5 AS app\n`);
+    const actions = await actionsAt(doc, h);
+    const sw = one(actions, /^Switch to signed tag…$/);
+    assert.equal(sw.command?.command, 'trustlens.switchToSignedTag');
+    assert.deepEqual(one(actions, /^Sign image…$/).command?.arguments, [{ reference: `${h}/trustlens/app:3.19.5` }]);
+    assert.equal(one(actions, /^Show signers of /).command?.command, 'trustlens.showSigners');
+    const args = sw.command!.arguments![0] as object;
+    assert.equal(await vscode.commands.executeCommand('trustlens.switchToSignedTag', { ...args, tag: '3.19' }), true);
+    assert.equal(doc.getText(), `FROM ${h}/trustlens/app:3.19@${d('app:3.19')} AS app\n`);
+  });
+
+  it('shows signers of the repository named by its GUN and trust server', async () => {
+    const doc = await open('signers/Dockerfile', `FROM ${h}/trustlens/releases:v1\n`);
+    const show = one(await actionsAt(doc, h), /^Show signers of /);
+    assert.deepEqual(show.command?.arguments, [{ repository: `${h}/trustlens/releases`, server: s.server }]);
+  });
+
+  it('ignores an image in .trustlens.yaml, keeping its comments, and the re-check skips it', async () => {
+    const policy = path.join(dir, 'ignore', '.trustlens.yaml');
+    await fs.mkdir(path.dirname(policy), { recursive: true });
+    await fs.writeFile(policy, '# Policy for these images.\nexpiryWarningDays: 30   # days\n');
+    const doc = await open('ignore/Dockerfile', `FROM ${h}/trustlens/app:3.19.5\n`);
+    assert.ok(vscode.languages.getDiagnostics(doc.uri).some((x) => x.source === 'TrustLens'));
+    const ignore = one(await actionsAt(doc, h), /^Ignore .* in \.trustlens\.yaml$/);
+    assert.equal(await vscode.commands.executeCommand(ignore.command!.command, ...(ignore.command!.arguments ?? [])), true);
+    assert.equal(await fs.readFile(policy, 'utf8'), `# Policy for these images.\nexpiryWarningDays: 30   # days\nignore:\n  - ${h}/trustlens/app\n`);
+    const skipped = () => api.services.results.get(doc.uri).length > 0 && api.services.results.get(doc.uri).every((r) => r.status === 'skipped');
+    await waitUntil(skipped, 20_000, 'the re-check to skip the ignored image');
+    assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'TrustLens'), []);
+  });
+});
