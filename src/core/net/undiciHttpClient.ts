@@ -209,7 +209,8 @@ export class UndiciHttpClient implements HttpClient {
     const dir = this.#options.dockerConfigDir;
     const material = url.protocol === 'https:' && dir !== undefined ? await loadTlsMaterial(dir, url) : {};
     if (this.#options.dispatcherFactory) return this.#options.dispatcherFactory(url.origin, material);
-    const connect: { ca?: string[]; cert?: string; key?: string } = {};
+    // The connect timeout also bounds a TLS handshake that never completes.
+    const connect: { ca?: string[]; cert?: string; key?: string; timeout: number } = { timeout: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
     if (material.ca) connect.ca = material.ca;
     if (material.cert && material.key) {
       connect.cert = material.cert;

@@ -34,11 +34,17 @@ export interface SignatureReport {
  * - each key ID counts once, however often it signs;
  * - fewer distinct valid key IDs than the threshold → `threshold-not-met`.
  */
+// A real file carries one signature per key. A hostile one can carry thousands for the same key; each
+// would cost a public-key verification, so a key ID gets at most this many attempts.
+const MAX_ATTEMPTS_PER_KEY = 2;
+const LISTED_REJECTIONS = 5;
+
 export function verifySignatures(envelope: Envelope, role: RoleVerifier): SignatureReport {
   if (envelope.signatures.length === 0) {
     throw new TufError('no-signatures', `${role.name} metadata has no signatures`, { role: role.name });
   }
   const valid = new Set<string>();
+  const attempts = new Map<string, number>();
   const rejected: SignatureRejection[] = [];
   for (const sig of envelope.signatures) {
     const key = role.keys.get(sig.keyid);
@@ -47,6 +53,14 @@ export function verifySignatures(envelope: Envelope, role: RoleVerifier): Signat
       reject('unknown-key');
       continue;
     }
+    // Each key counts once: a key that already signed validly needs no second verification.
+    if (valid.has(sig.keyid)) continue;
+    const tried = attempts.get(sig.keyid) ?? 0;
+    if (tried >= MAX_ATTEMPTS_PER_KEY) {
+      reject('bad-signature');
+      continue;
+    }
+    attempts.set(sig.keyid, tried + 1);
     if (key.id !== sig.keyid) {
       throw new TufError('invalid-key-id', `${role.name}: key ID ${sig.keyid} is not valid for its key content (content ID ${key.id})`, {
         role: role.name,
@@ -58,7 +72,9 @@ export function verifySignatures(envelope: Envelope, role: RoleVerifier): Signat
     else valid.add(sig.keyid);
   }
   if (role.threshold < 1 || valid.size < role.threshold) {
-    const why = rejected.map((r) => `${r.keyid.slice(0, 12)}…: ${r.reason}`).join(', ');
+    const listed = rejected.slice(0, LISTED_REJECTIONS).map((r) => `${r.keyid.slice(0, 12)}…: ${r.reason}`);
+    if (rejected.length > LISTED_REJECTIONS) listed.push(`${rejected.length - LISTED_REJECTIONS} more`);
+    const why = listed.join(', ');
     throw new TufError(
       'threshold-not-met',
       `valid signatures did not meet threshold for ${role.name}: ${valid.size} of ${role.threshold}${why ? ` (${why})` : ''}`,
