@@ -9,13 +9,15 @@ import { DiagnosticsManager } from './vscode/diagnostics/diagnosticsManager';
 import { registerTrustHover } from './vscode/hover/trustHover';
 import { TrustLensServices } from './vscode/services';
 import { registerStatusBar } from './vscode/statusBar';
-import { registerSignersView } from './vscode/views/signersView';
+import { registerSignersView, type SignersView } from './vscode/views/signersView';
 
 /** What the extension exports, for other extensions and for its own tests. */
 export interface TrustLensApi {
   /** Checks a document now and resolves when its diagnostics are set. */
   checkDocument(doc: vscode.TextDocument, force?: boolean): Promise<void>;
   readonly services: TrustLensServices;
+  /** The Signers view: its tree data and its TreeView. */
+  readonly signers: SignersView;
 }
 
 /** Composition root: builds the services and registers each feature. Nothing is checked here. */
@@ -23,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
   try {
     const services = new TrustLensServices(context);
     const diagnostics = new DiagnosticsManager(services);
+    const signers = registerSignersView(services, diagnostics);
     context.subscriptions.push(
       services,
       diagnostics,
@@ -33,10 +36,10 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       registerPinAll(services),
       registerIgnoreImage(services),
       registerTrustHover(services),
-      registerSignersView(services, diagnostics),
+      signers,
       registerStatusBar(services, diagnostics),
     );
-    return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), services };
+    return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), services, signers };
   } catch (e) {
     // VS Code does not tell the user when an extension fails to activate.
     void vscode.window.showErrorMessage(`TrustLens failed to activate: ${e instanceof Error ? e.message : String(e)}`);

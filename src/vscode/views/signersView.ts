@@ -172,8 +172,14 @@ function repositoryArgument(arg: unknown): { name: string; server?: string } | u
   return typeof server === 'string' ? { name: repository, server } : { name: repository };
 }
 
+/** The Signers view as the extension's API exposes it (to its own tests, among others). */
+export interface SignersView extends vscode.Disposable {
+  readonly provider: SignersTreeProvider;
+  readonly treeView: vscode.TreeView<SignersNode>;
+}
+
 /** The Signers view and its commands: show signers, copy digest, copy key ID, refresh a repository. */
-export function registerSignersView(services: TrustLensServices, diagnostics: DiagnosticsManager): vscode.Disposable {
+export function registerSignersView(services: TrustLensServices, diagnostics: DiagnosticsManager): SignersView {
   const provider = new SignersTreeProvider(services);
   const view = vscode.window.createTreeView(SIGNERS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const updateMessage = () => {
@@ -208,7 +214,7 @@ export function registerSignersView(services: TrustLensServices, diagnostics: Di
     return true;
   };
 
-  return vscode.Disposable.from(
+  const disposable = vscode.Disposable.from(
     provider,
     view,
     provider.onDidChangeState(updateMessage),
@@ -234,4 +240,5 @@ export function registerSignersView(services: TrustLensServices, diagnostics: Di
       diagnostics.recheckAll();
     }),
   );
+  return { provider, treeView: view, dispose: () => disposable.dispose() };
 }
