@@ -7,7 +7,7 @@ import { stat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultDockerConfigDir } from '../net/dockerConfig';
 import type { PassphraseProvider, SigningKey } from '../signing/signingKey';
-import { KeyError } from './keyErrors';
+import { KeyError, keyFileIo } from './keyErrors';
 import { listKeyFiles, writeKeyFile, type KeyInfo } from './keyFiles';
 import { decodeKeyBlock, encodePrivateKeyPem, isEncryptedKeyBlock, keyFileAttributes, readKeyBlock } from './keyPem';
 import { choosePassphrase, openWithPassphrase, requireStrongPassphrase } from './passphrase';
@@ -68,7 +68,8 @@ export class FileKeyStore {
   async save(key: PrivateKey, attributes: { role: string; gun?: string }, passphrase: string): Promise<KeyInfo> {
     requireStrongPassphrase(passphrase);
     const headers = keyFileAttributes(attributes.role, attributes.gun);
-    const path = await writeKeyFile(this.privateDir, key.keyId, encodePrivateKeyPem(key, headers, passphrase));
+    const text = encodePrivateKeyPem(key, headers, passphrase);
+    const path = await keyFileIo('write', this.privateDir, () => writeKeyFile(this.privateDir, key.keyId, text));
     return { keyId: key.keyId, role: headers.role, ...(headers.gun ? { gun: headers.gun } : {}), path, encrypted: true, legacyLayout: false };
   }
 
@@ -94,12 +95,12 @@ export class FileKeyStore {
    * Decrypts a stored key and returns it ready to sign, asking `provider` (purpose `open`) and retrying
    * on a wrong passphrase. Root keys come back as bare `ecdsa` keys; see `rootKey.ts` for the
    * certificate key root.json lists. Throws `key-not-found`, `bad-passphrase`,
-   * `passphrase-cancelled`, `invalid-key` or `key-mismatch` (the file holds another key).
+   * `passphrase-cancelled`, `invalid-key`, `key-mismatch` (the file holds another key) or `io-error`.
    */
   async open(keyId: string, provider: PassphraseProvider): Promise<SigningKey> {
     const info = await this.get(keyId);
     if (!info) throw new KeyError('key-not-found', `signing key not found: ${keyId}`);
-    const block = readKeyBlock(await readFile(info.path));
+    const block = readKeyBlock(await keyFileIo('read', info.path, () => readFile(info.path)));
     const key = isEncryptedKeyBlock(block)
       ? await openWithPassphrase(provider, { role: info.role, keyId, ...(info.gun ? { gun: info.gun } : {}) }, (p) => decodeKeyBlock(block, p))
       : decodeKeyBlock(block);
@@ -127,9 +128,10 @@ export class FileKeyStore {
    * with `insecure-file`.
    */
   async importFile(path: string, options: ImportOptions, provider: PassphraseProvider): Promise<KeyInfo> {
-    if (process.platform !== 'win32' && ((await stat(path)).mode & 0o077) !== 0) {
+    const mode = (await keyFileIo('read', path, () => stat(path))).mode;
+    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
       throw new KeyError('insecure-file', `private key file ${path} must not be readable or writable by others`);
     }
-    return this.importPem(await readFile(path), options, provider);
+    return this.importPem(await keyFileIo('read', path, () => readFile(path)), options, provider);
   }
 }

@@ -17,6 +17,7 @@ import { TrustLensError } from '../errors';
  * - `invalid-role`: a role or GUN header TrustLens refuses to write (e.g. `targets` without a GUN).
  * - `key-mismatch`: a certificate or public key does not belong to the private key.
  * - `insecure-file`: a key file others may read or write (docker's rule for `trust key load`).
+ * - `io-error`: the trust dir or a key file cannot be read or written (permissions, disk full).
  */
 export type KeyErrorCode =
   | 'bad-passphrase'
@@ -26,11 +27,26 @@ export type KeyErrorCode =
   | 'invalid-key'
   | 'invalid-role'
   | 'key-mismatch'
-  | 'insecure-file';
+  | 'insecure-file'
+  | 'io-error';
 
 /** A key failure. Its `name` stays `TrustLensError`, so `TrustLensError.is(e, 'bad-passphrase')` works. */
 export class KeyError extends TrustLensError<KeyErrorCode> {
   constructor(code: KeyErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
+  }
+}
+
+/**
+ * Runs a file operation, turning a failure into `io-error` (or `key-not-found` for a file that
+ * cannot be read because it is gone) whose message names the path and errno code only.
+ */
+export async function keyFileIo<T>(what: 'read' | 'write', path: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (e) {
+    if (e instanceof KeyError) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? 'failed';
+    throw new KeyError(what === 'read' && code === 'ENOENT' ? 'key-not-found' : 'io-error', `cannot ${what} ${path}: ${code}`);
   }
 }

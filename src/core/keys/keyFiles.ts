@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { KeyError } from './keyErrors';
 import { isEncryptedKeyBlock, readKeyBlock } from './keyPem';
 
 /** What the store knows about a key without decrypting it. */
@@ -103,7 +104,7 @@ function legacyName(parts: string[]): { keyId: string; role?: string; gun?: stri
  * directories are created 0700. Returns the path.
  */
 export async function writeKeyFile(privateDir: string, keyId: string, text: string): Promise<string> {
-  if (!/^[0-9a-f]{64}$/.test(keyId)) throw new Error('key IDs are 64 lower-case hex characters');
+  if (!/^[0-9a-f]{64}$/.test(keyId)) throw new KeyError('invalid-key', 'key IDs are 64 lower-case hex characters');
   await mkdir(privateDir, { recursive: true, mode: 0o700 });
   const target = join(privateDir, `${keyId}${KEY_EXT}`);
   const temp = join(privateDir, `.${keyId}.${randomBytes(6).toString('hex')}.tmp`);

@@ -177,6 +177,13 @@ void describe('FileKeyStore', () => {
     assert.equal((await store.importFile(path, {}, provider({ create: PASS }))).role, 'signer');
   });
 
+  void it('reports an unwritable trust dir as io-error naming only the path', async () => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'trust'), 'a file where the trust dir should be');
+    await assert.rejects(store.save(generateKey(), { role: 'alice' }, PASS), (e: unknown) =>
+      TrustLensError.is(e, 'io-error') && !(e as Error).message.includes(PASS));
+  });
+
   void it('finds docker\'s trust dir from DOCKER_CONFIG', () => {
     assert.equal(FileKeyStore.forDocker({ DOCKER_CONFIG: '/tmp/dc' }).privateDir, join('/tmp/dc', 'trust', 'private'));
   });

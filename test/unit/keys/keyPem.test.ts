@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { TrustLensError } from '../../../src/core/errors';
 import { children, oidToString, readTlv, type Tlv } from '../../../src/core/crypto/der';
 import { tufKeyId } from '../../../src/core/crypto/keys';
-import { decodeFirstPemBlock } from '../../../src/core/crypto/pem';
+import { decodeFirstPemBlock, encodePem } from '../../../src/core/crypto/pem';
 import { decodePrivateKeyPem, encodePrivateKeyPem, keyFileAttributes, readKeyBlock } from '../../../src/core/keys/keyPem';
 import { decryptPkcs8 } from '../../../src/core/keys/pbes2';
 import { generateKey, PrivateKey } from '../../../src/core/keys/privateKey';
@@ -166,6 +166,27 @@ void describe('other formats a user may import', () => {
     rejectsWith('invalid-key', () => decodePrivateKeyPem(p256k1));
     const shortRsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     rejectsWith('invalid-key', () => decodePrivateKeyPem(shortRsa));
+  });
+});
+
+void describe('robustness', () => {
+  void it('throws only typed key errors for corrupted files, whatever byte is changed', () => {
+    const block = readKeyBlock(DOCKER_KEY.pem);
+    for (let i = 0; i < block.bytes.length; i++) {
+      const bytes = Uint8Array.from(block.bytes);
+      bytes[i] = (bytes[i] as number) ^ (1 << (i % 8));
+      const pem = encodePem('ENCRYPTED PRIVATE KEY', bytes, { role: 'alice' });
+      try {
+        decodePrivateKeyPem(pem, DOCKER_KEY.passphrase);
+      } catch (e) {
+        assert.ok(TrustLensError.is(e, 'bad-passphrase') || TrustLensError.is(e, 'invalid-key'), `byte ${i}: ${String(e)}`);
+      }
+    }
+  });
+
+  void it('writes Proc-Type first and other headers sorted, as Go\'s pem.Encode does', () => {
+    const text = encodePem('EC PRIVATE KEY', Uint8Array.of(1), { role: 'r', 'DEK-Info': 'x', 'Proc-Type': '4,ENCRYPTED', gun: 'g' });
+    assert.equal(text, '-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: x\ngun: g\nrole: r\n\nAQ==\n-----END EC PRIVATE KEY-----\n');
   });
 });
 
