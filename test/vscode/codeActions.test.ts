@@ -139,6 +139,26 @@ describe('quick fixes on verdicts from a real trust server', function () {
     assert.equal(doc.getText(), `FROM ${h}/trustlens/app:3.19@${d('app:3.19')} AS app\n`);
   });
 
+  it('offers released tags closest to the current tag first in the picker', async () => {
+    const doc = await open('pick/Dockerfile', `FROM ${h}/trustlens/app:3.19.5\n`);
+    const sw = one(await actionsAt(doc, h), /^Switch to signed tag…$/);
+    const window = vscode.window as { showQuickPick: unknown };
+    const original = window.showQuickPick;
+    let offered: string[] = [];
+    window.showQuickPick = async (items: readonly vscode.QuickPickItem[]) => {
+      offered = items.map((i) => `${i.label} ${i.description ?? ''} ${i.detail ?? ''}`);
+      return items[0];
+    };
+    try {
+      assert.equal(await vscode.commands.executeCommand(sw.command!.command, ...(sw.command!.arguments ?? [])), true);
+    } finally {
+      window.showQuickPick = original;
+    }
+    const short = (tag: string) => `${d(`app:${tag}`).slice(0, 19)}…`;
+    assert.deepEqual(offered, ['3.19', '3.18', '3.20'].map((t) => `${t} ${short(t)} signed by the repository key in targets`));
+    assert.equal(doc.getText(), `FROM ${h}/trustlens/app:3.19@${d('app:3.19')}\n`);
+  });
+
   it('shows signers of the repository named by its GUN and trust server', async () => {
     const doc = await open('signers/Dockerfile', `FROM ${h}/trustlens/releases:v1\n`);
     const show = one(await actionsAt(doc, h), /^Show signers of /);
@@ -157,5 +177,19 @@ describe('quick fixes on verdicts from a real trust server', function () {
     const skipped = () => api.services.results.get(doc.uri).length > 0 && api.services.results.get(doc.uri).every((r) => r.status === 'skipped');
     await waitUntil(skipped, 20_000, 'the re-check to skip the ignored image');
     assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'TrustLens'), []);
+  });
+
+  it('creates .trustlens.yaml in the workspace folder when no policy file governs the document', async () => {
+    const policy = path.join(fixtureFolder().uri.fsPath, '.trustlens.yaml');
+    await assert.rejects(fs.stat(policy), 'the fixture workspace must have no policy file');
+    try {
+      const doc = await open('create/compose.yaml', `services:\n  app:\n    image: ${h}/trustlens/app:3.19.5\n`);
+      const ignore = one(await actionsAt(doc, h), /^Ignore .* in \.trustlens\.yaml$/);
+      assert.equal(await vscode.commands.executeCommand(ignore.command!.command, ...(ignore.command!.arguments ?? [])), true);
+      assert.equal(await fs.readFile(policy, 'utf8'), `ignore:\n  - ${h}/trustlens/app\n`);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await fs.rm(policy, { force: true });
+    }
   });
 });
