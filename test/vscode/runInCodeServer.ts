@@ -154,6 +154,8 @@ export async function withCodeServer<T>(options: SessionOptions, fn: (session: S
     ]);
     closeWorkbench = () => workbench.close();
     const page = workbench.page;
+    // Generous per action on a loaded 2-core machine; a hang is still caught by each action's limit.
+    page.setDefaultTimeout(60_000);
     page.on('crash', () => fail(new Error('the workbench page crashed')));
     page.on('close', () => fail(new Error('the workbench page closed')));
 
@@ -167,8 +169,9 @@ export async function withCodeServer<T>(options: SessionOptions, fn: (session: S
           }
         : undefined,
     );
-    await Promise.race([page.goto(url), fatal]);
-    await Promise.race([page.locator('.monaco-workbench').waitFor(), fatal]);
+    // Loading is bounded by the session's own timeout rather than by Playwright's per-action one.
+    await Promise.race([page.goto(url, { timeout: 0 }), fatal]);
+    await Promise.race([page.locator('.monaco-workbench').waitFor({ timeout: 0 }), fatal]);
     phase('workbench loaded');
     if (!options.trusted && !options.extensionTestsPath && options.settings?.['security.workspace.trust.startupPrompt'] !== 'never') {
       // With trust on, a fresh profile asks at startup in a modal that blocks every click until answered.

@@ -26,8 +26,15 @@ export function editorTab(page: Page, label: string): Locator {
   return page.locator('.tabs-container .tab').filter({ has: page.locator('.label-name', { hasText: label }) });
 }
 
-/** Clicks a file in the Explorer and waits until its tab is the active one. */
+/** Brings the Explorer into the side bar, whatever view an earlier test left there. */
+export async function showExplorer(page: Page): Promise<void> {
+  await runCommand(page, 'View: Show Explorer');
+  await page.locator('.explorer-folders-view').waitFor({ state: 'visible' });
+}
+
+/** Shows the Explorer, clicks a file in it and waits until its tab is the active one. */
 export async function openFromExplorer(page: Page, name: string): Promise<void> {
+  await showExplorer(page);
   await explorerItem(page, name).click();
   await editorTab(page, name).and(page.locator('.tab.active')).waitFor();
 }
