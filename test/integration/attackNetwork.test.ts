@@ -107,7 +107,7 @@ void describe('attacks on the transport: oversize, silent and withholding server
   });
 
   void describe('trust data withheld after the root was pinned', () => {
-    void it('a bad timestamp, then 404 for root.json: not "no trust data", the pinned repository is invalid', async () => {
+    void it('a bad timestamp, then 404 for root.json: not "no trust data", the bad timestamp is reported', async () => {
       const store = new MemoryMetadataStore();
       assertSigned(await f.trustLens.check(ref, { store }), digest);
       const notFound = Buffer.from(JSON.stringify({ errors: [{ code: 'METADATA_NOT_FOUND', message: 'You have requested metadata that does not exist.' }] }));
@@ -117,7 +117,20 @@ void describe('attacks on the transport: oversize, silent and withholding server
       ));
       const verdict = await f.trustLens.check(ref, { store });
       assert.ok(f.server.served.some((s) => isFileOf(s.file, 'root') && s.status === 404), 'root.json was not asked for again');
-      assertCaught(verdict, 'invalid', /trust data is incomplete on the server/);
+      assertCaught(verdict, 'invalid', /did not meet threshold for timestamp/);
+    });
+
+    void it('a bad timestamp, then 503 for root.json: still invalid, never hidden as unverifiable', async () => {
+      const store = new MemoryMetadataStore();
+      assertSigned(await f.trustLens.check(ref, { store }), digest);
+      const unavailable = Buffer.from(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'try later' }] }));
+      f.tamper(firstOf(
+        editFile(repo.gun, 'timestamp', (b) => flipSignatureByte(b)),
+        replyFor(repo.gun, 'root', () => ({ kind: 'bytes', status: 503, body: unavailable })),
+      ));
+      const verdict = await f.trustLens.check(ref, { store });
+      assert.ok(f.server.served.some((s) => isFileOf(s.file, 'root') && s.status === 503), 'root.json was not asked for again');
+      assertCaught(verdict, 'invalid', /did not meet threshold for timestamp/);
     });
 
     void it('every file answered 404 after pinning: invalid, not "no trust data"', async () => {

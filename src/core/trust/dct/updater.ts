@@ -133,7 +133,15 @@ export class DctUpdater implements TrustBackend {
           // notary `Update`: on any verification failure, update the root and try once more.
           this.o.logger.info(`refreshing the root of ${key.gun} after: ${e.message}`);
           // A 404 here is not "no trust data": the pinned root proves the repository had some.
-          const newest = await get('root.json', MAX_DOWNLOAD_BYTES);
+          let newest: Uint8Array;
+          try {
+            newest = await get('root.json', MAX_DOWNLOAD_BYTES);
+          } catch (refreshError) {
+            // A server that fails the refresh must not turn evidence of tampering into "unverifiable".
+            if (isNetError(refreshError, 'aborted') || !isNetError(refreshError)) throw refreshError;
+            this.o.logger.warn(`could not refresh the root of ${key.gun}: ${refreshError.message}`);
+            throw e;
+          }
           result = await this.#withRotation(key, cachedRoot, newest, get, attempt);
         }
       } else {
