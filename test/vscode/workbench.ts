@@ -3,6 +3,9 @@
  * hooks VS Code's smoke-test driver uses: `codeAutomationLog` (workbench and extension host logs) and
  * `codeAutomationExit` (the exit code of an `extensionTestsPath` run).
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -60,11 +63,23 @@ export interface Workbench {
 
 /** Launches Chromium and a page with the automation hooks exposed; navigate with `page.goto(workbenchUrl(…))`. */
 export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, `--explicitly-allowed-ports=${options.port}`],
-  });
+  // Chromium keeps its crash database under $XDG_CONFIG_HOME/chromium whatever the profile; keep it private.
+  const configHome = fs.mkdtempSync(path.join(os.tmpdir(), 'trustlens-chromium-'));
+  const browser = await chromium
+    .launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...CHROMIUM_ARGS, `--explicitly-allowed-ports=${options.port}`],
+      env: { ...process.env, XDG_CONFIG_HOME: configHome },
+    })
+    .catch((e: unknown) => {
+      fs.rmSync(configHome, { recursive: true, force: true });
+      throw e;
+    });
+  const close = async (): Promise<void> => {
+    await browser.close();
+    fs.rmSync(configHome, { recursive: true, force: true });
+  };
   try {
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
     const page = await context.newPage();
@@ -76,9 +91,9 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     await page.exposeFunction('codeAutomationExit', (code: unknown) => {
       options.onExit?.(typeof code === 'number' ? code : Number(code));
     });
-    return { browser, page, close: () => browser.close() };
+    return { browser, page, close };
   } catch (e) {
-    await browser.close();
+    await close();
     throw e;
   }
 }
