@@ -187,6 +187,10 @@ export class TrustPublisher {
       plan: (state, held, now) => {
         const plan = planRemoveSigner(state, name, held, now);
         belowThreshold = plan.releasesBelowThreshold;
+        if (belowThreshold) {
+          this.o.logger.warn(`signer ${name} carries targets/releases of ${state.gun} to its threshold: removing it leaves released tags unverifiable` +
+            (options.force ? '' : '; not removed (use force)'));
+        }
         return belowThreshold && !options.force ? undefined : plan;
       },
       visible: (state) => !directChildren(state.targets).includes(role),

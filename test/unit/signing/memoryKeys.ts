@@ -64,6 +64,11 @@ export class MemoryKeys implements PublishingKeys {
     return id;
   }
 
+  /** Whether `canonicalId` is the root key. */
+  isRoot(canonicalId: string): boolean {
+    return canonicalId === this.#rootId;
+  }
+
   /** Forgets a key (e.g. to simulate a client without it). */
   remove(canonicalId: string): void {
     this.#held.delete(canonicalId);

@@ -13,6 +13,8 @@ import type { RepoState } from '../../../src/core/signing/repoState';
 import { dockerTarget, keyDocOf } from '../../../src/core/signing/targetsEdit';
 import { SigningError } from '../../../src/core/signing/signingErrors';
 import { TrustPublisher } from '../../../src/core/signing/trustPublisher';
+import { rootNearExpiry, withRootRefresh } from '../../../src/core/signing/rootRefresh';
+import { formatGoUtc } from '../../../src/core/signing/expiry';
 import { FakeNotary } from './fakeNotary';
 import { generateKey, MemoryKeys, publicKeyPem } from './memoryKeys';
 
@@ -119,5 +121,23 @@ void describe('planning', () => {
     const releases = plan.targets.delegations.roles!.find((r) => r.name === 'targets/releases')!;
     releases.threshold = 2;
     await assert.rejects(signPlan(plan, state, { keys, held, open: [] }, NOW), (e: unknown) => SigningError.is(e, 'insufficient-keys'));
+  });
+
+  void it('re-signs root with the next version when it expires within six months and a root key is held', async () => {
+    const { state, keys, held } = await repoWith((p) => p.initRepository(GUN, { signer: 'alice' }));
+    const now = new Date('2026-03-01T00:00:00Z');
+    assert.equal(rootNearExpiry('2026-08-31T00:00:00Z', now), true);
+    assert.equal(rootNearExpiry('2026-09-02T00:00:00Z', now), false);
+    const plan = planSignTag(state, { tag: 'v1', target: TARGET }, held, now);
+    assert.equal(withRootRefresh(plan, state, held, now), plan, 'root far from expiry is left alone');
+    const soon = { ...state, root: { ...state.root, expires: formatGoUtc(new Date(now.getTime() + 30 * 86_400_000)) } };
+    const refreshed = withRootRefresh({ ...plan, root: soon.root }, soon, held, now);
+    assert.deepEqual(refreshed.updates.map((u) => [u.role, u.doc.version]), [['root', 2], ['targets/alice', 1], ['targets/releases', 1]]);
+    assert.equal(refreshed.updates[0]?.doc.expires, '2036-02-27T00:00:00Z');
+    const files = await signPlan(refreshed, soon, { keys, held, open: [] }, now);
+    const rootFile = JSON.parse(Buffer.from(files[0]!.bytes).toString('utf8')) as { signatures: Array<{ keyid: string }> };
+    assert.deepEqual(rootFile.signatures.map((sig) => sig.keyid), state.root.roles?.root?.keyids, 'signed under the certificate key ID');
+    const withoutRootKey = new Set([...held].filter((id) => !keys.isRoot(id)));
+    assert.equal(withRootRefresh(plan, soon, withoutRootKey, now), plan, 'no root key, no root change');
   });
 });
