@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, then typechecks, lints, builds and runs every test.
+# The whole test suite: installs what it needs (npm packages, the real trust stack, code-server and
+# Chromium), then typechecks, lints, builds and runs the unit, integration and VS Code tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/setup-editor.sh
 npm run --silent typecheck
 npm run --silent lint
 npm run --silent build:tests
 npm run --silent test:unit
-if [ -d out/test/integration ]; then npm run --silent test:integration; fi
+npm run --silent test:integration
+npm run --silent test:vscode
