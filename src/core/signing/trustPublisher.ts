@@ -14,7 +14,7 @@ import { planSignTag, tagSignedIn, type SignPlan } from './planSign';
 import { planAddSigner, planRemoveSigner } from './planSigners';
 import { parsePublicKeyPem } from './publicKeyPem';
 import { parseRepository, parseTaggedRef, repositoryKeyOf } from './references';
-import { directChildren, type RepoState } from './repoState';
+import { canSign, directChildren, roleKeys, type RepoState } from './repoState';
 import { SigningError, validateSignerName } from './signingErrors';
 import type { SigningKey } from './signingKey';
 import { dockerTarget } from './targetsEdit';
@@ -128,6 +128,13 @@ export class TrustPublisher {
     let signerKey: SigningKey | undefined;
     if (options.signer !== undefined) {
       const delegated = first.kind === 'verified' && directChildren(first.state.targets).includes(`targets/${options.signer}`);
+      if (first.kind === 'verified' && !delegated) {
+        // Only the repository key can delegate to a new signer: do not create a key that cannot be used.
+        const held = new Set(await this.o.keys.listKeyIds());
+        if (!canSign(roleKeys('targets', first.state.root, undefined), held)) {
+          throw new SigningError('no-signing-key', `signer ${options.signer} has no delegation in ${key.gun}, and the repository key needed to add one is not held`);
+        }
+      }
       signerKey = await this.#signerKey(options.signer, !delegated);
     }
     if (first.kind === 'no-trust-data') {
