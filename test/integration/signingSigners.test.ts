@@ -17,6 +17,7 @@ import { StoreKeys } from '../../src/core/signing/storeKeys';
 import { TrustPublisher } from '../../src/core/signing/trustPublisher';
 import { FileMetadataStore } from '../../src/core/trust/metadataStore';
 import { dockerTrustInspect, type TrustInspectEntry } from '../helpers/stack/dockerCli';
+import { getTrustPath } from '../helpers/stack/notaryHttp';
 import { pushImage, type PushedManifest } from '../helpers/stack/push';
 import { createSigner, signAs } from '../helpers/stack/signers';
 import { startStack, type Stack } from '../helpers/stack/stack';
@@ -107,6 +108,10 @@ void describe('signing: signers, revocation and concurrent publishers on the rea
     assert.deepEqual(signerNames(entry), ['carol']);
     // targets/releases no longer verifies, so docker lists no released tag, as it warned.
     assert.deepEqual(entry.SignedTags, []);
+    // notary-server never drops snapshot entries: the deleted targets/alice is still listed there.
+    const snapshot = JSON.parse((await getTrustPath(stack.notary, gun, 'snapshot.json')).body.toString()) as { signed: { meta: Record<string, unknown> } };
+    assert.ok(Object.hasOwn(snapshot.signed.meta, 'targets/alice'));
+    assert.ok(!forced.state.data.delegations.some((d) => d.name === 'targets/alice'), 'TrustLens ignores the stale entry');
   });
 
   void it('concurrent publishers keep every signature: TrustLens racing TrustLens, and TrustLens racing notary', async () => {
