@@ -112,6 +112,22 @@ void describe('TrustPublisher against an in-memory notary-server', () => {
     assert.ok(!removed.state.targets.delegations.roles?.some((r) => r.name === 'targets/alice'));
   });
 
+  void it('re-delegating a removed signer name to a new key supersedes its stale file instead of conflicting forever', async () => {
+    const server = new FakeNotary();
+    const owner = client(server);
+    await owner.publisher.signTag(`${GUN}:v1`, { signer: 'alice' });
+    await owner.publisher.signTag(`${GUN}:v2`, { signer: 'alice' });
+    await owner.publisher.removeSigner('alice', GUN, { force: true });
+    // A new alice with a new key: the server still serves the old targets/alice (v2), signed by the old key.
+    const newAlice = client(server);
+    const key = await newAlice.keys.signerKey('alice', { create: true });
+    await owner.publisher.addSigner('alice', GUN, publicKeyPem(key!.publicKey));
+    const result = await newAlice.publisher.signTag(`${GUN}:v3`, { signer: 'alice' });
+    assert.equal(result.attempts, 1);
+    assert.equal(result.state.data.delegations.find((d) => d.name === 'targets/alice')?.version, 3);
+    assert.deepEqual(Object.keys(tagsOf(result.state, 'targets/alice')), ['v3'], 'nothing of the untrusted old file is kept');
+  });
+
   void it('revokes a tag from every role holding it', async () => {
     const server = new FakeNotary();
     const { publisher } = client(server);
