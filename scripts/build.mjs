@@ -43,9 +43,10 @@ if (args.has('--tests')) {
 }
 
 if (args.has('--demo')) {
-  await build({ ...common, entryPoints: ['scripts/demo/main.ts'], outfile: 'out/demo/main.js' });
+  // Tools run from this checkout, so their dependencies load from node_modules rather than the bundle.
+  await build({ ...common, entryPoints: ['scripts/demo/main.ts'], outfile: 'out/demo/main.js', packages: 'external' });
 }
 
 if (args.has('--bench')) {
-  await build({ ...common, entryPoints: ['bench/bench.ts', 'bench/verify10k.ts'], outdir: 'out/bench', outbase: 'bench' });
+  await build({ ...common, entryPoints: ['bench/bench.ts', 'bench/verify10k.ts'], outdir: 'out/bench', outbase: 'bench', packages: 'external' });
 }

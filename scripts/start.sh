@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+case " $* " in
+  *" --no-editor "*) ;;
+  *) bash scripts/setup-editor.sh ;;
+esac
 npm run --silent build
 node scripts/build.mjs --demo
 exec node out/demo/main.js "$@"

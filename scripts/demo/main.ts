@@ -50,7 +50,7 @@ async function main(): Promise<number> {
       return r.status === null ? 1 : 0;
     }
 
-    const editor = await openEditor({ root: ROOT, workspace: join(ROOT, 'examples'), work, dockerConfig });
+    const editor = await openEditor({ root: ROOT, workspace: join(ROOT, 'examples'), dockerConfig });
     cleanups.push(() => editor.stop());
     console.log(`
 TrustLens demo is running: ${editor.url}
