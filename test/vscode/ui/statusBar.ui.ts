@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import { withCodeServer, type SessionOptions } from '../runInCodeServer';
+import type { UiCheck } from './uiCheck';
+import { editorTab, openFromExplorer, runCommand } from './workbenchActions';
+
+export const checks: UiCheck[] = [
+  {
+    name: 'summarises the active Dockerfile in the status bar and opens the TrustLens problems from it',
+    async run({ options }) {
+      // The suite's window has no extension host left once its tests ended: open one that keeps it.
+      const own: SessionOptions = { ...options, extensionDevelopmentPath: options.extensionDevelopmentPath ?? process.cwd() };
+      delete own.extensionTestsPath;
+      await withCodeServer(own, async ({ page, screenshot }) => {
+        const item = page.locator('.statusbar-item').filter({ hasText: /TrustLens: / });
+        await openFromExplorer(page, 'Dockerfile');
+        // The fixture names a registry with no trust server running: its one image cannot be checked.
+        await item.filter({ hasText: /^TrustLens: 1 unverifiable$/ }).waitFor();
+        assert.equal(await item.locator('.codicon-sync').count(), 0, 'no spinner once the check is done');
+        await screenshot('status-bar-summary');
+
+        await item.click();
+        const panel = page.locator('.markers-panel');
+        await panel.waitFor({ state: 'visible' });
+        // VS Code has no command that sets the filter text: the filter box gets the focus instead.
+        const filter = page.locator('.viewpane-filter input, .viewpane-filter textarea').first();
+        await filter.waitFor({ state: 'visible' });
+        assert.ok(await filter.evaluate((el) => el === el.ownerDocument.activeElement), 'the Problems filter has the focus');
+        await page.keyboard.type('TrustLens');
+        await panel.filter({ hasText: 'Could not verify' }).waitFor();
+        await screenshot('problems-filtered-to-trustlens');
+
+        // Hidden for any other file.
+        await runCommand(page, 'View: Close All Editors');
+        await editorTab(page, 'Dockerfile').waitFor({ state: 'detached' });
+        await item.waitFor({ state: 'hidden' });
+      });
+    },
+  },
+];
