@@ -38,7 +38,3 @@ export function planOf(
   return { gun: state.gun, root: state.root, targets, updates, deletedRoles: extra.deletedRoles ?? [], notes: extra.notes ?? [] };
 }
 
-/** The document a plan gives a targets role, if the plan changes it. */
-export function plannedTargets(plan: Plan, role: string): TargetsDoc | undefined {
-  return plan.updates.find((u) => u.role === role)?.doc as TargetsDoc | undefined;
-}

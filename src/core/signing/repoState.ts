@@ -6,7 +6,7 @@
 import { canonicalKeyId, makeTufKey, type TufPublicKey } from '../crypto/keys';
 import { parseEnvelope } from '../tuf/parseMetadata';
 import { isDelegationRole, parentRole } from '../tuf/roleNames';
-import type { TrustData, VerifiedTargetsRole } from '../tuf/verifiedData';
+import type { TrustData } from '../tuf/verifiedData';
 import { metaDoc, rootDoc, targetsDoc, type KeyDoc, type MetaDoc, type RootDoc, type TargetsDoc } from './goShapes';
 import { emptyTargets } from './targetsEdit';
 
@@ -92,11 +92,6 @@ function pick(ids: readonly string[] | null, keys: Readonly<Record<string, KeyDo
 /** Whether this client holds a private key for any of the role's keys (notary `VerifyCanSign`). */
 export function canSign(keys: RoleKeys | undefined, held: ReadonlySet<string>): boolean {
   return !!keys && [...keys.keys].some(([id, key]) => held.has(id) || held.has(canonicalKeyId(key) ?? ''));
-}
-
-/** The verified role of a direct child of `targets`, if it verified. */
-export function verifiedDelegation(state: RepoState, role: string): VerifiedTargetsRole | undefined {
-  return state.data.delegations.find((d) => d.name === role);
 }
 
 /**
