@@ -1,12 +1,23 @@
 // Bundles the extension and the CLI (and, with --tests, every unit test file) with esbuild.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
+
+// undici carries its HTTP parser twice, as WebAssembly with and without SIMD. The SIMD build is used
+// wherever WebAssembly SIMD works (every platform VS Code runs on); the plain one is only a fallback,
+// so it stays out of the bundles as a file of its own beside them, loaded only if ever needed.
+const LLHTTP_FALLBACK = 'node_modules/undici/lib/llhttp/llhttp-wasm.js';
+const llhttpFallbackOutside = {
+  name: 'llhttp-fallback-outside',
+  setup(b) {
+    b.onResolve({ filter: /\/llhttp\/llhttp-wasm\.js$/ }, () => ({ path: './llhttp-wasm.js', external: true }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -18,6 +29,7 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
   define: { TRUSTLENS_VERSION: JSON.stringify(version) },
+  plugins: [llhttpFallbackOutside],
 };
 
 function findTests(dir) {
@@ -30,6 +42,8 @@ function findTests(dir) {
   return out;
 }
 
+mkdirSync('dist', { recursive: true });
+copyFileSync(LLHTTP_FALLBACK, 'dist/llhttp-wasm.js');
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),

@@ -1,4 +1,5 @@
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, request as undiciRequest } from './undiciParts';
 import { nullLogger, type Logger } from '../ports';
 import type { HttpClient, HttpMethod, HttpResponse, RequestEvent, RequestOptions } from './http';
 import { NetError } from './netError';
@@ -158,7 +159,7 @@ export class UndiciHttpClient implements HttpClient {
     let status: number | undefined;
     try {
       const dispatcher = await this.#dispatcherFor(url);
-      const res = await undiciRequest(url, { method, headers, body: options.body ?? null, signal, dispatcher });
+      const res = await undiciRequest(dispatcher, url, { method, headers, body: options.body ?? null, signal });
       status = res.statusCode;
       const responseHeaders = flattenHeaders(res.headers);
       let body: Uint8Array = new Uint8Array(0);
