@@ -51,6 +51,24 @@ export interface HttpClient {
   put(url: string, body: Uint8Array | string, options?: RequestOptions): Promise<HttpResponse>;
 }
 
+/** The verb shorthands of an {@link HttpClient}, written once around its `request` method. */
+export abstract class HttpClientBase implements HttpClient {
+  abstract request(method: HttpMethod, url: string, options?: RequestOptions): Promise<HttpResponse>;
+
+  get(url: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.request('GET', url, options);
+  }
+  head(url: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.request('HEAD', url, options);
+  }
+  post(url: string, body: Uint8Array | string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.request('POST', url, { ...options, body });
+  }
+  put(url: string, body: Uint8Array | string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.request('PUT', url, { ...options, body });
+  }
+}
+
 /** One finished attempt, reported to observers (request counters, benchmarks, logs). */
 export interface RequestEvent {
   readonly method: HttpMethod;

@@ -1,5 +1,5 @@
 import { nullLogger, type Logger } from '../ports';
-import { withoutHeaders, type HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from './http';
+import { HttpClientBase, withoutHeaders, type HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from './http';
 import { findBearerChallenge, hasBasicChallenge, parseWwwAuthenticate } from './challenge';
 import type { AuthCache, OriginAuth, TokenKey } from './authCache';
 import type { RegistryCredentials } from './credentials';
@@ -48,28 +48,16 @@ type Attempt = { header: string | undefined; fresh: boolean; key?: TokenKey; pro
  * allows them for the realm), then one retry with `Authorization: Bearer`; a Basic challenge leads to
  * one retry with Basic credentials. A 401 after fresh credentials is an `auth` error, never a loop.
  */
-export class TokenAuthClient implements HttpClient {
+export class TokenAuthClient extends HttpClientBase {
   readonly #o: TokenAuthOptions;
   readonly #logger: Logger;
   readonly #registryHost: string;
 
   constructor(options: TokenAuthOptions) {
+    super();
     this.#o = options;
     this.#logger = options.logger ?? nullLogger;
     this.#registryHost = normalizeRegistryKey(options.registryHost);
-  }
-
-  get(url: string, options?: RequestOptions): Promise<HttpResponse> {
-    return this.request('GET', url, options);
-  }
-  head(url: string, options?: RequestOptions): Promise<HttpResponse> {
-    return this.request('HEAD', url, options);
-  }
-  post(url: string, body: Uint8Array | string, options?: RequestOptions): Promise<HttpResponse> {
-    return this.request('POST', url, { ...options, body });
-  }
-  put(url: string, body: Uint8Array | string, options?: RequestOptions): Promise<HttpResponse> {
-    return this.request('PUT', url, { ...options, body });
   }
 
   async request(method: HttpMethod, url: string, options: RequestOptions = {}): Promise<HttpResponse> {

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { Agent, request as undiciRequest } from './undiciParts';
 import { nullLogger, type Logger } from '../ports';
-import type { HttpClient, HttpMethod, HttpResponse, RequestEvent, RequestOptions } from './http';
+import { HttpClientBase, type HttpMethod, type HttpResponse, type RequestEvent, type RequestOptions } from './http';
 import { NetError } from './netError';
 import { redactUrl } from './redact';
 import { classifyRequestError } from './classifyError';
@@ -41,7 +41,7 @@ export interface UndiciHttpClientOptions {
 const REDIRECT_DUMP_LIMIT = 64 * 1024;
 
 /** The undici implementation of the {@link HttpClient} port. Call `close()` when done. */
-export class UndiciHttpClient implements HttpClient {
+export class UndiciHttpClient extends HttpClientBase {
   readonly #options: UndiciHttpClientOptions;
   readonly #logger: Logger;
   readonly #retry: RetryPolicy;
@@ -49,6 +49,7 @@ export class UndiciHttpClient implements HttpClient {
   #requestCount = 0;
 
   constructor(options: UndiciHttpClientOptions = {}) {
+    super();
     this.#options = options;
     this.#logger = options.logger ?? nullLogger;
     this.#retry = { ...defaultRetryPolicy, ...options.retry };
@@ -57,19 +58,6 @@ export class UndiciHttpClient implements HttpClient {
   /** Number of HTTP requests sent so far (every attempt and redirect hop counts). */
   get requestCount(): number {
     return this.#requestCount;
-  }
-
-  get(url: string, options?: RequestOptions): Promise<HttpResponse> {
-    return this.request('GET', url, options);
-  }
-  head(url: string, options?: RequestOptions): Promise<HttpResponse> {
-    return this.request('HEAD', url, options);
-  }
-  post(url: string, body: Uint8Array | string, options?: RequestOptions): Promise<HttpResponse> {
-    return this.request('POST', url, { ...options, body });
-  }
-  put(url: string, body: Uint8Array | string, options?: RequestOptions): Promise<HttpResponse> {
-    return this.request('PUT', url, { ...options, body });
   }
 
   async request(method: HttpMethod, url: string, options: RequestOptions = {}): Promise<HttpResponse> {
