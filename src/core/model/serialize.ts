@@ -1,4 +1,5 @@
 import type { FileError, ImageOccurrence, ReferenceKind, ScanResult, SkipReason, SkippedOccurrence } from './occurrence';
+import type { Range } from './range';
 
 /**
  * The public JSON shape of a reference (`trustlens refs --format json`), which `check` results extend.
@@ -37,14 +38,16 @@ export interface RefsJson {
   errors: { file: string; message: string; line?: number; column?: number }[];
 }
 
+/** 1-based `line`, `column`, `endLine` and `endColumn` (exclusive) of a range. */
+export function locationJson(range: Range): { line: number; column: number; endLine: number; endColumn: number } {
+  return { line: range.start.line + 1, column: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
+}
+
 /** Converts an occurrence to its public JSON fields. */
 export function referenceJson(o: ImageOccurrence): ReferenceJson {
   return {
     file: o.file,
-    line: o.range.start.line + 1,
-    column: o.range.start.character + 1,
-    endLine: o.range.end.line + 1,
-    endColumn: o.range.end.character + 1,
+    ...locationJson(o.range),
     kind: o.kind,
     text: o.text,
     reference: o.ref.reference,

@@ -1,5 +1,5 @@
 import type { ImageOccurrence, SkippedOccurrence } from '../model/occurrence';
-import { referenceJson, type ReferenceJson } from '../model/serialize';
+import { locationJson, referenceJson, type ReferenceJson } from '../model/serialize';
 import type { Finding } from './findings';
 
 /** The verdict for one reference. */
@@ -62,10 +62,7 @@ export function checkResultJson(result: CheckResult): CheckResultJson {
   const s = result.target.skipped;
   return {
     file: s.file,
-    line: s.range.start.line + 1,
-    column: s.range.start.character + 1,
-    endLine: s.range.end.line + 1,
-    endColumn: s.range.end.character + 1,
+    ...locationJson(s.range),
     kind: s.kind,
     text: s.text,
     reference: null,
