@@ -9,6 +9,7 @@ import { KeyNode, RepositoryNode, TagNode, describeOutcome, type RepositoryState
 export const SIGNERS_VIEW_ID = 'trustlens.signers';
 const HAS_REPOSITORIES = 'trustlens.hasRepositories';
 const REFRESH_DELAY_MS = 150;
+const ROOT_LOAD_WAIT_MS = 1500;
 
 /**
  * The Signers view's data: one node per repository the open documents reference (from the verdicts
@@ -135,9 +136,13 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
     return node.getTreeItem();
   }
 
-  getChildren(node?: SignersNode): SignersNode[] | Promise<SignersNode[]> {
-    if (!node) return this.#order;
-    return node.children();
+  async getChildren(node?: SignersNode): Promise<SignersNode[]> {
+    if (node) return node.children();
+    // Answers from the cache come within moments: show them loaded rather than "checking…" first.
+    // A slow trust server does not hold the list up; its node updates when its answer comes.
+    const order = this.#order;
+    await Promise.race([Promise.all(order.map((n) => n.ensureLoaded())), new Promise((resolve) => setTimeout(resolve, ROOT_LOAD_WAIT_MS))]);
+    return order;
   }
 
   getParent(node: SignersNode): SignersNode | undefined {
@@ -209,6 +214,8 @@ export function registerSignersView(services: TrustLensServices, diagnostics: Di
         : `${wanted.name} is not referenced by an open Dockerfile or compose file.`;
       return false;
     }
+    // Loaded first: an update arriving while the view expands the node could fold it again.
+    await node.ensureLoaded();
     await view.reveal(node, { select: true, focus: true, expand: true });
     updateMessage();
     return true;
