@@ -8,6 +8,8 @@ export const CONTEXT = {
   repository: 'trustlens.repository',
   group: 'trustlens.group',
   role: 'trustlens.role',
+  /** A signer's own role (not `releases`): one that can be removed. */
+  signerRole: 'trustlens.role.signer',
   key: 'trustlens.key.keyId',
   tag: 'trustlens.tag.digest',
   tagWithoutDigest: 'trustlens.tag',
@@ -103,7 +105,8 @@ export class RoleNode extends SignersNode {
     if (r.state === 'unpublished') lines.push('Declared, but never signed into the trust data.');
     if (r.problem) lines.push(`Ignored, as docker ignores it: ${r.problem}`);
     item.tooltip = lines.join('\n');
-    item.contextValue = CONTEXT.role;
+    const removable = this.parent.kind === 'signers' && /^targets\/[^/]+$/.test(r.role) && r.role !== 'targets/releases';
+    item.contextValue = removable ? CONTEXT.signerRole : CONTEXT.role;
     return item;
   }
 
@@ -160,7 +163,8 @@ export class GroupNode extends SignersNode {
     item.iconPath = new vscode.ThemeIcon(g.icon);
     const count = this.#children.filter((c) => !(c instanceof MessageNode)).length;
     item.description = String(count);
-    item.contextValue = CONTEXT.group;
+    // `trustlens.group.signers`, `.tags` or `.admin`, so menus can tell the groups apart.
+    item.contextValue = `${CONTEXT.group}.${this.kind}`;
     return item;
   }
 
