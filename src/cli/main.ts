@@ -1,12 +1,16 @@
 import { TrustLensError } from '../core/errors';
 import { checkCommand } from './checkCommand';
-import { refsCommand, type CliIo } from './refsCommand';
+import { keyCommand } from './keyCommands';
+import { refsCommand } from './refsCommand';
+import { revokeCommand, signCommand, signerCommand } from './signCommands';
+import { ttyTerminal } from './terminal';
 import { USAGE, UsageError } from './usage';
+import type { WriteIo } from './writeSetup';
 
 declare const TRUSTLENS_VERSION: string | undefined;
 
 /** Runs the CLI and returns its exit status. */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(argv: readonly string[], io: WriteIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -14,6 +18,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return refsCommand(rest, io);
       case 'check':
         return await checkCommand(rest, io);
+      case 'sign':
+        return await signCommand(rest, io);
+      case 'signer':
+        return await signerCommand(rest, io);
+      case 'revoke':
+        return await revokeCommand(rest, io);
+      case 'key':
+        return await keyCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${typeof TRUSTLENS_VERSION === 'string' ? TRUSTLENS_VERSION : 'dev'}\n`);
@@ -43,6 +55,8 @@ if (require.main === module) {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    // Passphrases are asked for only on a terminal; otherwise they come from the environment.
+    ...(process.stdin.isTTY ? { terminal: ttyTerminal(process.stdin, process.stderr) } : {}),
   }).then((code) => {
     process.exitCode = code;
   });

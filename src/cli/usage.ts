@@ -12,6 +12,18 @@ Commands:
   refs [PATH...]    List every image reference in Dockerfiles and compose files.
   check [PATH...]   Check every reference against its Docker Content Trust data.
 
+  sign IMAGE:TAG [--signer NAME]            Sign the tag as the registry holds it (like docker trust sign),
+                                            creating the repository's trust data if it has none.
+  revoke IMAGE:TAG                          Remove the tag's signatures (docker trust revoke).
+  signer add NAME REPOSITORY --key PUB.pem  Delegate signing to a public key (docker trust signer add).
+  signer remove NAME REPOSITORY [--force]   Remove a signer; --force also when released tags would
+                                            stop verifying (docker trust signer remove).
+  key generate NAME [--dir DIR] [--algorithm ecdsa|ed25519]
+                                            Create a signer key in the trust dir and DIR/NAME.pub
+                                            (default DIR: .; default algorithm: ecdsa).
+  key load FILE [--name NAME]               Import a private key into the trust dir, re-encrypted
+                                            (role: --name, else the file's role header, else signer).
+
 Options for refs and check:
   --format FORMAT           text or json; check also takes sarif (default: text).
   --build-arg NAME=VALUE    Override a Dockerfile ARG (repeatable).
@@ -24,6 +36,11 @@ Options for check:
   --refresh                 Ask the trust servers now, whatever the cache holds.
   --verbose                 Log each request to stderr.
 
+Options for sign, revoke, signer and key: --config, --docker-config, --cache-dir and --verbose as for
+check. Keys live in <docker config>/trust/private, shared with docker and notary. Passphrases come
+from DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE (root key) and DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE
+(every other key); without them TrustLens asks on the terminal, and fails when stdin is not one.
+
   -h, --help                Show this help.
   -v, --version             Show the version.
 
@@ -32,7 +49,8 @@ Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile, compose.yaml, compose.yml
 docker-compose.yml and their *.override.* variants, skipping node_modules and .git.
 
 Exit status: refs: 0 on success. check: 0 when no finding has severity error, 1 when one does.
-Both: 2 on a usage error, an unreadable path or an invalid policy file.`;
+sign, revoke, signer and key: 0 when done, 1 when the operation failed.
+All: 2 on a usage error, an unreadable path or an invalid policy file.`;
 
 /** Parses repeated `NAME=VALUE` build-arg options. */
 export function parseBuildArgs(values: readonly string[]): Map<string, string> {

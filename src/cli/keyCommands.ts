@@ -1,0 +1,56 @@
+/**
+ * `trustlens key generate NAME [--dir DIR] [--algorithm ecdsa|ed25519]` and
+ * `trustlens key load FILE [--name NAME]`: `docker trust key generate` and `docker trust key load`
+ * on the same trust dir (`<docker config>/trust/private`), with docker's messages.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateSignerKey } from '../core/keys/generateSignerKey';
+import { validateSignerName } from '../core/signing/signingErrors';
+import { UsageError } from './usage';
+import { COMMON_OPTIONS, runWrite, writeSetup, type WriteIo } from './writeSetup';
+
+/** `trustlens key generate|load …` */
+export async function keyCommand(argv: readonly string[], io: WriteIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'generate') return keyGenerate(rest, io);
+  if (sub === 'load') return keyLoad(rest, io);
+  throw new UsageError(sub === undefined ? 'key expects generate or load' : `unknown key command "${sub}"`);
+}
+
+async function keyGenerate(argv: readonly string[], io: WriteIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { ...COMMON_OPTIONS, dir: { type: 'string' }, algorithm: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('key generate expects one NAME');
+  const name = positionals[0]!;
+  const algorithm = values.algorithm ?? 'ecdsa';
+  if (algorithm !== 'ecdsa' && algorithm !== 'ed25519') throw new UsageError(`--algorithm must be ecdsa or ed25519, got "${algorithm}"`);
+  const setup = writeSetup(values, io);
+  return runWrite(io, `failed to generate key ${name}`, async () => {
+    validateSignerName(name);
+    io.stdout(`Generating key for ${name}...\n`);
+    const generated = await generateSignerKey(setup.keys, name, resolve(values.dir ?? '.'), setup.passphrases, algorithm);
+    io.stdout(`Successfully generated and loaded private key. Corresponding public key available: ${generated.publicKeyPath}\n`);
+    return 0;
+  });
+}
+
+async function keyLoad(argv: readonly string[], io: WriteIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...COMMON_OPTIONS, name: { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('key load expects one FILE');
+  const file = positionals[0]!;
+  const setup = writeSetup(values, io);
+  return runWrite(io, `error importing key from ${file}`, async () => {
+    if (values.name !== undefined) validateSignerName(values.name);
+    io.stdout(`Loading key from "${file}"...\n`);
+    // As docker: the file's own role header, else `signer`; an explicit --name always decides.
+    const options = values.name === undefined ? { name: 'signer' } : { role: values.name };
+    const info = await setup.keys.importFile(file, options, setup.passphrases);
+    io.stdout(`Successfully imported key from ${file}\n`);
+    io.stdout(`Key ${info.keyId.slice(0, 7)} signs as ${info.role}.\n`);
+    return 0;
+  });
+}
