@@ -205,6 +205,9 @@ export class RepositoryNode extends SignersNode {
   #children: SignersNode[] | undefined;
   #load: Promise<void> | undefined;
   #stale = true;
+  /** Expansions waiting for the load; their node is updated only after they have their children. */
+  #expanding = 0;
+  #updateAfterExpand = false;
 
   constructor(
     public ref: RepositoryRef,
@@ -237,7 +240,9 @@ export class RepositoryNode extends SignersNode {
         if (this.#load !== load) return;
         this.#state = state;
         this.#children = undefined;
-        this.changed(this);
+        // An update of a node the view is expanding could fold it again: it waits for the children.
+        if (this.#expanding > 0) this.#updateAfterExpand = true;
+        else this.changed(this);
       });
       this.#load = load;
     }
@@ -271,7 +276,22 @@ export class RepositoryNode extends SignersNode {
   }
 
   override async children(): Promise<SignersNode[]> {
-    await this.ensureLoaded();
+    this.#expanding += 1;
+    try {
+      await this.ensureLoaded();
+    } finally {
+      this.#expanding -= 1;
+    }
+    const children = this.#childrenNow();
+    if (this.#updateAfterExpand && this.#expanding === 0) {
+      this.#updateAfterExpand = false;
+      // After the children have gone to the view.
+      setTimeout(() => this.changed(this), 0);
+    }
+    return children;
+  }
+
+  #childrenNow(): SignersNode[] {
     if (this.#children) return this.#children;
     const state = this.#state;
     if (state.kind === 'loaded' && state.model) {
