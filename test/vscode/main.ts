@@ -9,8 +9,9 @@
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { GREP_ENV, UNTRUSTED_SUFFIX, type TrustPass } from './protocol';
+import { BIN_ENV, GREP_ENV, UNTRUSTED_SUFFIX, type TrustPass } from './protocol';
 import { runInCodeServer, type Session } from './runInCodeServer';
 import type { UiCheck } from './ui/uiCheck';
 
@@ -53,11 +54,16 @@ export async function main(argv: string[]): Promise<number> {
     const started = Date.now();
     const checksOfPass = uiChecks.filter((check) => (check.pass ?? 'trusted') === pass);
     console.log(`vscode suite: ${pass} workspace pass`);
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'trustlens-vscode-bin-'));
     try {
       const run = await runInCodeServer(root, suiteIndex, workspace, {
         trusted: pass === 'trusted',
         timeoutMs,
-        env: grep ? { [GREP_ENV]: grep } : {},
+        env: {
+          [BIN_ENV]: bin,
+          PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+          ...(grep ? { [GREP_ENV]: grep } : {}),
+        },
         ...(checksOfPass.length > 0 ? { uiSteps: (s: Session) => runUiChecks(checksOfPass, s, tally) } : {}),
       });
       const r = run.result;
@@ -77,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
     } catch (e) {
       tally.failed += 1;
       tally.problems.push(`${pass}: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
     }
     console.log(`vscode suite: ${pass} pass took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

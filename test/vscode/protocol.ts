@@ -12,6 +12,12 @@ export const PASS_ENV = 'TRUSTLENS_VSCODE_PASS';
 /** Environment variable with a mocha `grep` pattern, to run a subset of the suite. */
 export const GREP_ENV = 'TRUSTLENS_VSCODE_GREP';
 
+/**
+ * Environment variable naming a directory that is first on the extension host's PATH, for executables
+ * a test provides (e.g. a `docker-credential-<name>` helper). The launcher creates and removes it.
+ */
+export const BIN_ENV = 'TRUSTLENS_VSCODE_BIN';
+
 /** Test files whose name ends like this run only in the untrusted-workspace pass; all others only in the trusted one. */
 export const UNTRUSTED_SUFFIX = '.untrusted.test.js';
 
