@@ -26,14 +26,14 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   #order: RepositoryNode[] = [];
   #hasRepositories: boolean | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Documents whose verdicts changed since the last rebuild. */
+  #pendingUris = new Set<string>();
   readonly #subscription: vscode.Disposable;
 
   constructor(private readonly services: TrustLensServices) {
     this.#rebuild(undefined);
     this.#subscription = services.results.onDidChange((uri) => this.#schedule(uri));
   }
-
-  #pendingUris = new Set<string>();
 
   #schedule(uri: vscode.Uri): void {
     this.#pendingUris.add(uri.toString());
