@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import { registerCodeActions } from './vscode/codeActions/provider';
 import { registerIgnoreImage } from './vscode/commands/ignoreImage';
 import { registerPinAll } from './vscode/commands/pinAll';
-import { registerSignImage } from './vscode/commands/signImage';
 import { registerSwitchTag } from './vscode/commands/switchTag';
 import { registerWorkspaceCommands } from './vscode/commands/workspaceCommands';
 import { DiagnosticsManager } from './vscode/diagnostics/diagnosticsManager';
 import { registerTrustHover } from './vscode/hover/trustHover';
 import { TrustLensServices } from './vscode/services';
+import { registerSigning } from './vscode/signing/registerSigning';
 import { registerStatusBar } from './vscode/statusBar';
 import { registerSignersView, type SignersView } from './vscode/views/signersView';
 
@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       services,
       diagnostics,
       registerWorkspaceCommands(services, diagnostics),
-      registerSignImage(),
+      registerSigning(context, services, diagnostics),
       registerCodeActions(services),
       registerSwitchTag(services),
       registerPinAll(services),
