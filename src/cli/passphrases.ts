@@ -41,6 +41,8 @@ way to recover this key. You can find the key in your config directory.
  * key notice); `terminal` is undefined when stdin is not a terminal.
  */
 export function cliPassphrases(env: Readonly<Record<string, string | undefined>>, terminal: Terminal | undefined, notice: (text: string) => void): PassphraseProvider {
+  // What was typed per key ID, so a key created (or opened) earlier in this run is not asked for again.
+  const typed = new Map<string, string>();
   return {
     async get({ role, keyId, purpose, attempt }) {
       const variable = passphraseVariable(role);
@@ -55,7 +57,11 @@ export function cliPassphrases(env: Readonly<Record<string, string | undefined>>
       if (!terminal) {
         throw new KeyError('passphrase-cancelled', `a passphrase is needed for the ${name}: set ${variable} (stdin is not a terminal, so TrustLens cannot ask for it)`);
       }
-      return purpose === 'open' ? askExisting(terminal, name, attempt, notice) : askNew(terminal, name, role, attempt, notice);
+      const known = purpose === 'open' && attempt === 0 && keyId ? typed.get(keyId) : undefined;
+      if (known !== undefined) return known;
+      const answer = purpose === 'open' ? await askExisting(terminal, name, attempt, notice) : await askNew(terminal, name, role, attempt, notice);
+      if (answer !== undefined && keyId) typed.set(keyId, answer);
+      return answer;
     },
   };
 }

@@ -42,6 +42,9 @@ void describe('CLI passphrases', () => {
       'Repeat passphrase for new repository key with ID abcdef0: ',
     ]);
     assert.deepEqual(notices, ['Passphrases do not match. Please retry.\n']);
+    // The key just created opens without asking again, as docker does within one command.
+    assert.equal(await p.get({ role: 'targets', keyId: ID, purpose: 'open', attempt: 0 }), 'second-pass-1');
+    assert.equal(asked.length, 4);
     assert.equal(await p.get({ role: 'alice', keyId: ID, purpose: 'open', attempt: 1 }), 'old-pass-1');
     assert.equal(asked.at(-1), 'Enter passphrase for alice key with ID abcdef0: ');
     assert.equal(notices.at(-1), 'Passphrase incorrect. Please retry.\n');
