@@ -82,7 +82,9 @@ export class TrustService {
       const policy = effectivePolicy(options.policy, occurrence.ref.repository);
       return { occurrence, policy, key: policy.ignored ? undefined : this.repositoryKey(occurrence, options.policy) };
     });
-    const outcomes = await Promise.all(references.map((r) => (r.key ? this.repository(r.key, options) : undefined)));
+    // One abort listener for the whole batch: one per reference would pass Node's limit of ten per signal.
+    const updates = references.map((r) => (r.key ? this.repository(r.key, { force: options.force }) : undefined));
+    const outcomes = await untilAborted(Promise.all(updates), options.signal);
     throwIfAborted(options.signal);
     const now = this.o.clock.now();
     const results = await Promise.all(references.map(async (r, i): Promise<CheckResult> => {
