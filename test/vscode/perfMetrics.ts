@@ -1,0 +1,50 @@
+/**
+ * `out/vscode-metrics.json`: what the VS Code suite measured, for `bench/bench.ts` (which reads
+ * `activationMs`) and for people. Written in the extension host by perf.test.ts and completed in node
+ * by the UI check that reads VS Code's own activation time, so this file must not import `vscode`.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Relative to the repository root. */
+export const METRICS_FILE = 'out/vscode-metrics.json';
+
+/** The figures; each is optional until the test or check that measures it has run. */
+export interface VscodeMetrics {
+  /** VS Code's activation time of the extension's first activation in the window (code loading + `activate()`). */
+  activationMs?: number;
+  measuredAt: string;
+  vscodeVersion: string;
+  /** VS Code's time to load `dist/extension.js` (its `willLoadExtensionCode`/`didLoadExtensionCode` marks). */
+  activationCodeLoadMs?: number;
+  /** `dist/extension.js` as the tests ran it: not minified, with a linked source map. */
+  bundleBytes: number;
+  /** `dist/extension.js` from `node scripts/build.mjs --production` (minified), built in a temporary copy. */
+  bundleProductionBytes?: number;
+  editLatency: {
+    lines: number;
+    references: number;
+    /** `trustlens.debounceMs` during the measurement. */
+    debounceMs: number;
+    /** Edit applied → `onDidChangeDiagnostics` with the new diagnostics, per edit. */
+    diagnosticsMs: number[];
+    /** Edit applied → the extension stored the new verdicts, per edit. */
+    verdictsMs: number[];
+    /** HTTP requests made by the timed re-checks (warm cache). */
+    requests: number;
+  };
+  /** Median of `editLatency.diagnosticsMs`. */
+  editToDiagnosticsMs: number;
+}
+
+/**
+ * Writes metrics under `root`, merged into what the file holds unless `fresh`; returns what it wrote.
+ */
+export async function writeMetrics(root: string, values: Partial<VscodeMetrics>, options: { fresh?: boolean } = {}): Promise<Partial<VscodeMetrics>> {
+  const file = join(root, METRICS_FILE);
+  const current = options.fresh ? {} : (JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Partial<VscodeMetrics>);
+  const merged = { ...current, ...values };
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
+  return merged;
+}
