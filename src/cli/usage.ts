@@ -37,7 +37,8 @@ Options for check:
   --verbose                 Log each request to stderr.
 
 Options for sign, revoke, signer and key: --config, --docker-config, --cache-dir and --verbose as for
-check. Keys live in <docker config>/trust/private, shared with docker and notary. Passphrases come
+check (the default policy file is .trustlens.yaml in the current directory or its nearest parent).
+Keys live in <docker config>/trust/private, shared with docker and notary. Passphrases come
 from DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE (root key) and DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE
 (every other key); without them TrustLens asks on the terminal, and fails when stdin is not one.
 
