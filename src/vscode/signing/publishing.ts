@@ -103,7 +103,13 @@ export async function runWithProgress<T>(
   }
 }
 
-/** After a change was published: re-check every open document against the trust servers. */
-export function afterPublish(deps: WriteDeps): void {
-  deps.diagnostics.recheckAll(true);
+/**
+ * After a change to `gun` was published: re-checks, asking the trust server again, every open
+ * document that references it, so its diagnostics and the Signers view show the new trust data.
+ */
+export function afterPublish(deps: WriteDeps, gun: string): void {
+  const affected = new Set(deps.services.results.entries()
+    .filter(([, results]) => results.some((r) => r.target.kind === 'reference' && r.target.occurrence.ref.repository === gun))
+    .map(([uri]) => uri.toString()));
+  for (const doc of vscode.workspace.textDocuments) if (affected.has(doc.uri.toString())) deps.diagnostics.schedule(doc, 0, true);
 }

@@ -106,7 +106,7 @@ export async function signImage(deps: WriteDeps, arg?: unknown): Promise<SignIma
   });
   if (!outcome) return undefined;
   const { done, ref } = outcome;
-  afterPublish(deps);
+  afterPublish(deps, ref.repository);
   const what = done.descriptor.isIndex ? 'multi-platform index' : 'manifest';
   const notes = done.signed.notes.filter((n) => !n.startsWith('created signer')).map((n) => ` Note: ${n}.`).join('');
   const created = done.initialized ? ` Created the trust data of ${ref.repository}.` : '';

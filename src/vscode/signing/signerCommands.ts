@@ -72,7 +72,7 @@ export async function addSigner(deps: WriteDeps, arg?: unknown): Promise<boolean
     return withPublisher(deps, target.servers, passphrases, (p) => p.addSigner(name, target.gun, pem, { signal }));
   });
   if (!result) return false;
-  afterPublish(deps);
+  afterPublish(deps, target.gun);
   void vscode.window.showInformationMessage(`TrustLens: added signer ${name} to ${target.gun}${result.initialized ? ', creating its trust data' : ''}.`);
   return true;
 }
@@ -97,7 +97,7 @@ export async function removeSigner(deps: WriteDeps, arg?: unknown): Promise<bool
     result = await remove(true);
   }
   if (!result?.removed) return false;
-  afterPublish(deps);
+  afterPublish(deps, target.gun);
   void vscode.window.showInformationMessage(`TrustLens: removed signer ${name} from ${target.gun}.`);
   return true;
 }
@@ -113,7 +113,7 @@ export async function revokeSignature(deps: WriteDeps, arg?: unknown): Promise<b
   const result = await runWithProgress(deps, `revoking the signature of ${reference}`, (_report, signal) =>
     withPublisher(deps, target.servers, operationPassphrases(deps), (p) => p.revokeTag(reference, { signal })));
   if (!result) return false;
-  afterPublish(deps);
+  afterPublish(deps, target.gun);
   void vscode.window.showInformationMessage(`TrustLens: revoked the signature of ${reference} (from ${result.revokedRoles.join(', ') || 'no role'}).`);
   return true;
 }
