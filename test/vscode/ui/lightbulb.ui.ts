@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { FIXTURE_REGISTRY } from '../diagnosticsStack';
+import type { Session } from '../runInCodeServer';
+import type { UiCheck } from './uiCheck';
+import { editorLines, openNestedFromExplorer, readmeScreenshot, withUiFixture } from './problemsFixture';
+import { runCommand } from './workbenchActions';
+
+const RELEASED = `${FIXTURE_REGISTRY}/trustlens/app:3.19`;
+
+/** Moves the cursor with Go to Line (Ctrl+G), e.g. `'2:10'`. */
+async function goTo(page: Page, lineColumn: string): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${lineColumn}`);
+  await input.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+export const checks: UiCheck[] = [
+  {
+    name: 'pins the released tag from the Quick Fix menu (Ctrl+.), and shows its hover and the Signers view',
+    async run(suite) {
+      // The committed fixture must stay as it is: the window saves nothing (files.autoSave is off), and this checks.
+      const fixtureFile = path.join(suite.options.workspace, 'verdicts', 'Dockerfile.verdicts');
+      const committed = fs.readFileSync(fixtureFile);
+      const failure = await pinFromLightbulb(suite).then(() => undefined, (e: unknown) => e ?? new Error('failed'));
+      const saved = !fs.readFileSync(fixtureFile).equals(committed);
+      if (saved) fs.writeFileSync(fixtureFile, committed);
+      if (failure) throw failure;
+      if (saved) throw new Error(`${fixtureFile} was saved by the quick fix; restored it`);
+    },
+  },
+];
+
+/** In a window of its own: pins through the Quick Fix menu, then shows the hover and the Signers view. */
+async function pinFromLightbulb(suite: Session): Promise<void> {
+  await withUiFixture(suite, { label: 'lightbulb-window', settings: { 'files.autoSave': 'off' } }, async (session, { stack }) => {
+    const { page } = session;
+    const digest = stack.digests['app:3.19']!;
+    await openNestedFromExplorer(page, 'verdicts', 'Dockerfile.verdicts');
+    await page.locator('.editor-instance .squiggly-error').first().waitFor();
+    const before = await editorLines(page);
+    const line = before.findIndex((l) => l.startsWith(`FROM ${RELEASED} `)) + 1;
+    assert.ok(line > 0, `no line with ${RELEASED} in:\n${before.join('\n')}`);
+
+    // The cursor on the unpinned, signed image: the lightbulb offers its fixes.
+    await goTo(page, `${line}:12`);
+    // In the text, or in the gutter when the line leaves it no room (auto-fix: a preferred fix exists).
+    await page.locator('.lightBulbWidget .codicon, .editor-instance [class*="gutter-lightbulb"]').first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    const pin = menu.locator('.monaco-list-row').filter({ hasText: /Pin to signed digest sha256:/ });
+    await pin.waitFor({ state: 'visible' });
+    const offered = await menu.locator('.monaco-list-row').allInnerTexts();
+    assert.ok(offered.some((t) => t.includes(`Pin to signed digest ${digest.slice(0, 19)}`)), `offered:\n${offered.join('\n')}`);
+    await readmeScreenshot(session, 'quick-fix-menu');
+    // Chosen with the keyboard: while the menu is open VS Code lays a pointer block over the page.
+    for (let i = 0; i < offered.length && !(await pin.getAttribute('class'))?.split(' ').includes('focused'); i += 1) {
+      await page.keyboard.press('ArrowDown');
+    }
+    assert.match((await pin.getAttribute('class')) ?? '', /\bfocused\b/);
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden' });
+
+    // The editor now shows the pinned line, and only that line changed, unsaved (autoSave is `afterDelay` on the web, `off` here as on desktop).
+    const pinned = `FROM ${RELEASED}@${digest} AS released`;
+    await page.locator('.editor-instance .view-lines').filter({ hasText: `@${digest}` }).waitFor();
+    await page.locator('.tabs-container .tab.active.dirty').waitFor();
+    const after = await editorLines(page);
+    assert.deepEqual(after, before.map((l, i) => (i === line - 1 ? pinned : l)));
+
+    // The hover over the pinned image (Ctrl+K Ctrl+I shows it at the cursor); the mouse out of the way.
+    await page.mouse.move(900, 700);
+    await goTo(page, `${line}:12`);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'TrustLens' });
+    await hover.filter({ hasText: 'Signed' }).waitFor({ state: 'visible' });
+    assert.ok((await hover.innerText()).includes(digest), 'the hover names the signed digest');
+    await readmeScreenshot(session, 'hover');
+    await page.keyboard.press('Escape');
+
+    // The Signers view lists the repositories of the open file.
+    await runCommand(page, 'Focus on Signers View');
+    const tree = page.locator('.pane-body').filter({ has: page.getByRole('treeitem', { name: new RegExp(`${FIXTURE_REGISTRY}/trustlens/signers`) }) });
+    const repo = tree.getByRole('treeitem', { name: new RegExp(`^${FIXTURE_REGISTRY.replace(/\./g, '\\.')}/trustlens/signers`) }).first();
+    await repo.waitFor({ state: 'visible' });
+    if ((await repo.getAttribute('aria-expanded')) !== 'true') await repo.click();
+    const signers = tree.getByRole('treeitem', { name: /^Signers/ }).first();
+    await signers.waitFor({ state: 'visible' });
+    if ((await signers.getAttribute('aria-expanded')) !== 'true') await signers.click();
+    await tree.getByRole('treeitem', { name: /alice/ }).first().waitFor({ state: 'visible' });
+    await readmeScreenshot(session, 'signers-view');
+  });
+}
