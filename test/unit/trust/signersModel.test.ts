@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { scanDockerfile } from '../../../src/core/parse/dockerfile';
 import type { CheckResult, TrustStatus } from '../../../src/core/trust/checkResult';
 import { expiryBadge, findRepository, repositoriesOf, repositoryKeyOf, signersModel } from '../../../src/core/trust/signersModel';
-import { TrustedSet } from '../../../src/core/tuf/trustedSet';
 import type { TrustData } from '../../../src/core/tuf/verifiedData';
-import { ecdsaKey, type TestKey } from '../../helpers/tufRepo';
-import { feedAll, TestRepo, type BuildOptions } from '../../helpers/tufRepoBuilder';
+import { ecdsaKey } from '../../helpers/tufRepo';
+import { TestRepo, type BuildOptions } from '../../helpers/tufRepoBuilder';
+import { dockerSignersRepo, verifiedTrustData } from '../../helpers/tufSignersRepo';
 
 const GUN = '127.0.0.1:5000/acme/app';
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -14,20 +14,11 @@ const DAY = 86_400_000;
 const [D1, D2] = ['1', '2'].map((c) => c.repeat(64)) as [string, string];
 
 function verify(repo: TestRepo, options?: BuildOptions): TrustData {
-  const set = new TrustedSet({ gun: GUN, clock: { now: () => NOW } });
-  feedAll(set, repo.build(options));
-  return set.result();
+  return verifiedTrustData(repo, GUN, NOW, options);
 }
 
-/** targets ← releases (alice, bob), alice, bob: what `docker trust signer add` creates. */
-function signersRepo(): { repo: TestRepo; alice: TestKey; bob: TestKey } {
-  const repo = new TestRepo({ gun: GUN, now: NOW });
-  const alice = ecdsaKey();
-  const bob = ecdsaKey();
-  repo.delegate('targets', 'targets/releases', [alice, bob]);
-  repo.delegate('targets', 'targets/alice', [alice]);
-  repo.delegate('targets', 'targets/bob', [bob]);
-  return { repo, alice, bob };
+function signersRepo(): ReturnType<typeof dockerSignersRepo> {
+  return dockerSignersRepo(GUN, NOW);
 }
 
 const options = { now: NOW.getTime(), warningDays: 30 };

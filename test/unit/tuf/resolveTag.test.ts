@@ -1,30 +1,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { listSignedTags, parseSha256Digest, pinnedDigestMatches, releasedTagsForDigest, resolveTag } from '../../../src/core/tuf/resolveTag';
-import { TrustedSet } from '../../../src/core/tuf/trustedSet';
 import type { TrustData } from '../../../src/core/tuf/verifiedData';
-import { ecdsaKey, type TestKey } from '../../helpers/tufRepo';
-import { feedAll, TestRepo, type BuildOptions } from '../../helpers/tufRepoBuilder';
+import { ecdsaKey } from '../../helpers/tufRepo';
+import { TestRepo, type BuildOptions } from '../../helpers/tufRepoBuilder';
+import { dockerSignersRepo, verifiedTrustData } from '../../helpers/tufSignersRepo';
 
 const GUN = 'docker.io/acme/app';
 const NOW = new Date('2026-03-01T12:00:00Z');
 const [D1, D2, D3] = ['1', '2', '3'].map((c) => c.repeat(64)) as [string, string, string];
 
 function verify(repo: TestRepo, options?: BuildOptions): TrustData {
-  const set = new TrustedSet({ gun: GUN, clock: { now: () => NOW } });
-  feedAll(set, repo.build(options));
-  return set.result();
+  return verifiedTrustData(repo, GUN, NOW, options);
 }
 
-/** targets ← releases (alice, bob), alice, bob: the shape docker trust signer add creates. */
-function signersRepo(): { repo: TestRepo; alice: TestKey; bob: TestKey } {
-  const repo = new TestRepo({ gun: GUN, now: NOW });
-  const alice = ecdsaKey();
-  const bob = ecdsaKey();
-  repo.delegate('targets', 'targets/releases', [alice, bob]);
-  repo.delegate('targets', 'targets/alice', [alice]);
-  repo.delegate('targets', 'targets/bob', [bob]);
-  return { repo, alice, bob };
+function signersRepo(): ReturnType<typeof dockerSignersRepo> {
+  return dockerSignersRepo(GUN, NOW);
 }
 
 void describe('resolveTag', () => {
