@@ -16,9 +16,6 @@ export const TOGGLE_PROBLEMS = 'workbench.actions.view.problems';
 export const FOCUS_PROBLEMS_FILTER = 'problems.action.focusFilter';
 /** What to type in the Problems filter to see only TrustLens problems (it matches the diagnostics' source). */
 export const PROBLEMS_FILTER_TEXT = 'TrustLens';
-/** Stop showing "checking" if no check of the document reports back within this long. */
-const CHECKING_TIMEOUT_MS = 60_000;
-
 /**
  * "TrustLens: 3 signed · 1 unsigned" for the active Dockerfile or compose file, hidden for any other
  * file; a spinner while a check of it is under way. Clicking it shows the TrustLens problems.
@@ -26,51 +23,26 @@ const CHECKING_TIMEOUT_MS = 60_000;
 export class TrustStatusBar implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('trustlens.status', vscode.StatusBarAlignment.Left, 50);
   readonly #disposables: vscode.Disposable[] = [];
-  /** Documents with a check scheduled or running, and when it started. */
-  readonly #checking = new Map<string, ReturnType<typeof setTimeout>>();
-
-  constructor(private readonly services: TrustLensServices, diagnostics: DiagnosticsManager) {
+  constructor(private readonly services: TrustLensServices, private readonly diagnostics: DiagnosticsManager) {
     this.item.name = 'TrustLens';
     this.item.command = 'trustlens.showProblems';
-    // The diagnostics manager checks a document when it opens, changes, is saved or becomes active;
-    // the same events start the spinner here, and its report of a finished check stops it.
+    // The spinner follows the diagnostics manager: on from the moment a check of a document is
+    // scheduled, whatever asked for it, until its latest check reports back.
     this.#disposables.push(
       this.item,
-      vscode.window.onDidChangeActiveTextEditor((editor) => {
-        if (editor) this.#startChecking(editor.document);
-        this.update();
-      }),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0) this.#startChecking(e.document);
-      }),
-      vscode.workspace.onDidSaveTextDocument((doc) => this.#startChecking(doc)),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.#stopChecking(doc.uri)),
-      diagnostics.onDidCheck((uri) => this.#stopChecking(uri)),
+      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      diagnostics.onWillCheck((uri) => this.#updateIfActive(uri)),
+      diagnostics.onDidCheck((uri) => this.#updateIfActive(uri)),
       services.results.onDidChange(() => this.update()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('trustlens')) this.update();
       }),
     );
-    const active = vscode.window.activeTextEditor?.document;
-    if (active && services.results.get(active.uri).length === 0) this.#startChecking(active);
     this.update();
   }
 
-  #startChecking(doc: vscode.TextDocument): void {
-    if (!documentKind(doc) || !readSettings(doc.uri).enable) return;
-    const key = doc.uri.toString();
-    clearTimeout(this.#checking.get(key));
-    this.#checking.set(key, setTimeout(() => this.#stopChecking(doc.uri), CHECKING_TIMEOUT_MS));
-    if (key === vscode.window.activeTextEditor?.document.uri.toString()) this.update();
-  }
-
-  #stopChecking(uri: vscode.Uri): void {
-    const key = uri.toString();
-    const timer = this.#checking.get(key);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.#checking.delete(key);
-    this.update();
+  #updateIfActive(uri: vscode.Uri): void {
+    if (uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) this.update();
   }
 
   /** Shows the active document's summary, or hides the item. */
@@ -80,7 +52,7 @@ export class TrustStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const checking = this.#checking.has(doc.uri.toString());
+    const checking = this.diagnostics.isChecking(doc.uri);
     const results = this.services.results.get(doc.uri);
     const summary = statusSummary(results);
     const known = results.length > 0;
@@ -96,8 +68,6 @@ export class TrustStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const timer of this.#checking.values()) clearTimeout(timer);
-    this.#checking.clear();
     for (const d of this.#disposables) d.dispose();
   }
 }

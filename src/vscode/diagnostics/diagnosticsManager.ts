@@ -21,8 +21,11 @@ export class DiagnosticsManager implements vscode.Disposable {
   readonly #pending = new Map<string, Pending>();
   readonly #policyErrors = new Set<string>();
   readonly #disposables: vscode.Disposable[] = [];
+  readonly #started = new vscode.EventEmitter<vscode.Uri>();
   readonly #completed = new vscode.EventEmitter<vscode.Uri>();
-  /** Fires when a check of a document finished (whether or not anything changed). */
+  /** Fires when a check of a document is scheduled or started, whatever asked for it. */
+  readonly onWillCheck = this.#started.event;
+  /** Fires when the document's latest check finished or was dropped (whether or not anything changed). */
   readonly onDidCheck = this.#completed.event;
 
   constructor(private readonly services: TrustLensServices) {
@@ -33,6 +36,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     };
     this.#disposables.push(
       this.collection,
+      this.#started,
       this.#completed,
       policyWatcher,
       policyWatcher.onDidChange(onPolicy),
@@ -70,6 +74,7 @@ export class DiagnosticsManager implements vscode.Disposable {
       void this.#run(doc, pending, force);
     }, delayMs);
     this.#pending.set(key, pending);
+    this.#started.fire(doc.uri);
   }
 
   /** Checks a document now and resolves when its diagnostics are set. */
@@ -79,7 +84,13 @@ export class DiagnosticsManager implements vscode.Disposable {
     this.#cancel(key);
     const pending: Pending = {};
     this.#pending.set(key, pending);
+    this.#started.fire(doc.uri);
     await this.#run(doc, pending, force);
+  }
+
+  /** Whether a check of the document is scheduled or running. */
+  isChecking(uri: vscode.Uri): boolean {
+    return this.#pending.has(uri.toString());
   }
 
   /** Re-checks every open document (optionally bypassing the cache TTL). */
@@ -88,10 +99,12 @@ export class DiagnosticsManager implements vscode.Disposable {
   }
 
   forget(uri: vscode.Uri): void {
+    const dropped = this.#pending.has(uri.toString());
     this.#cancel(uri.toString());
     this.#pending.delete(uri.toString());
     this.collection.delete(uri);
     this.services.results.delete(uri);
+    if (dropped) this.#completed.fire(uri);
   }
 
   #cancel(key: string): void {
@@ -103,16 +116,16 @@ export class DiagnosticsManager implements vscode.Disposable {
 
   async #run(doc: vscode.TextDocument, pending: Pending, force: boolean): Promise<void> {
     const kind = documentKind(doc);
-    if (!kind || doc.isClosed) return;
     const settings = readSettings(doc.uri);
-    if (!settings.enable) {
-      this.collection.delete(doc.uri);
-      this.services.results.delete(doc.uri);
-      return;
-    }
     const controller = new AbortController();
     pending.controller = controller;
     try {
+      if (!kind || doc.isClosed) return;
+      if (!settings.enable) {
+        this.collection.delete(doc.uri);
+        this.services.results.delete(doc.uri);
+        return;
+      }
       const version = doc.version;
       const scan = await scanDocument(doc, kind);
       const policy = await this.services.policyFor(doc.uri);
