@@ -65,8 +65,10 @@ export class TrustHoverProvider implements vscode.HoverProvider {
     if (doc.getText(range) !== occurrence.text) return undefined;
 
     const key = repositoryKeyOf(result);
+    // A verdict of "unverifiable" means the server did not answer the check: asking it again would
+    // only hold the hover up for its budget, so the last verified data (if any) is shown instead.
     const [details, manifest, warningDays] = await Promise.all([
-      key ? this.#trustDetails(key, token) : undefined,
+      !key ? undefined : result.status === 'unverifiable' ? this.#details.get(repositoryId(key)) : this.#trustDetails(key, token),
       this.#manifestKind(result, token),
       this.#warningDays(doc.uri),
     ]);
