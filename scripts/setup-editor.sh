@@ -11,10 +11,9 @@ readonly PREFIX=.cache/code-server
 readonly CODE_SERVER_BIN=$PREFIX/node_modules/.bin/code-server
 readonly CHROMIUM=/usr/bin/chromium
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "setup-editor: must run as root (apt-get install)" >&2
-  exit 1
-fi
+# shellcheck source=lib/apt.sh
+. scripts/lib/apt.sh
+require_root setup-editor
 
 # code-server 4.100.x requires Node 20 exactly; newer releases want Node 22 or 24.
 node_major=$(node -p 'process.versions.node.split(".")[0]')
@@ -23,24 +22,9 @@ if [ "$node_major" != 20 ]; then
   exit 1
 fi
 
-export DEBIAN_FRONTEND=noninteractive
-apt_updated=0
-apt_install() {
-  if [ "$apt_updated" -eq 0 ]; then
-    apt-get update -qq
-    apt_updated=1
-  fi
-  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
-
 # Debian packages: chromium (the browser), libkrb5-dev (headers for code-server's kerberos module),
 # ripgrep (stands in for the rg binary @vscode/ripgrep would download from GitHub).
-missing_pkgs=()
-for pkg in chromium libkrb5-dev ripgrep; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-    missing_pkgs+=("$pkg")
-  fi
-done
+mapfile -t missing_pkgs < <(missing_packages chromium libkrb5-dev ripgrep)
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   echo "setup-editor: installing ${missing_pkgs[*]}"
   apt_install "${missing_pkgs[@]}"

@@ -5,23 +5,10 @@
 # Idempotent: installs only what is missing, runs `apt-get update` at most once, and fails loudly
 # (non-zero, with the missing pieces named) when anything is still absent at the end.
 set -euo pipefail
-
-if [ "$(id -u)" -ne 0 ]; then
-  echo "setup-stack: must run as root (apt-get install)" >&2
-  exit 1
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-apt_updated=0
-
-# apt_install PKG... installs the given Debian packages, refreshing the package lists once first.
-apt_install() {
-  if [ "$apt_updated" -eq 0 ]; then
-    apt-get update -qq
-    apt_updated=1
-  fi
-  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
+cd "$(dirname "$0")/.."
+# shellcheck source=lib/apt.sh
+. scripts/lib/apt.sh
+require_root setup-stack
 
 # Command → Debian package that provides it.
 declare -A provider=(
@@ -49,7 +36,7 @@ fi
 # Debian's docker.io 20.10 CLI has it, so it is the fallback. An existing docker is never removed.
 docker_trust_ok() { command -v docker >/dev/null 2>&1 && docker trust inspect --help >/dev/null 2>&1; }
 if ! docker_trust_ok; then
-  if [ "$apt_updated" -eq 0 ]; then apt-get update -qq; apt_updated=1; fi
+  apt_refresh
   if ! apt-cache policy docker.io | grep -q 'Candidate: [0-9]'; then
     echo "setup-stack: 'docker trust' is unavailable and no docker.io package is offered by apt" >&2
     exit 1
