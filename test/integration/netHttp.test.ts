@@ -1,20 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
-import { isNetError, type NetError } from '../../src/core/net/netError';
 import type { RequestEvent } from '../../src/core/net/http';
+import { netFailure } from '../helpers/net/netFailure';
 import { startTestServer, type TestServer } from '../helpers/net/testServer';
 import { RecordingLogger } from '../helpers/net/recordingLogger';
 
-async function failure(promise: Promise<unknown>): Promise<NetError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(isNetError(e), `expected a NetError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 void describe('UndiciHttpClient against a real local server', () => {
   let server: TestServer;
@@ -118,7 +109,7 @@ void describe('UndiciHttpClient against a real local server', () => {
   void it('refuses a body whose Content-Length announces more than maxBytes, without waiting for it', async () => {
     const http = new UndiciHttpClient({ timeoutMs: 60_000 });
     try {
-      const e = await failure(http.get(server.url('/announce-huge'), { maxBytes: 1024 * 1024 }));
+      const e = await netFailure(http.get(server.url('/announce-huge'), { maxBytes: 1024 * 1024 }));
       assert.equal(e.code, 'too-large');
       assert.equal(e.status, 200);
       assert.match(e.message, /announced 52428800 bytes/);
@@ -130,7 +121,7 @@ void describe('UndiciHttpClient against a real local server', () => {
   void it('stops reading an endless chunked body as soon as it passes maxBytes', async () => {
     const http = new UndiciHttpClient({ timeoutMs: 60_000 });
     try {
-      const e = await failure(http.get(server.url('/endless'), { maxBytes: 256 * 1024 }));
+      const e = await netFailure(http.get(server.url('/endless'), { maxBytes: 256 * 1024 }));
       assert.equal(e.code, 'too-large');
       assert.match(e.message, /more than the limit of 262144 bytes/);
     } finally {
@@ -142,7 +133,7 @@ void describe('UndiciHttpClient against a real local server', () => {
     const http = new UndiciHttpClient({ retry: { attempts: 3, baseDelayMs: 1 } });
     const started = performance.now();
     try {
-      const e = await failure(http.get(server.url('/never'), { timeoutMs: 300 }));
+      const e = await netFailure(http.get(server.url('/never'), { timeoutMs: 300 }));
       assert.equal(e.code, 'timeout');
       assert.match(e.message, /timed out after 300 ms/);
       // A timeout is not retried: it already used the caller's whole budget.
@@ -156,7 +147,7 @@ void describe('UndiciHttpClient against a real local server', () => {
   void it('times out when the body stalls after the headers', async () => {
     const http = new UndiciHttpClient();
     try {
-      const e = await failure(http.get(server.url('/stall-body'), { timeoutMs: 300 }));
+      const e = await netFailure(http.get(server.url('/stall-body'), { timeoutMs: 300 }));
       assert.equal(e.code, 'timeout');
       assert.equal(e.status, 200);
     } finally {
@@ -169,7 +160,7 @@ void describe('UndiciHttpClient against a real local server', () => {
     const controller = new AbortController();
     const before = server.requests.length;
     try {
-      const pending = failure(http.get(server.url('/never'), { signal: controller.signal, timeoutMs: 60_000 }));
+      const pending = netFailure(http.get(server.url('/never'), { signal: controller.signal, timeoutMs: 60_000 }));
       // Abort once the server has really received the request.
       await server.waitForRequests(before + 1);
       controller.abort();
@@ -195,7 +186,7 @@ void describe('UndiciHttpClient against a real local server', () => {
   void it('gives up after the bounded number of attempts with an http-status error', async () => {
     const http = new UndiciHttpClient({ retry: { attempts: 2, baseDelayMs: 1 } });
     try {
-      const e = await failure(http.get(server.url('/always-503')));
+      const e = await netFailure(http.get(server.url('/always-503')));
       assert.equal(e.code, 'http-status');
       assert.equal(e.status, 503);
       assert.equal(http.requestCount, 2);
@@ -207,10 +198,10 @@ void describe('UndiciHttpClient against a real local server', () => {
   void it('never retries a POST, nor a 401', async () => {
     const http = new UndiciHttpClient({ retry: { attempts: 3, baseDelayMs: 1 } });
     try {
-      const post = await failure(http.post(server.url('/always-503'), 'x'));
+      const post = await netFailure(http.post(server.url('/always-503'), 'x'));
       assert.equal(post.status, 503);
       assert.equal(http.requestCount, 1);
-      const auth = await failure(http.get(server.url('/unauthorized')));
+      const auth = await netFailure(http.get(server.url('/unauthorized')));
       assert.equal(auth.code, 'auth');
       assert.equal(auth.status, 401);
       assert.match(auth.message, /UNAUTHORIZED: authentication required/);
@@ -223,7 +214,7 @@ void describe('UndiciHttpClient against a real local server', () => {
   void it('maps 404 to not-found with the server’s errcode, or returns it when asked', async () => {
     const http = new UndiciHttpClient();
     try {
-      const e = await failure(http.get(server.url('/missing')));
+      const e = await netFailure(http.get(server.url('/missing')));
       assert.equal(e.code, 'not-found');
       assert.match(e.message, /METADATA_NOT_FOUND/);
       const res = await http.get(server.url('/missing'), { throwHttpErrors: false });
@@ -250,7 +241,7 @@ void describe('UndiciHttpClient against a real local server', () => {
     await gone.close();
     const http = new UndiciHttpClient({ retry: { attempts: 2, baseDelayMs: 1 } });
     try {
-      const e = await failure(http.get(gone.url('/')));
+      const e = await netFailure(http.get(gone.url('/')));
       assert.equal(e.code, 'connection');
       assert.equal(http.requestCount, 2);
     } finally {
@@ -261,10 +252,10 @@ void describe('UndiciHttpClient against a real local server', () => {
   void it('rejects credentials embedded in a URL and non-http schemes', async () => {
     const http = new UndiciHttpClient();
     try {
-      const e = await failure(http.get(`http://user:pw@127.0.0.1:${server.port}/ok`));
+      const e = await netFailure(http.get(`http://user:pw@127.0.0.1:${server.port}/ok`));
       assert.equal(e.code, 'bad-request');
       assert.doesNotMatch(e.message, /pw/);
-      assert.equal((await failure(http.get('file:///etc/passwd'))).code, 'bad-request');
+      assert.equal((await netFailure(http.get('file:///etc/passwd'))).code, 'bad-request');
       assert.equal(http.requestCount, 0);
     } finally {
       await http.close();

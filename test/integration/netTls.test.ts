@@ -3,20 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
-import { isNetError, type NetError } from '../../src/core/net/netError';
+import { netFailure } from '../helpers/net/netFailure';
 import { startTestServer, type TestServer } from '../helpers/net/testServer';
 import { makeCa, issueLeaf, type TestCa, type TestLeaf } from '../helpers/net/certs';
 import { makeTempDir, type TempDir } from '../helpers/net/tempDir';
 
-async function failure(promise: Promise<unknown>): Promise<NetError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(isNetError(e), `expected a NetError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 /** A docker config dir whose tls/<host>/ folder holds the given files. */
 function configDirWith(root: string, name: string, host: string, files: Record<string, string>): string {
@@ -84,7 +75,7 @@ void describe('UndiciHttpClient TLS with per-host CA directories', () => {
     const otherHost = new UndiciHttpClient({ dockerConfigDir: otherHostDir });
     try {
       for (const http of [none, wrong, otherHost]) {
-        const e = await failure(http.get(httpsServer.url('/')));
+        const e = await netFailure(http.get(httpsServer.url('/')));
         assert.equal(e.code, 'tls');
         assert.match(e.message, /TLS failure for GET https:\/\/127\.0\.0\.1/);
         // A TLS failure is not transient: exactly one attempt.
@@ -105,7 +96,7 @@ void describe('UndiciHttpClient TLS with per-host CA directories', () => {
     try {
       const res = await withCert.get(mtlsServer.url('/'));
       assert.equal(new TextDecoder().decode(res.body), 'client trustlens-client');
-      const e = await failure(withoutCert.get(mtlsServer.url('/')));
+      const e = await netFailure(withoutCert.get(mtlsServer.url('/')));
       // TLS 1.3 reports the missing certificate after the handshake, as a reset or an alert.
       assert.ok(e.code === 'tls' || e.code === 'connection', `${e.code}: ${e.message}`);
     } finally {
@@ -118,7 +109,7 @@ void describe('UndiciHttpClient TLS with per-host CA directories', () => {
     const http = new UndiciHttpClient({ dockerConfigDir: configDirWith(tmp.path, 'half', host, { 'ca.crt': ca.certPem, 'client.cert': 'x' }) });
     const seen = httpsServer.requests.length;
     try {
-      const e = await failure(http.get(httpsServer.url('/')));
+      const e = await netFailure(http.get(httpsServer.url('/')));
       assert.equal(e.code, 'tls');
       assert.match(e.message, /missing key for client certificate/);
       assert.equal(httpsServer.requests.length, seen);
@@ -131,7 +122,7 @@ void describe('UndiciHttpClient TLS with per-host CA directories', () => {
     const dockerConfigDir = configDirWith(tmp.path, 'redirect', `127.0.0.1:${httpsServer.port}`, { 'ca.crt': ca.certPem });
     const http = new UndiciHttpClient({ dockerConfigDir });
     try {
-      const e = await failure(http.get(httpsServer.url('/downgrade'), { headers: { authorization: 'Bearer t' } }));
+      const e = await netFailure(http.get(httpsServer.url('/downgrade'), { headers: { authorization: 'Bearer t' } }));
       assert.equal(e.code, 'redirect');
       assert.equal(plainServer.requests.length, 0);
     } finally {
