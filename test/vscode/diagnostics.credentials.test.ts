@@ -6,36 +6,29 @@
  * must never run.
  */
 import * as assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
-import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import type { TestDockerConfig } from '../helpers/trust/dockerConfig';
 import {
-  FIXTURES, applySettings, clearSettings, closeEditorsWithoutSaving, described, fixtureUri, hostBinDir, show, trustLens, verdictsWhen,
+  FIXTURES, applySettings, clearSettings, closeEditorsWithoutSaving, described, fixtureUri, installMarkerHelper, show, trustLens, verdictsWhen,
+  type MarkerHelper,
 } from './diagnosticsHost';
-import { PRIVATE_CREDENTIALS, PRIVATE_REGISTRY, fixtureDockerConfig, fixtureSettings, startPrivateStack, writeMarkerHelper, type PrivateStack } from './diagnosticsStack';
+import { PRIVATE_CREDENTIALS, PRIVATE_REGISTRY, fixtureDockerConfig, fixtureSettings, startPrivateStack, type PrivateStack } from './diagnosticsStack';
 
 describe('diagnostics: credentials in a trusted workspace', function () {
   this.timeout(120_000);
   let api: TrustLensApi;
   let priv: PrivateStack;
   let docker: TestDockerConfig;
-  let bin: Awaited<ReturnType<typeof hostBinDir>>;
-  let temp: TempDir;
-  let marker: string;
-  let helper: string | undefined;
+  let helper: MarkerHelper;
 
   before(async function () {
     this.timeout(180_000);
     assert.equal(vscode.workspace.isTrusted, true);
     api = await trustLens();
     priv = await startPrivateStack();
-    temp = await makeTempDir('vscode-helper-marker');
-    marker = join(temp.path, 'helper-ran');
-    bin = await hostBinDir();
-    helper = await writeMarkerHelper(bin.path, 'trustlens-fixture', marker);
+    helper = await installMarkerHelper('trustlens-fixture');
     docker = await fixtureDockerConfig([priv.stack], { credHelpers: { [PRIVATE_REGISTRY]: 'trustlens-fixture' } });
     await clearSettings();
     await applySettings(fixtureSettings({ private: priv, dockerConfig: docker }));
@@ -44,10 +37,8 @@ describe('diagnostics: credentials in a trusted workspace', function () {
   after(async () => {
     await closeEditorsWithoutSaving();
     await clearSettings();
-    if (helper) await rm(helper, { force: true });
-    await bin?.dispose();
+    await helper?.dispose();
     await docker?.remove();
-    await temp?.remove();
     await priv?.stop();
   });
 
@@ -58,7 +49,7 @@ describe('diagnostics: credentials in a trusted workspace', function () {
     await verdictsWhen(api, uri, (s) => s.join() === 'signed', 'the tag to verify as signed');
     assert.deepEqual(described(uri), []);
     // The helper ran, for the registry (docker sends a registry's credentials to its trust server).
-    const runs = (await readFile(marker, 'utf8')).split('\n').filter(Boolean);
+    const runs = (await readFile(helper.marker, 'utf8')).split('\n').filter(Boolean);
     assert.ok(runs.length >= 1);
     assert.deepEqual([...new Set(runs)], [`get ${PRIVATE_REGISTRY}`]);
     const tokens = priv.issuer.requests.slice(before);

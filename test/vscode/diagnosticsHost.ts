@@ -6,12 +6,14 @@
  */
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
 import type { RequestEvent } from '../../src/core/net/http';
 import type { CheckResult } from '../../src/core/trust/checkResult';
 import { makeTempDir } from '../helpers/stack/tempDir';
-import { startFixtureStack, type FixtureStack } from './diagnosticsStack';
+import { startFixtureStack, writeMarkerHelper, type FixtureStack } from './diagnosticsStack';
 import { BIN_ENV } from './protocol';
 import { extension, fixtureFolder } from './suite/helpers';
 
@@ -292,6 +294,30 @@ export async function hostBinDir(): Promise<{ path: string; dispose(): Promise<v
     async dispose() {
       process.env.PATH = before;
       await dir.remove();
+    },
+  };
+}
+
+/** A real `docker-credential-<name>` on the extension host's PATH that records each run. */
+export interface MarkerHelper {
+  /** The file each run of the helper appends `<action> <server>` to; absent until it first runs. */
+  readonly marker: string;
+  /** Removes the helper and the marker, and restores PATH. */
+  dispose(): Promise<void>;
+}
+
+/** Installs {@link writeMarkerHelper}'s script as `docker-credential-<name>` (see {@link MarkerHelper}). */
+export async function installMarkerHelper(name: string): Promise<MarkerHelper> {
+  const temp = await makeTempDir('vscode-helper-marker');
+  const marker = join(temp.path, 'helper-ran');
+  const bin = await hostBinDir();
+  const helper = await writeMarkerHelper(bin.path, name, marker);
+  return {
+    marker,
+    async dispose() {
+      await rm(helper, { force: true });
+      await bin.dispose();
+      await temp.remove();
     },
   };
 }

@@ -10,14 +10,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import type { TestDockerConfig } from '../helpers/trust/dockerConfig';
 import {
   FIXTURES, applySettings, clearSettings, closeEditorsWithoutSaving, composeVerdicts, diagnosticsEqual, dockerfileVerdicts,
-  expectedIn, fixtureUri, hostBinDir, show, trustLens,
+  expectedIn, fixtureUri, installMarkerHelper, show, trustLens, type MarkerHelper,
 } from './diagnosticsHost';
 import {
-  FIXTURE_REGISTRY, PRIVATE_REGISTRY, fixtureDockerConfig, fixtureSettings, startFixtureStack, startPrivateStack, writeMarkerHelper,
+  FIXTURE_REGISTRY, PRIVATE_REGISTRY, fixtureDockerConfig, fixtureSettings, startFixtureStack, startPrivateStack,
   type FixtureStack, type PrivateStack,
 } from './diagnosticsStack';
 import { fixtureFolder } from './suite/helpers';
@@ -29,10 +28,7 @@ describe('untrusted workspace: verdicts without credentials or workspace-chosen 
   let main: FixtureStack;
   let priv: PrivateStack;
   let docker: TestDockerConfig;
-  let bin: Awaited<ReturnType<typeof hostBinDir>>;
-  let temp: TempDir;
-  let marker: string;
-  let helper: string | undefined;
+  let helper: MarkerHelper;
   let scratch: string;
 
   before(async function () {
@@ -40,10 +36,7 @@ describe('untrusted workspace: verdicts without credentials or workspace-chosen 
     assert.equal(vscode.workspace.isTrusted, false, 'this pass runs in Restricted Mode');
     await trustLens();
     [main, priv] = await Promise.all([startFixtureStack(), startPrivateStack()]);
-    temp = await makeTempDir('vscode-helper-marker');
-    marker = join(temp.path, 'helper-ran');
-    bin = await hostBinDir();
-    helper = await writeMarkerHelper(bin.path, 'trustlens-fixture', marker);
+    helper = await installMarkerHelper('trustlens-fixture');
     // The helper is named for both registries: whichever a check would ask, it would leave the marker.
     docker = await fixtureDockerConfig([main.stack, priv.stack], {
       credHelpers: { [PRIVATE_REGISTRY]: 'trustlens-fixture', [FIXTURE_REGISTRY]: 'trustlens-fixture' },
@@ -58,10 +51,8 @@ describe('untrusted workspace: verdicts without credentials or workspace-chosen 
   after(async () => {
     await clearSettings();
     await rm(scratch ?? '', { recursive: true, force: true });
-    if (helper) await rm(helper, { force: true });
-    await bin?.dispose();
+    await helper?.dispose();
     await docker?.remove();
-    await temp?.remove();
     await Promise.all([main?.stop(), priv?.stop()]);
   });
 
@@ -77,7 +68,7 @@ describe('untrusted workspace: verdicts without credentials or workspace-chosen 
     const doc = await show(fixtureUri(FIXTURES.private));
     const [unverifiable] = await diagnosticsEqual(doc.uri, expectedIn(doc, [{ image: `${PRIVATE_REGISTRY}/trustlens/private:v1`, code: 'unverifiable', severity: 'Information' }]), 'an unverifiable tag');
     assert.doesNotMatch(unverifiable!.message, /not signed|unsigned/i);
-    assert.equal(existsSync(marker), false, 'the credential helper ran');
+    assert.equal(existsSync(helper.marker), false, 'the credential helper ran');
     // The token service was asked without credentials, and refused.
     const tokens = priv.issuer.requests.slice(before);
     assert.ok(tokens.length >= 1);
@@ -103,6 +94,6 @@ describe('untrusted workspace: verdicts without credentials or workspace-chosen 
   });
 
   it('ran no credential helper for any check of this pass', () => {
-    assert.equal(existsSync(marker), false);
+    assert.equal(existsSync(helper.marker), false);
   });
 });
