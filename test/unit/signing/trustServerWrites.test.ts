@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import type { HttpClient, HttpResponse, RequestOptions } from '../../../src/core/net/http';
 import { multipartBody, serverErrors, uploadMetadata, getServerKey } from '../../../src/core/signing/trustServerWrites';
 import { SigningError } from '../../../src/core/signing/signingErrors';
 import { parsePublicKeyPem } from '../../../src/core/signing/publicKeyPem';
+import { tufKeyId } from '../../../src/core/crypto/keys';
 import { encodePem } from '../../../src/core/crypto/pem';
 import { generateKey } from './memoryKeys';
 
@@ -71,8 +73,22 @@ void describe('public key files for signer add', () => {
     assert.equal(parsePublicKeyPem(pem, Date.now()).id, key.id);
   });
 
-  void it('refuses private keys and garbage', () => {
+  void it('reads an Ed25519 PUBLIC KEY (RFC 8410) as notary files Ed25519 keys: keytype ed25519, the 32 raw bytes', () => {
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
+    const raw = new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url'));
+    assert.equal(raw.length, 32);
+    const parsed = parsePublicKeyPem(encodePem('PUBLIC KEY', spki, { role: 'alice' }), Date.now());
+    assert.deepEqual([parsed.keytype, parsed.public, parsed.id], ['ed25519', raw, tufKeyId('ed25519', raw)]);
+  });
+
+  void it('refuses private keys, keys notary cannot verify, and garbage', () => {
     assert.throws(() => parsePublicKeyPem('nothing', Date.now()), (e: unknown) => SigningError.is(e, 'invalid-key'));
     assert.throws(() => parsePublicKeyPem(encodePem('EC PRIVATE KEY', new Uint8Array(8)), Date.now()), (e: unknown) => SigningError.is(e, 'invalid-key'));
+    for (const [type, key] of [['ed448', generateKeyPairSync('ed448').publicKey], ['x25519', generateKeyPairSync('x25519').publicKey]] as const) {
+      const pem = encodePem('PUBLIC KEY', key.export({ type: 'spki', format: 'der' }));
+      assert.throws(() => parsePublicKeyPem(pem, Date.now()),
+        (e: unknown) => SigningError.is(e, 'invalid-key') && (e as Error).message.includes(`unsupported public key type ${type}`), type);
+    }
   });
 });
