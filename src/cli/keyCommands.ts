@@ -1,11 +1,12 @@
 /**
- * `trustlens key generate NAME [--dir DIR] [--algorithm ecdsa|ed25519]` and
+ * `trustlens key generate NAME [--dir DIR] [--algorithm ed25519|ecdsa]` and
  * `trustlens key load FILE [--name NAME]`: `docker trust key generate` and `docker trust key load`
- * on the same trust dir (`<docker config>/trust/private`), with docker's messages.
+ * on the same trust dir (`<docker config>/trust/private`), with docker's messages. Generated keys
+ * are Ed25519 unless `--algorithm ecdsa` asks for docker's ECDSA P-256.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateSignerKey } from '../core/keys/generateSignerKey';
+import { DEFAULT_SIGNER_ALGORITHM, generateSignerKey } from '../core/keys/generateSignerKey';
 import { validateSignerName } from '../core/signing/signingErrors';
 import { UsageError } from './usage';
 import { COMMON_OPTIONS, runWrite, writeSetup, type WriteIo } from './writeSetup';
@@ -26,14 +27,17 @@ async function keyGenerate(argv: readonly string[], io: WriteIo): Promise<number
   });
   if (positionals.length !== 1) throw new UsageError('key generate expects one NAME');
   const name = positionals[0]!;
-  const algorithm = values.algorithm ?? 'ecdsa';
-  if (algorithm !== 'ecdsa' && algorithm !== 'ed25519') throw new UsageError(`--algorithm must be ecdsa or ed25519, got "${algorithm}"`);
+  const algorithm = values.algorithm ?? DEFAULT_SIGNER_ALGORITHM;
+  if (algorithm !== 'ecdsa' && algorithm !== 'ed25519') throw new UsageError(`--algorithm must be ed25519 or ecdsa, got "${algorithm}"`);
   const setup = writeSetup(values, io);
   return runWrite(io, `failed to generate key ${name}`, async () => {
     validateSignerName(name);
     io.stdout(`Generating key for ${name}...\n`);
     const generated = await generateSignerKey(setup.keys, name, resolve(values.dir ?? '.'), setup.passphrases, algorithm);
     io.stdout(`Successfully generated and loaded private key. Corresponding public key available: ${generated.publicKeyPath}\n`);
+    if (algorithm === 'ed25519') {
+      io.stderr(`note: ${generated.publicKeyPath} is an Ed25519 key: trustlens signer add accepts it, docker trust signer add and notary delegation add do not (generate with --algorithm ecdsa for them)\n`);
+    }
     return 0;
   });
 }

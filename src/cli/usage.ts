@@ -18,9 +18,12 @@ Commands:
   signer add NAME REPOSITORY --key PUB.pem  Delegate signing to a public key (docker trust signer add).
   signer remove NAME REPOSITORY [--force]   Remove a signer; --force also when released tags would
                                             stop verifying (docker trust signer remove).
-  key generate NAME [--dir DIR] [--algorithm ecdsa|ed25519]
+  key generate NAME [--dir DIR] [--algorithm ed25519|ecdsa]
                                             Create a signer key in the trust dir and DIR/NAME.pub
-                                            (default DIR: .; default algorithm: ecdsa).
+                                            (default DIR: .; default algorithm: ed25519). Use
+                                            --algorithm ecdsa if the public key will be added with
+                                            docker trust signer add or notary delegation add: they
+                                            refuse Ed25519 public keys.
   key load FILE [--name NAME]               Import a private key into the trust dir, re-encrypted
                                             (role: --name, else the file's role header, else signer).
 

@@ -1,7 +1,9 @@
 /**
  * `docker trust key generate NAME --dir DIR` (`key_generate.go`): a new signer key stored encrypted
  * in the trust dir with `role: NAME`, and its public half written to `DIR/NAME.pub` as a
- * `PUBLIC KEY` PEM with the same header, ready for `signer add --key`.
+ * `PUBLIC KEY` PEM with the same header, ready for `signer add --key`. Ed25519 by default; ECDSA
+ * P-256 (what docker generates) when the public key will be added with `docker trust signer add` or
+ * `notary delegation add`, which refuse Ed25519 public keys.
  */
 import { createPublicKey } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
@@ -34,9 +36,12 @@ export function signerPublicKeyPem(keytype: string, publicBytes: Uint8Array, rol
   return encodePem('PUBLIC KEY', spki, { role });
 }
 
+/** The algorithm of a new signer key when none is asked for. */
+export const DEFAULT_SIGNER_ALGORITHM = 'ed25519';
+
 /**
- * Generates a signer key named `name` (ECDSA P-256 like docker, or Ed25519), stores it with a
- * passphrase from `provider` (purpose `create`) and writes `<dir>/<name>.pub` (mode 0600).
+ * Generates a signer key named `name` (Ed25519 by default, or ECDSA P-256 like docker), stores it
+ * with a passphrase from `provider` (purpose `create`) and writes `<dir>/<name>.pub` (mode 0600).
  * Checks first, as docker does, that the name is valid (`invalid-signer`), that `dir` exists and
  * that the public key file does not (`io-error`), so a refused call leaves nothing behind.
  */
@@ -45,7 +50,7 @@ export async function generateSignerKey(
   name: string,
   dir: string,
   provider: PassphraseProvider,
-  algorithm: 'ecdsa' | 'ed25519' = 'ecdsa',
+  algorithm: 'ecdsa' | 'ed25519' = DEFAULT_SIGNER_ALGORITHM,
 ): Promise<GeneratedSignerKey> {
   validateSignerName(name);
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);

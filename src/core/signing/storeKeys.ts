@@ -2,11 +2,13 @@
  * The publishing key port over the on-disk key store shared with docker and notary
  * (`src/core/keys`): key files in `<trust dir>/private/`, passphrases from a provider. Key choices
  * follow docker: the lexically first root key is reused for every new repository and certified for
- * its GUN (`getOrGenerateRootKeyAndInitRepo`); targets and signer keys are ECDSA P-256, as
- * `docker trust` generates them; a signer's key is the first key stored with `role: <name>`.
+ * its GUN (`getOrGenerateRootKeyAndInitRepo`); the targets (repository) key is ECDSA P-256, as
+ * notary and `docker trust` generate it; a signer's key is the first key stored with `role: <name>`,
+ * and a new one is Ed25519, like `trustlens key generate`'s default.
  */
 import type { Clock } from '../ports';
 import type { FileKeyStore } from '../keys/fileKeyStore';
+import { DEFAULT_SIGNER_ALGORITHM } from '../keys/generateSignerKey';
 import { certifyRootKey, createRootKey } from '../keys/rootKey';
 import type { KeyUse, PublishingKeys } from './keySource';
 import type { PassphraseProvider, SigningKey } from './signingKey';
@@ -41,6 +43,6 @@ export class StoreKeys implements PublishingKeys {
   async signerKey(name: string, options: { create: boolean }): Promise<SigningKey | undefined> {
     const [existing] = await this.store.forRole(name);
     if (existing) return this.store.open(existing.keyId, this.passphrases);
-    return options.create ? this.store.generate({ role: name }, this.passphrases, 'ecdsa') : undefined;
+    return options.create ? this.store.generate({ role: name }, this.passphrases, DEFAULT_SIGNER_ALGORITHM) : undefined;
   }
 }

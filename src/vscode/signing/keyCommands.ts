@@ -36,8 +36,8 @@ export async function generateKey(deps: WriteDeps, arg?: unknown): Promise<Gener
   let algorithm: 'ecdsa' | 'ed25519' | undefined = a.algorithm === 'ed25519' || a.algorithm === 'ecdsa' ? a.algorithm : undefined;
   if (!algorithm) {
     const picked = await vscode.window.showQuickPick([
-      { label: 'ECDSA P-256', description: 'what docker trust key generate makes; signer add accepts its .pub', algorithm: 'ecdsa' as const },
-      { label: 'Ed25519', description: 'for signing with --signer in repositories whose repository key you hold', algorithm: 'ed25519' as const },
+      { label: 'Ed25519', description: 'default', detail: 'TrustLens Add Signer accepts its .pub; docker trust signer add does not', algorithm: 'ed25519' as const },
+      { label: 'ECDSA P-256', description: 'for docker trust signer add parity', detail: 'what docker trust key generate makes; docker and notary accept its .pub', algorithm: 'ecdsa' as const },
     ], { title: `TrustLens: key type for ${name}`, ignoreFocusOut: true });
     algorithm = picked?.algorithm;
   }
