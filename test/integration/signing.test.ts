@@ -8,16 +8,16 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
 import { systemClock, type Logger } from '../../src/core/ports';
 import { FileKeyStore } from '../../src/core/keys/fileKeyStore';
+import { generateSignerKey } from '../../src/core/keys/generateSignerKey';
 import { createTrustPublisher } from '../../src/core/signing/createPublisher';
 import { reserialize } from '../../src/core/signing/fileBytes';
 import { StoreKeys } from '../../src/core/signing/storeKeys';
 import { TrustPublisher } from '../../src/core/signing/trustPublisher';
-import { encodePem } from '../../src/core/crypto/pem';
 import { FileMetadataStore } from '../../src/core/trust/metadataStore';
 import type { PassphraseProvider } from '../../src/core/signing/signingKey';
 import { dockerTrustInspect, type TrustInspectEntry } from '../helpers/stack/dockerCli';
@@ -125,7 +125,9 @@ void describe('signing: TrustLens publishes trust data that notary and docker ac
       ['tag1', tag1.digest, tag1.size, 'targets/releases'],
     ]);
 
+    // Signing as a signer without a key created an Ed25519 key, which notary and docker verify.
     const alice = await keys.signerKey('alice', { create: false });
+    assert.equal(alice?.publicKey.keytype, 'ed25519');
     const entry = await inspect([gun]);
     assert.deepEqual(signedTags(entry), { multi: { digest: hexOf(multi.digest), signers: ['alice'] }, tag1: { digest: hexOf(tag1.digest), signers: ['alice'] } });
     assert.deepEqual(entry.Signers, [{ Name: 'alice', Keys: [{ ID: alice!.keyId }] }]);
@@ -174,11 +176,10 @@ void describe('signing: TrustLens publishes trust data that notary and docker ac
     // Docker style, server-managed snapshot: the owner delegates to a key TrustLens generated.
     const releases = await buildReleases(stack, { repository: 'signing/notary-made' });
     guns.add(releases.gun);
-    const dave = await keys.signerKey('dave', { create: true });
-    const pemPath = join(stack.cli.workDir, 'dave.pem');
-    await writeFile(pemPath, encodePem('PUBLIC KEY', dave!.publicKey.public));
-    await stack.cli.delegationAdd(releases.gun, 'targets/releases', pemPath);
-    await stack.cli.delegationAdd(releases.gun, 'targets/dave', pemPath);
+    // notary's delegation add reads only ECDSA and RSA public keys, so dave's key is ECDSA (key generate --algorithm ecdsa).
+    const dave = await generateSignerKey(new FileKeyStore(join(docker.path, 'trust')), 'dave', stack.cli.workDir, passphrases, 'ecdsa');
+    await stack.cli.delegationAdd(releases.gun, 'targets/releases', dave.publicKeyPath);
+    await stack.cli.delegationAdd(releases.gun, 'targets/dave', dave.publicKeyPath);
     await stack.cli.publish(releases.gun);
     const v2 = await push(releases.repository, 'v2');
     const signed = await tl.publisher.signTag(`${releases.gun}:v2`, { signer: 'dave' });

@@ -7,8 +7,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodePem } from '../../src/core/crypto/pem';
 import { FileKeyStore } from '../../src/core/keys/fileKeyStore';
+import { signerPublicKeyPem } from '../../src/core/keys/generateSignerKey';
 import type { HttpClient } from '../../src/core/net/http';
 import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
 import { systemClock, type Logger } from '../../src/core/ports';
@@ -84,7 +84,7 @@ void describe('signing: signers, revocation and concurrent publishers on the rea
     assert.deepEqual(signedTags(await inspect(gun)), { tag1: ['alice'], tag2: ['carol'] });
 
     const erin = await keys.signerKey('erin', { create: true });
-    await tl.addSigner('erin', gun, encodePem('PUBLIC KEY', erin!.publicKey.public));
+    await tl.addSigner('erin', gun, signerPublicKeyPem(erin!.publicKey.keytype, erin!.publicKey.public, 'erin'));
     let entry = await inspect(gun);
     assert.deepEqual(signerNames(entry), ['alice', 'carol', 'erin']);
     assert.deepEqual(entry.Signers.find((s) => s.Name === 'erin')?.Keys, [{ ID: erin!.keyId }]);
@@ -123,7 +123,7 @@ void describe('signing: signers, revocation and concurrent publishers on the rea
     const frankKeys = new StoreKeys(new FileKeyStore(join(work.path, 'frank-trust')), passphrases, systemClock);
     const frank = publisher(frankKeys, 'frank');
     const frankKey = await frankKeys.signerKey('frank', { create: true });
-    await tl.addSigner('frank', gun, encodePem('PUBLIC KEY', frankKey!.publicKey.public));
+    await tl.addSigner('frank', gun, signerPublicKeyPem(frankKey!.publicKey.keytype, frankKey!.publicKey.public, 'frank'));
     const carol = await createSigner(stack, 'carol');
     await tl.addSigner('carol', gun, await readFile(carol.publicKeyPath));
 

@@ -31,7 +31,9 @@ export async function keyMaterialSecrets(privateDir: string, passphrases: readon
     const block = readKeyBlock(text);
     for (const passphrase of passphrases) {
       try {
-        const bytes = Buffer.from(decodeKeyBlock(block, passphrase).notaryPrivateBytes());
+        const key = decodeKeyBlock(block, passphrase);
+        // notary's Ed25519 blob starts with the public key, which trust metadata publishes: its secret is the seed.
+        const bytes = Buffer.from(key.algorithm === 'ed25519' ? key.notaryPrivateBytes().subarray(32, 64) : key.notaryPrivateBytes());
         secrets.push({ name: `the private bytes of ${file} (base64)`, value: bytes.toString('base64').slice(0, 40) });
         secrets.push({ name: `the private bytes of ${file} (hex)`, value: bytes.toString('hex').slice(0, 40) });
         break;
