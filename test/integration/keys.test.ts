@@ -2,7 +2,7 @@
  * Key files move both ways between TrustLens and the real tools: keys made by `notary key generate`
  * and `docker trust key generate` open and sign in TrustLens, and keys TrustLens writes (ECDSA and
  * Ed25519) are listed by `notary key list` and used by the notary CLI to sign what notary-server
- * then accepts.
+ * then accepts. notary cannot delegate to an Ed25519 public key file itself, so TrustLens does.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,21 +13,33 @@ import { makeTufKey, type TufPublicKey } from '../../src/core/crypto/keys';
 import { decodeFirstPemBlock, encodePem } from '../../src/core/crypto/pem';
 import { verifySignature } from '../../src/core/crypto/verifiers';
 import { FileKeyStore } from '../../src/core/keys/fileKeyStore';
+import { generateSignerKey } from '../../src/core/keys/generateSignerKey';
 import { decodePrivateKeyPem, encodePrivateKeyPem, readKeyBlock } from '../../src/core/keys/keyPem';
 import { envPassphraseProvider } from '../../src/core/keys/passphrase';
 import { generateKey } from '../../src/core/keys/privateKey';
+import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
+import { nullLogger, systemClock } from '../../src/core/ports';
 import type { PassphraseProvider } from '../../src/core/signing/signingKey';
+import { StoreKeys } from '../../src/core/signing/storeKeys';
+import { TrustPublisher } from '../../src/core/signing/trustPublisher';
+import { FileMetadataStore } from '../../src/core/trust/metadataStore';
 import { canonicalize } from '../../src/core/tuf/canonicalJson';
+import { dockerTrustInspect } from '../helpers/stack/dockerCli';
 import { environmentWithout } from '../helpers/stack/environment';
 import { NotaryCli } from '../helpers/stack/notaryCli';
 import { getTrustFile, type TrustFile } from '../helpers/stack/notaryHttp';
-import { runCommand } from '../helpers/stack/runCommand';
+import { pushImage } from '../helpers/stack/push';
+import { CommandError, runCommand } from '../helpers/stack/runCommand';
+import { hexOf } from '../helpers/stack/signers';
 import { startStack, type Stack } from '../helpers/stack/stack';
 import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
+import { makeDockerConfig } from '../helpers/trust/dockerConfig';
 
 const ROOT_PASS = 'keys-test-root-1';
 const TARGETS_PASS = 'keys-test-targets-1';
 const DELEGATION_PASS = 'keys-test-delegation-1';
+/** The passphrase of the stack's own notary client's targets keys (`NotaryCli`'s default). */
+const NOTARY_TARGETS_PASS = 'trustlens-test-targets';
 
 const fixed = (passphrase: string): PassphraseProvider => ({ get: () => Promise.resolve(passphrase) });
 const randomSha = () => randomBytes(32).toString('hex');
@@ -144,6 +156,58 @@ void describe('keys: TrustLens and the real notary and docker CLIs share key fil
     assert.deepEqual(await signerCli.list(gun, ['targets/alice']), [{ name: 'v1', digest: sha, size: 1234, role: 'targets/alice' }]);
     assert.ok((await stack.cli.list(gun)).some((t) => t.name === 'v1' && t.role === 'targets/alice'));
     assertSignedBy(await getTrustFile(stack.notary, gun, 'targets/alice'), key.publicKey, 'ecdsa');
+    assert.deepEqual(await readFile(keyFile), written, 'notary used the file as TrustLens wrote it');
+  });
+
+  void it('signs a delegation through the notary CLI with a TrustLens Ed25519 key (key generate\'s default) that TrustLens delegated to', async () => {
+    const gun = `${stack.registry.host}/keys/delegated-ed25519`;
+    await stack.cli.init(gun);
+    await stack.cli.publish(gun);
+    await stack.cli.rotateSnapshotToServer(gun);
+
+    const signerCli = await newCli({ delegation: DELEGATION_PASS });
+    const store = new FileKeyStore(signerCli.trustDir);
+    const generated = await generateSignerKey(store, 'alice', signerCli.workDir, fixed(DELEGATION_PASS));
+    const keyFile = (await store.get(generated.keyId))?.path as string;
+    const written = await readFile(keyFile);
+    const key = (await store.open(generated.keyId, fixed(DELEGATION_PASS))).publicKey;
+    assert.equal(key.keytype, 'ed25519');
+    assert.deepEqual((await keyListRow(signerCli, generated.keyId)).slice(0, 2), ['alice', generated.keyId]);
+
+    // notary's own delegation add cannot read an Ed25519 PUBLIC KEY (ParsePEMPublicKey knows ECDSA and RSA only)…
+    await assert.rejects(stack.cli.delegationAdd(gun, 'targets/alice', generated.publicKeyPath),
+      (e: unknown) => e instanceof CommandError && /unknown public key format/.test(e.message));
+    // …so the owner delegates with TrustLens, opening notary's repository key from notary's own trust dir.
+    const ownerDocker = await makeDockerConfig([{ host: stack.notary.host, caPem: stack.notary.caPem }]);
+    const ownerHttp = new UndiciHttpClient({ dockerConfigDir: ownerDocker.path });
+    try {
+      const owner = new TrustPublisher({
+        httpFor: () => ownerHttp,
+        store: new FileMetadataStore(join(ownerDocker.path, 'cache')),
+        keys: new StoreKeys(new FileKeyStore(stack.cli.trustDir), fixed(NOTARY_TARGETS_PASS), systemClock),
+        trustServerFor: () => stack.notary.url,
+        clock: systemClock,
+        logger: nullLogger,
+      });
+      await owner.addSigner('alice', gun, generated.publicKeyPem);
+    } finally {
+      await ownerHttp.close();
+      await ownerDocker.remove();
+    }
+
+    const image = await pushImage(stack.registry, 'keys/delegated-ed25519', 'v1');
+    const sha = hexOf(image.digest);
+    await signerCli.addHash(gun, 'v1', image.size, sha, ['targets/releases', 'targets/alice']);
+    await signerCli.publish(gun);
+
+    const fresh = await newCli({});
+    assert.deepEqual(await fresh.list(gun, ['targets/releases']), [{ name: 'v1', digest: sha, size: image.size, role: 'targets/releases' }]);
+    assert.deepEqual(await fresh.list(gun, ['targets/alice']), [{ name: 'v1', digest: sha, size: image.size, role: 'targets/alice' }]);
+    for (const role of ['targets/releases', 'targets/alice']) assertSignedBy(await getTrustFile(stack.notary, gun, role), key, 'eddsa');
+    const inspected = await dockerTrustInspect([gun], { trustServerUrl: stack.notary.url, caPem: stack.notary.caPem });
+    assert.equal(inspected.exitCode, 0, inspected.stderr);
+    assert.deepEqual(inspected.entries[0]?.SignedTags, [{ SignedTag: 'v1', Digest: sha, Signers: ['alice'] }]);
+    assert.deepEqual(inspected.entries[0]?.Signers, [{ Name: 'alice', Keys: [{ ID: generated.keyId }] }]);
     assert.deepEqual(await readFile(keyFile), written, 'notary used the file as TrustLens wrote it');
   });
 

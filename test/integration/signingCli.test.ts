@@ -6,10 +6,12 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dockerTrustInspect, type TrustInspectEntry } from '../helpers/stack/dockerCli';
+import { dockerTrust, dockerTrustInspect, type TrustInspectEntry } from '../helpers/stack/dockerCli';
+import { getTrustFile, tufKeyId, type TufKey } from '../helpers/stack/notaryHttp';
+import { keyIdFromPublicPem, parsePem } from '../helpers/stack/notaryKeys';
 import { pushImage, type PushedManifest } from '../helpers/stack/push';
 import { hexOf } from '../helpers/stack/signers';
 import { startStack, type Stack } from '../helpers/stack/stack';
@@ -24,6 +26,7 @@ void describe('trustlens sign, signer, revoke and key (the CLI) on the real stac
   let cli: WriteCli;
   let gun: string;
   let v1: PushedManifest;
+  let v2: PushedManifest;
 
   const inspect = async (): Promise<TrustInspectEntry | undefined> => {
     const result = await dockerTrustInspect([gun], { trustServerUrl: stack.notary.url, caPem: stack.notary.caPem });
@@ -41,22 +44,26 @@ void describe('trustlens sign, signer, revoke and key (the CLI) on the real stac
     cli = await makeWriteCli(stack, 'sign-cli');
     gun = `${stack.registry.host}/cli/app`;
     v1 = await pushImage(stack.registry, 'cli/app', 'v1');
-    await pushImage(stack.registry, 'cli/app', 'v2');
+    v2 = await pushImage(stack.registry, 'cli/app', 'v2');
   });
   after(async () => {
     await cli?.remove();
     await stack?.stop();
   });
 
-  void it('key generate + signer add + sign --signer: docker trust inspect shows the tag signed by alice', async () => {
+  void it('key generate (Ed25519) + signer add + sign --signer: docker trust inspect and a fresh notary client show the tag signed by alice', async () => {
     const generated = await cli.run(['key', 'generate', 'alice', '--dir', cli.project.path], PASS);
     ok(generated);
     assert.equal(generated.stdout, `Generating key for alice...\nSuccessfully generated and loaded private key. Corresponding public key available: ${join(cli.project.path, 'alice.pub')}\n`);
+    assert.match(generated.stderr, /is an Ed25519 key: trustlens signer add accepts it, docker trust signer add and notary delegation add do not \(generate with --algorithm ecdsa for them\)\n$/);
     const pub = await readFile(join(cli.project.path, 'alice.pub'), 'utf8');
     assert.match(pub, /^-----BEGIN PUBLIC KEY-----\nrole: alice\n\n/);
+    const pubKey = createPublicKey({ key: parsePem(pub).der, format: 'der', type: 'spki' });
+    assert.equal(pubKey.asymmetricKeyType, 'ed25519', 'the default signer key is Ed25519');
     const keyFiles = await readdir(join(cli.docker.path, 'trust', 'private'));
     assert.equal(keyFiles.length, 1);
     assert.match(await readFile(join(cli.docker.path, 'trust', 'private', keyFiles[0]!), 'utf8'), /^-----BEGIN ENCRYPTED PRIVATE KEY-----\nrole: alice\n/);
+    const aliceId = keyFiles[0]!.replace(/\.key$/, '');
 
     const added = await cli.run(['signer', 'add', 'alice', gun, '--key', join(cli.project.path, 'alice.pub')], PASS);
     ok(added);
@@ -72,7 +79,22 @@ void describe('trustlens sign, signer, revoke and key (the CLI) on the real stac
     ].join('\n'));
     const entry = await inspect();
     assert.deepEqual(entry?.SignedTags, [{ SignedTag: 'v1', Digest: hexOf(v1.digest), Signers: ['alice'] }]);
-    assert.deepEqual(entry?.Signers.map((s) => [s.Name, s.Keys[0]?.ID]), [['alice', keyFiles[0]!.replace(/\.key$/, '')]]);
+    assert.deepEqual(entry?.Signers.map((s) => [s.Name, s.Keys[0]?.ID]), [['alice', aliceId]]);
+
+    // The delegation holds alice's key as notary files Ed25519 keys (the 32 raw bytes of alice.pub), and she signed with eddsa.
+    const targets = await getTrustFile(stack.notary, gun, 'targets');
+    const delegations = targets.signed.delegations as { keys: Record<string, TufKey> };
+    const raw = Buffer.from(pubKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('base64');
+    assert.deepEqual(delegations.keys, { [aliceId]: { keytype: 'ed25519', keyval: { private: null, public: raw } } });
+    assert.equal(tufKeyId(delegations.keys[aliceId]!), aliceId);
+    for (const role of ['targets/releases', 'targets/alice']) {
+      assert.deepEqual((await getTrustFile(stack.notary, gun, role)).signatures.map((sig) => [sig.keyid, sig.method]), [[aliceId, 'eddsa']], role);
+    }
+    // A notary client with an empty trust dir validates the whole repository from the root on.
+    const fresh = await stack.newNotaryCli();
+    const row = { name: 'v1', digest: hexOf(v1.digest), size: v1.size };
+    assert.deepEqual(await fresh.list(gun, ['targets/releases']), [{ ...row, role: 'targets/releases' }]);
+    assert.deepEqual(await fresh.list(gun, ['targets/alice']), [{ ...row, role: 'targets/alice' }]);
     for (const run of [generated, added, signed]) secretFree(run);
   });
 
@@ -105,6 +127,34 @@ void describe('trustlens sign, signer, revoke and key (the CLI) on the real stac
     assert.equal(forced.stdout, `Removing signer "alice" from ${gun}...\nSuccessfully removed alice from ${gun}\n`);
     assert.deepEqual((await inspect())?.Signers, []);
     for (const run of [refused, revoked, forced]) secretFree(run);
+  });
+
+  void it('docker trust signer add refuses the default Ed25519 .pub and takes one made with --algorithm ecdsa, signing with TrustLens\'s repository key', async () => {
+    const docker = (args: readonly string[]) => dockerTrust(args, { trustServerUrl: stack.notary.url, caPem: stack.notary.caPem, dockerConfigDir: cli.docker.path, passphrases: PASS });
+    const refused = await docker(['signer', 'add', '--key', join(cli.project.path, 'alice.pub'), 'alice', gun]);
+    assert.equal(refused.exitCode, 1);
+    // notary's ParsePEMPublicKey (which docker calls) knows only ECDSA and RSA public keys.
+    assert.match(refused.stderr, /could not parse public key from file: .*alice\.pub: unknown public key format/);
+
+    const generated = await cli.run(['key', 'generate', 'carol', '--algorithm', 'ecdsa', '--dir', cli.project.path], PASS);
+    ok(generated);
+    assert.equal(generated.stderr, '');
+    const carolPub = await readFile(join(cli.project.path, 'carol.pub'), 'utf8');
+    const carolId = keyIdFromPublicPem(carolPub);
+    assert.ok(await readFile(join(cli.docker.path, 'trust', 'private', `${carolId}.key`)), 'stored under its key ID');
+    const added = await docker(['signer', 'add', '--key', join(cli.project.path, 'carol.pub'), 'carol', gun]);
+    assert.equal(added.exitCode, 0, added.stderr);
+    assert.match(added.stdout, /Successfully added signer: carol to /);
+    assert.deepEqual((await inspect())?.Signers, [{ Name: 'carol', Keys: [{ ID: carolId }] }]);
+
+    // TrustLens signs as carol into what docker published.
+    const signed = await cli.run(['sign', `${gun}:v2`, '--signer', 'carol'], PASS);
+    ok(signed);
+    assert.deepEqual((await inspect())?.SignedTags, [{ SignedTag: 'v2', Digest: hexOf(v2.digest), Signers: ['carol'] }]);
+    for (const run of [generated, signed]) secretFree(run);
+    for (const run of [refused, added]) {
+      for (const secret of [PASS.root, PASS.repository]) assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret));
+    }
   });
 
   void it('key load imports a private key under --name, re-encrypted; usage errors exit 2', async () => {

@@ -33,6 +33,8 @@ export interface DockerTrustOptions {
   dockerConfigDir?: string;
   /** Registry login docker presents to the trust server's token service (`config.json` `auths`). */
   login?: { registryHost: string; user: string; password: string };
+  /** Passphrases for a write command (`DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE`, `…_REPOSITORY_PASSPHRASE`). */
+  passphrases?: { root?: string; repository?: string };
 }
 
 /** What `docker trust inspect` said. */
@@ -55,6 +57,14 @@ export async function dockerTrustInspect(refs: string | readonly string[], optio
     throw new Error(`docker trust inspect printed no JSON (exit ${String(result.exitCode)}): ${result.stderr.trim() || result.stdout.trim()}`);
   }
   return { ...result, entries };
+}
+
+/**
+ * Runs any `docker trust …` command (e.g. `signer add`), whatever its exit status; the output is in
+ * `stdout` and `stderr` (`entries` stays empty).
+ */
+export async function dockerTrust(args: readonly string[], options: DockerTrustOptions): Promise<TrustInspection> {
+  return { ...await runDockerTrust(args, options), entries: [] };
 }
 
 /** Runs `docker trust inspect --pretty ref…`; the text is in `stdout` (`entries` stays empty). */
@@ -80,7 +90,13 @@ async function runDockerTrust(args: readonly string[], options: DockerTrustOptio
     await prepareDockerConfig(configDir, server.host, options);
     const result = await runCommand('docker', ['trust', ...args], {
       // Only this call's settings: no DOCKER_HOST, DOCKER_CONTENT_TRUST_* etc. from the caller.
-      env: { ...environmentWithout(['DOCKER_']), DOCKER_CONFIG: configDir, DOCKER_CONTENT_TRUST_SERVER: options.trustServerUrl },
+      env: {
+        ...environmentWithout(['DOCKER_']),
+        DOCKER_CONFIG: configDir,
+        DOCKER_CONTENT_TRUST_SERVER: options.trustServerUrl,
+        ...(options.passphrases?.root === undefined ? {} : { DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE: options.passphrases.root }),
+        ...(options.passphrases?.repository === undefined ? {} : { DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: options.passphrases.repository }),
+      },
       allowFailure: true,
     });
     return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
