@@ -30,7 +30,7 @@ export interface PublishingKeys {
   createTargetsKey(gun: string): Promise<SigningKey>;
   /**
    * The key of signer `name` (a key stored with role `name`, as `docker trust key generate` names
-   * it); when none is held and `create` is set, a new ECDSA P-256 key is generated and stored.
+   * it); when none is held and `create` is set, a new Ed25519 key is generated and stored.
    */
   signerKey(name: string, options: { create: boolean }): Promise<SigningKey | undefined>;
 }
