@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { defaultDockerConfigDir } from '../core/net/dockerConfig';
 import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../core/trust/findings';
 
 /** TrustLens settings for one resource, typed and validated. */
@@ -53,4 +54,9 @@ export function readSettings(scope?: vscode.Uri): TrustLensSettings {
 /** Whether a configuration change touches TrustLens settings. */
 export function affectsTrustLens(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(SECTION);
+}
+
+/** The docker config directory the settings name (else `$DOCKER_CONFIG` or `~/.docker`). */
+export function dockerConfigDir(): string {
+  return readSettings().dockerConfigDir || defaultDockerConfigDir(process.env);
 }

@@ -137,7 +137,10 @@ describe('hover and Signers view on the real stack', function () {
   });
 
   it('lists each repository with its signers, signed tags and administrative keys', async () => {
-    const repos = await children(api);
+    const root = await children(api);
+    // The repositories, then the Keys node (the keys on this machine).
+    assert.deepEqual(root.slice(-1).map((n) => [n.label, n.contextValue]), [['Keys', 'trustlens.keys']]);
+    const repos = root.slice(0, -1);
     const labels = repos.map((r) => r.label);
     for (const name of [OFFLINE_REPOSITORY, targetsOnly.gun, twoSigners.gun]) assert.equal(labels.filter((l) => l === name).length, 1, name);
     assert.deepEqual(labels, [...labels].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })), 'sorted by name');

@@ -10,18 +10,19 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
 import type { SignImageOutcome } from '../../src/vscode/signing/signImage';
+import type { LocalKeyNode } from '../../src/vscode/views/localKeysNodes';
 import { pushImage, pushIndex, type PushedManifest } from '../helpers/stack/push';
 import { startStack, type Stack } from '../helpers/stack/stack';
 import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import { makeDockerConfig, type TestDockerConfig } from '../helpers/trust/dockerConfig';
 import { findSecrets, keyMaterialSecrets, passphraseSecrets } from '../helpers/trust/secrets';
 import { scriptPrompts, type Answers } from './signingPrompts';
-import { waitForRepository } from './signersTree';
+import { childrenOf, waitForRepository } from './signersTree';
 import { extension, nextEvent, waitUntil } from './suite/helpers';
 
 const PASS = { root: 'editor-root-Vb61q', repository: 'editor-repo-Zr94k' };
@@ -163,6 +164,26 @@ describe('signing from the editor on the real stack', function () {
     assert.ok(passphrasePrompts().length > typed, 'forgotten: asked again');
     await config.update('rememberPassphrases', false, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('trustlens.forgetPassphrases');
+  });
+
+  it('lists the keys on this machine under the Keys node, where Generate Key and Load Key are offered', async () => {
+    await waitForRepository(api, gun, () => true, 30_000, 'the repository');
+    const root = await childrenOf(api);
+    const keysNode = root.at(-1);
+    assert.deepEqual([keysNode?.label, keysNode?.contextValue], ['Keys', 'trustlens.keys'], 'the Keys node comes after the repositories');
+    const keys = await childrenOf(api, keysNode!.node);
+    const files = (await readdir(join(docker.path, 'trust', 'private'))).filter((f) => f.endsWith('.key')).sort();
+    const ids = keys.map((k) => (k.node as LocalKeyNode).key.keyId);
+    assert.deepEqual([...ids].sort(), files.map((f) => f.slice(0, -'.key'.length)), 'one node per key file');
+    assert.ok(keys.every((k) => k.contextValue === 'trustlens.localKey.keyId'), 'each offers Copy Key ID');
+    // Signer keys first, by name; then the repository key; the root key last.
+    assert.deepEqual(keys.map((k) => k.label), ['alice', 'bob', 'carol', 'repository key', 'root key']);
+    const repositoryKey = keys.find((k) => k.label === 'repository key')!;
+    assert.equal((repositoryKey.node as LocalKeyNode).key.gun, gun);
+    // Copy Key ID copies the key's full ID.
+    const carol = keys.find((k) => k.label === 'carol')!;
+    await vscode.commands.executeCommand('trustlens.copyKeyId', carol.node);
+    assert.equal(await vscode.env.clipboard.readText(), (carol.node as LocalKeyNode).key.keyId);
   });
 
   it('writes no passphrase and no private key material to logs, settings or the metadata cache', async () => {

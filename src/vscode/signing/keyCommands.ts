@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { generateSignerKey, type GeneratedSignerKey } from '../../core/keys/generateSignerKey';
 import { readKeyBlock } from '../../core/keys/keyPem';
 import { validateSignerName } from '../../core/signing/signingErrors';
+import { REFRESH_KEYS_COMMAND } from '../views/localKeysNodes';
 import { forgetPassphrases } from './passphrases';
 import { keyStore, operationPassphrases, refusedInRestrictedMode, runWithProgress, type WriteDeps } from './publishing';
 
@@ -55,6 +56,7 @@ export async function generateKey(deps: WriteDeps, arg?: unknown): Promise<Gener
   });
   if (!generated) return undefined;
   deps.services.log.logger.info(`generated key ${generated.keyId} for signer ${name}; public key ${generated.publicKeyPath}`);
+  void vscode.commands.executeCommand(REFRESH_KEYS_COMMAND);
   void vscode.window.showInformationMessage(`TrustLens: generated key ${generated.keyId.slice(0, 7)} for signer ${name}. Public key: ${generated.publicKeyPath}`, 'Open Public Key')
     .then((choice) => choice && vscode.window.showTextDocument(vscode.Uri.file(generated.publicKeyPath)));
   return generated;
@@ -84,6 +86,7 @@ export async function loadKey(deps: WriteDeps, arg?: unknown): Promise<string | 
     return stored;
   });
   if (!info) return undefined;
+  void vscode.commands.executeCommand(REFRESH_KEYS_COMMAND);
   void vscode.window.showInformationMessage(`TrustLens: loaded key ${info.keyId.slice(0, 7)} for signer ${info.role} into ${keyStore().privateDir}.`);
   return info.keyId;
 }

@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeError, TrustLensError } from '../../core/errors';
 import { FileKeyStore } from '../../core/keys/fileKeyStore';
-import { defaultDockerConfigDir } from '../../core/net/dockerConfig';
 import { systemClock } from '../../core/ports';
 import { createTrustPublisher } from '../../core/signing/createPublisher';
 import type { TrustPublisher } from '../../core/signing/trustPublisher';
-import { readSettings } from '../config';
+import { dockerConfigDir, readSettings } from '../config';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
 import type { TrustLensServices } from '../services';
 import { OperationPassphrases, rememberPassphrases } from './passphrases';
@@ -35,11 +34,6 @@ export function refusedInRestrictedMode(what: string): boolean {
     'Manage Workspace Trust',
   ).then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
   return true;
-}
-
-/** The docker config directory the settings name (else `$DOCKER_CONFIG` or `~/.docker`). */
-export function dockerConfigDir(): string {
-  return readSettings().dockerConfigDir || defaultDockerConfigDir(process.env);
 }
 
 /** docker's key store, `<docker config>/trust`, shared with docker and notary. */

@@ -1,9 +1,13 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
+import { listKeyFiles } from '../../core/keys/keyFiles';
 import { DEFAULT_EXPIRY_WARNING_DAYS } from '../../core/policy/policy';
 import { findRepository, repositoriesOf, repositoryKeyOf, signersModel, type RepositoryRef } from '../../core/trust/signersModel';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
+import { dockerConfigDir } from '../config';
 import type { TrustLensServices } from '../services';
+import { LocalKeyNode, LocalKeysNode, REFRESH_KEYS_COMMAND } from './localKeysNodes';
 import { KeyNode, RepositoryNode, TagNode, describeOutcome, type RepositoryState, type SignersNode } from './signersNodes';
 
 export const SIGNERS_VIEW_ID = 'trustlens.signers';
@@ -29,6 +33,8 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   /** Documents whose verdicts changed since the last rebuild. */
   #pendingUris = new Set<string>();
   readonly #subscription: vscode.Disposable;
+  /** The private keys on this machine, listed after the repositories. */
+  readonly keys = new LocalKeysNode(() => listKeyFiles(privateKeysDir()), privateKeysDir);
 
   constructor(private readonly services: TrustLensServices) {
     this.#rebuild(undefined);
@@ -142,7 +148,13 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
     // A slow trust server does not hold the list up; its node updates when its answer comes.
     const order = this.#order;
     await Promise.race([Promise.all(order.map((n) => n.ensureLoaded())), new Promise((resolve) => setTimeout(resolve, ROOT_LOAD_WAIT_MS))]);
-    return order;
+    // Without repositories the view stays empty, so that its welcome content shows.
+    return order.length > 0 ? [...order, this.keys] : [];
+  }
+
+  /** Lists the private keys again. */
+  refreshKeys(): void {
+    this.#changed.fire(this.keys);
   }
 
   getParent(node: SignersNode): SignersNode | undefined {
@@ -155,6 +167,11 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
     this.#changed.dispose();
     this.#stateChanged.dispose();
   }
+}
+
+/** docker's private key directory, `<docker config>/trust/private`, as the settings choose it. */
+function privateKeysDir(): string {
+  return join(dockerConfigDir(), 'trust', 'private');
 }
 
 /** The view's message: what the nodes cannot say at a glance (unreachable servers, errors). */
@@ -233,11 +250,12 @@ export function registerSignersView(services: TrustLensServices, diagnostics: Di
       vscode.window.setStatusBarMessage(`TrustLens: copied ${node.tag.digest}`, 3000);
     }),
     vscode.commands.registerCommand('trustlens.copyKeyId', async (arg?: unknown) => {
-      const node = selected(arg, KeyNode);
-      if (!node) return;
-      await vscode.env.clipboard.writeText(node.key.id);
-      vscode.window.setStatusBarMessage(`TrustLens: copied key ID ${node.key.id}`, 3000);
+      const id = selected(arg, KeyNode)?.key.id ?? selected(arg, LocalKeyNode)?.key.keyId;
+      if (!id) return;
+      await vscode.env.clipboard.writeText(id);
+      vscode.window.setStatusBarMessage(`TrustLens: copied key ID ${id}`, 3000);
     }),
+    vscode.commands.registerCommand(REFRESH_KEYS_COMMAND, () => provider.refreshKeys()),
     vscode.commands.registerCommand('trustlens.refreshRepository', async (arg?: unknown) => {
       const wanted = repositoryArgument(arg);
       const node = wanted ? provider.find(wanted.name, wanted.server) : selected(arg, RepositoryNode);
