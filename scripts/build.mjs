@@ -1,12 +1,18 @@
 // Bundles the extension and the CLI (and, with --tests, every unit test file) with esbuild.
+//   node scripts/build.mjs [--production] [--outdir DIR] [--tests] [--demo] [--bench]
+// --outdir DIR puts dist/'s three files elsewhere (scripts/package.mjs builds into its staging copy).
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const production = args.has('--production');
+const outdirAt = argv.indexOf('--outdir');
+const dist = outdirAt >= 0 ? argv[outdirAt + 1] : 'dist';
+if (!dist) throw new Error('--outdir needs a directory');
 
 // undici carries its HTTP parser twice, as WebAssembly with and without SIMD. The SIMD build is used
 // wherever WebAssembly SIMD works (every platform VS Code runs on); the plain one is only a fallback,
@@ -42,11 +48,11 @@ function findTests(dir) {
   return out;
 }
 
-mkdirSync('dist', { recursive: true });
-copyFileSync(LLHTTP_FALLBACK, 'dist/llhttp-wasm.js');
+mkdirSync(dist, { recursive: true });
+copyFileSync(LLHTTP_FALLBACK, join(dist, 'llhttp-wasm.js'));
 await Promise.all([
-  build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/extension.ts'], outfile: join(dist, 'extension.js'), external: ['vscode'] }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
 ]);
 
 if (args.has('--tests')) {
