@@ -34,6 +34,11 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** User settings, written to `<user-data-dir>/User/settings.json` over DEFAULT_SETTINGS. */
   settings?: Record<string, unknown>;
+  /**
+   * Packaged extensions (`.vsix` files, absolute paths) to install into the fresh extensions dir with
+   * `code-server --install-extension` before the server starts, as a user installs a download.
+   */
+  installExtensions?: readonly string[];
   /** The code-server executable; default `<repoRoot>/.cache/code-server/node_modules/.bin/code-server`. */
   codeServerBin?: string;
   /** Repository root used to find the default executable; default the current directory. */
@@ -88,6 +93,15 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const configFile = path.join(tmp, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
 
+  const env = { ...inheritedEnv(), XDG_DATA_HOME: path.join(home, 'data'), ...options.env };
+  const dirs = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  try {
+    for (const vsix of options.installExtensions ?? []) await installExtension(bin, vsix, dirs, { cwd: repoRoot, env });
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+
   const args = [
     '--config', configFile,
     // Port 0: the kernel picks a free port and code-server logs it, so there is no race for it.
@@ -103,7 +117,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   // code-server hands its own environment to the extension host, so `env` reaches the extension.
   const child = spawn(bin, args, {
     cwd: repoRoot,
-    env: { ...inheritedEnv(), XDG_DATA_HOME: path.join(home, 'data'), ...options.env },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     // A process group of its own, so stop() ends code-server, its extension hosts and watchers together.
     detached: true,
@@ -147,6 +161,26 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   } catch (e) {
     await stop();
     throw e;
+  }
+}
+
+/**
+ * `code-server --install-extension <vsix>` into the given dirs; rejects with what it printed unless it
+ * exits 0 and says the extension was installed.
+ */
+async function installExtension(bin: string, vsix: string, dirs: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
+  if (!fs.existsSync(vsix)) throw new Error(`no package to install at ${vsix}`);
+  const child = spawn(bin, [...dirs, '--install-extension', vsix], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  forEachLine(child, (line) => (output += `${line}\n`));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const code = await new Promise<number | string>((resolve) => {
+    // 'close', not 'exit': by then everything it printed has been read.
+    child.once('close', (exitCode, signal) => resolve(exitCode ?? signal ?? 'unknown'));
+    child.once('error', (e) => resolve(e.message));
+  }).finally(() => clearTimeout(timer));
+  if (code !== 0 || !/was successfully installed/.test(output)) {
+    throw new Error(`code-server --install-extension ${vsix} failed (${code}):\n${output}`);
   }
 }
 

@@ -5,7 +5,8 @@
  *   extension host (the `extensionTestsPath` contract) and resolves with the exit code the workbench
  *   reports, plus mocha's counts; `uiSteps` may then drive the same window with Playwright.
  * - `withCodeServer(options, async (session) => …)` opens a window (an Extension Development Host when
- *   `extensionDevelopmentPath` is given) for UI-level checks, with no test payload.
+ *   `extensionDevelopmentPath` is given, or one running the `.vsix` packages `installExtensions` names)
+ *   for UI-level checks, with no test payload.
  *
  * Either way code-server and Chromium are always stopped, and an overall timeout fails loudly.
  * Run directly: `node out/vscode-suite/runInCodeServer.js [--untrusted] [--workspace DIR] [--suite FILE]`.
@@ -28,6 +29,8 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   /** Load this extension as under development, e.g. the repository root. */
   extensionDevelopmentPath?: string;
+  /** Packaged extensions (`.vsix`) installed into the session's fresh extensions dir before code-server starts. */
+  installExtensions?: readonly string[];
   /** Compiled suite index exporting `run()`; needs extensionDevelopmentPath. */
   extensionTestsPath?: string;
   /** Repository root (finds .cache/code-server); default the current directory. */
@@ -127,6 +130,7 @@ export async function withCodeServer<T>(options: SessionOptions, fn: (session: S
         repoRoot,
         ...(options.env ? { env: options.env } : {}),
         ...(options.settings ? { settings: options.settings } : {}),
+        ...(options.installExtensions ? { installExtensions: options.installExtensions } : {}),
       }),
       fatal,
     ]);

@@ -20,14 +20,21 @@ export interface UiFixture {
   readonly docker: TestDockerConfig;
 }
 
-/** A new window on the suite's workspace, with the extension under development and no tests. */
-export function ownWindow(suite: Session, settings: Record<string, unknown> = {}): SessionOptions {
+/**
+ * A new window on the suite's workspace with no tests: with the extension under development, or, given
+ * `installVsix`, with only that package installed (as a user installs it) and nothing under development.
+ */
+export function ownWindow(suite: Session, settings: Record<string, unknown> = {}, installVsix?: string): SessionOptions {
   const own: SessionOptions = {
     ...suite.options,
     extensionDevelopmentPath: suite.options.extensionDevelopmentPath ?? process.cwd(),
     settings: { ...suite.options.settings, ...settings },
   };
   delete own.extensionTestsPath;
+  if (installVsix !== undefined) {
+    delete own.extensionDevelopmentPath;
+    own.installExtensions = [installVsix];
+  }
   return own;
 }
 
@@ -37,6 +44,8 @@ export interface UiFixtureOptions {
   label: string;
   /** More user settings for the window, e.g. `{ 'files.autoSave': 'off' }`. */
   settings?: Record<string, unknown>;
+  /** Run the extension from this package, installed into the window's fresh extensions dir, not from the repository. */
+  installVsix?: string;
 }
 
 /**
@@ -51,7 +60,7 @@ export async function withUiFixture<T>(suite: Session, options: UiFixtureOptions
     docker = await fixtureDockerConfig([stack.stack]);
     const fixture = { stack, docker };
     const settings = { ...fixtureSettings({ main: stack, dockerConfig: docker }), ...options.settings };
-    return await withCodeServer(ownWindow(suite, settings), async (session) => {
+    return await withCodeServer(ownWindow(suite, settings, options.installVsix), async (session) => {
       try {
         return await fn(session, fixture);
       } catch (e) {
