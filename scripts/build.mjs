@@ -1,8 +1,9 @@
 // Bundles the extension and the CLI (and, with --tests, every unit test file) with esbuild.
-//   node scripts/build.mjs [--production] [--outdir DIR] [--tests] [--demo] [--bench]
-// --outdir DIR puts dist/'s three files elsewhere (scripts/package.mjs builds into its staging copy).
+//   node scripts/build.mjs [--production] [--outdir DIR] [--metafile FILE] [--tests] [--demo] [--bench]
+// --outdir DIR puts dist/'s files elsewhere (scripts/package.mjs builds into its staging copy).
+// --metafile FILE writes esbuild's metafile of dist/extension.js (what activation loads) to FILE.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -13,6 +14,9 @@ const production = args.has('--production');
 const outdirAt = argv.indexOf('--outdir');
 const dist = outdirAt >= 0 ? argv[outdirAt + 1] : 'dist';
 if (!dist) throw new Error('--outdir needs a directory');
+const metafileAt = argv.indexOf('--metafile');
+const metafile = metafileAt >= 0 ? argv[metafileAt + 1] : undefined;
+if (metafileAt >= 0 && !metafile) throw new Error('--metafile needs a file');
 
 // undici carries its HTTP parser twice, as WebAssembly with and without SIMD. The SIMD build is used
 // wherever WebAssembly SIMD works (every platform VS Code runs on); the plain one is only a fallback,
@@ -50,10 +54,14 @@ function findTests(dir) {
 
 mkdirSync(dist, { recursive: true });
 copyFileSync(LLHTTP_FALLBACK, join(dist, 'llhttp-wasm.js'));
-await Promise.all([
-  build({ ...common, entryPoints: ['src/extension.ts'], outfile: join(dist, 'extension.js'), external: ['vscode'] }),
+const [extension] = await Promise.all([
+  build({ ...common, entryPoints: ['src/extension.ts'], outfile: join(dist, 'extension.js'), external: ['vscode'], metafile: metafile !== undefined }),
+  // What activation does not need, loaded on first use by src/vscode/engine/load.ts.
+  build({ ...common, entryPoints: ['src/vscode/engine/modules.ts'], outfile: join(dist, 'engine.js'), external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
 ]);
+
+if (metafile) writeFileSync(metafile, JSON.stringify(extension.metafile));
 
 if (args.has('--tests')) {
   rmSync('out/test', { recursive: true, force: true });

@@ -2,9 +2,8 @@ import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ScanResult } from '../core/model/occurrence';
-import { parseDotenv } from '../core/parse/dotenv';
 import { kindOfFileName, type ScannableKind } from '../core/parse/fileKinds';
-import { scanText } from '../core/parse/scanText';
+import { engine } from './engine/load';
 
 /** The kind of a document TrustLens checks, or undefined. */
 export function documentKind(doc: vscode.TextDocument): ScannableKind | undefined {
@@ -21,6 +20,7 @@ export function documentLabel(uri: vscode.Uri): string {
 
 /** Finds the image references in a document; compose variables come from the environment and `.env`. */
 export async function scanDocument(doc: vscode.TextDocument, kind: ScannableKind): Promise<ScanResult> {
+  const { parseDotenv, scanText } = engine();
   let lookup: ((name: string) => string | undefined) | undefined;
   if (kind === 'compose') {
     let dotenv = new Map<string, string>();

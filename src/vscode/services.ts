@@ -1,20 +1,17 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
-import { CredentialResolver } from '../core/net/credentials';
-import { defaultDockerConfigDir } from '../core/net/dockerConfig';
-import { RegistryClient } from '../core/net/registryClient';
-import { mergePolicy, type Policy } from '../core/policy/policy';
-import { findPolicyFile, parsePolicy } from '../core/policy/policyFile';
+import type { RegistryClient } from '../core/net/registryClient';
+import type { Policy } from '../core/policy/policy';
 import { systemClock } from '../core/ports';
-import { createDctBackend } from '../core/trust/dct/createBackend';
-import { FileMetadataStore } from '../core/trust/metadataStore';
-import { TrustService } from '../core/trust/trustService';
-import { readSettings } from './config';
+import type { FileMetadataStore } from '../core/trust/metadataStore';
+import type { TrustService } from '../core/trust/trustService';
+import { dockerConfigDir, readSettings } from './config';
+import { engine } from './engine/load';
 import { createLogChannel } from './logging';
 import { ResultsStore } from './results';
 
-interface Engine {
+interface TrustEngine {
   service: TrustService;
   store: FileMetadataStore;
   registry: RegistryClient;
@@ -30,7 +27,7 @@ export class TrustLensServices implements vscode.Disposable {
   readonly results = new ResultsStore();
   readonly #storageDir: string;
   readonly #version: string;
-  #engine: Engine | undefined;
+  #engine: TrustEngine | undefined;
   readonly #policyCache = new Map<string, { mtimeMs: number; policy: Policy | Error }>();
 
   constructor(context: vscode.ExtensionContext) {
@@ -52,14 +49,15 @@ export class TrustLensServices implements vscode.Disposable {
     return this.#getEngine().registry;
   }
 
-  #getEngine(): Engine {
+  #getEngine(): TrustEngine {
     if (this.#engine) return this.#engine;
+    const { CredentialResolver, FileMetadataStore, RegistryClient, TrustService, createDctBackend } = engine();
     const settings = readSettings();
     const store = new FileMetadataStore(this.#storageDir);
     const trusted = vscode.workspace.isTrusted;
-    const dockerConfigDir = settings.dockerConfigDir || defaultDockerConfigDir(process.env);
+    const configDir = dockerConfigDir();
     const { backend, http, close } = createDctBackend({
-      dockerConfigDir,
+      dockerConfigDir: configDir,
       // Untrusted workspaces run no credential helper and send no credentials.
       allowCredentials: trusted,
       store,
@@ -72,7 +70,7 @@ export class TrustLensServices implements vscode.Disposable {
     const service = new TrustService({ backend, clock: systemClock, logger: this.log.logger, env: process.env });
     const registry = new RegistryClient({
       http,
-      credentials: trusted ? new CredentialResolver({ dockerConfigDir, allowCredentialHelpers: true, logger: this.log.logger }) : { get: async () => undefined },
+      credentials: trusted ? new CredentialResolver({ dockerConfigDir: configDir, allowCredentialHelpers: true, logger: this.log.logger }) : { get: async () => undefined },
       logger: this.log.logger,
       // A registry on this machine (localhost:5000) speaks plain http, as docker allows for loopback.
       plainHttpForLoopback: true,
@@ -94,6 +92,7 @@ export class TrustLensServices implements vscode.Disposable {
    * is an Error, which the caller shows instead of checking.
    */
   async policyFor(uri: vscode.Uri): Promise<Policy | Error> {
+    const { findPolicyFile, mergePolicy, parsePolicy } = engine();
     const settings = readSettings(uri);
     const fileSettings = { trustServers: settings.trustServers, severity: settings.severity, expiryWarningDays: settings.expiryWarningDays };
     const folder = vscode.workspace.getWorkspaceFolder(uri);

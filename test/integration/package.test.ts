@@ -79,6 +79,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
       'extension/changelog.md',
       'extension/LICENSE.txt',
       'extension/dist/extension.js',
+      'extension/dist/engine.js',
       'extension/dist/cli.js',
       'extension/dist/llhttp-wasm.js',
       ...svgs.map((name) => `extension/media/${name}`),
@@ -99,7 +100,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
   });
 
   it('holds the production bundles: minified, with no source map', () => {
-    for (const name of ['extension.js', 'cli.js']) {
+    for (const name of ['extension.js', 'engine.js', 'cli.js']) {
       const packaged = entry(`extension/dist/${name}`).read().toString('utf8');
       assert.doesNotMatch(packaged, /sourceMappingURL/, `${name} points at no source map`);
       // Minified: hundreds of characters per line on average (the test build has about forty).

@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { generateSignerKey, type GeneratedSignerKey } from '../../core/keys/generateSignerKey';
-import { readKeyBlock } from '../../core/keys/keyPem';
+import type { GeneratedSignerKey } from '../../core/keys/generateSignerKey';
 import { validateSignerName } from '../../core/signing/signingErrors';
+import { engine } from '../engine/load';
 import { REFRESH_KEYS_COMMAND } from '../views/localKeysNodes';
 import { forgetPassphrases } from './passphrases';
 import { keyStore, operationPassphrases, refusedInRestrictedMode, runWithProgress, type WriteDeps } from './publishing';
@@ -50,7 +50,7 @@ export async function generateKey(deps: WriteDeps, arg?: unknown): Promise<Gener
   if (!dir) return undefined;
   const passphrases = operationPassphrases(deps);
   const generated = await runWithProgress(deps, `generating key ${name}`, async () => {
-    const made = await generateSignerKey(keyStore(), name, dir, passphrases.provider, algorithm);
+    const made = await engine().generateSignerKey(keyStore(), name, dir, passphrases.provider, algorithm);
     await passphrases.commit();
     return made;
   });
@@ -73,7 +73,7 @@ export async function loadKey(deps: WriteDeps, arg?: unknown): Promise<string | 
   if (!file) return undefined;
   let role = 'signer';
   try {
-    role = readKeyBlock(await readFile(file), { firstKeyBlock: true }).headers.role || role;
+    role = engine().readKeyBlock(await readFile(file), { firstKeyBlock: true }).headers.role || role;
   } catch {
     // Not readable as a key: importing it below says why.
   }

@@ -7,11 +7,11 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeError, TrustLensError } from '../../core/errors';
-import { FileKeyStore } from '../../core/keys/fileKeyStore';
+import type { FileKeyStore } from '../../core/keys/fileKeyStore';
 import { systemClock } from '../../core/ports';
-import { createTrustPublisher } from '../../core/signing/createPublisher';
 import type { TrustPublisher } from '../../core/signing/trustPublisher';
 import { dockerConfigDir, readSettings } from '../config';
+import { engine } from '../engine/load';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
 import type { TrustLensServices } from '../services';
 import { OperationPassphrases, rememberPassphrases } from './passphrases';
@@ -38,7 +38,7 @@ export function refusedInRestrictedMode(what: string): boolean {
 
 /** docker's key store, `<docker config>/trust`, shared with docker and notary. */
 export function keyStore(): FileKeyStore {
-  return new FileKeyStore(join(dockerConfigDir(), 'trust'));
+  return new (engine().FileKeyStore)(join(dockerConfigDir(), 'trust'));
 }
 
 /** New passphrases for one operation. */
@@ -49,7 +49,7 @@ export function operationPassphrases(deps: WriteDeps): OperationPassphrases {
 /** Runs `fn` with a publisher using `trustServers` (registry host → URL), then closes it. */
 export async function withPublisher<T>(deps: WriteDeps, trustServers: Readonly<Record<string, string>>, passphrases: OperationPassphrases, fn: (p: TrustPublisher) => Promise<T>): Promise<T> {
   const version = String((deps.context.extension.packageJSON as { version?: unknown }).version ?? 'dev');
-  const { publisher, close } = createTrustPublisher({
+  const { publisher, close } = engine().createTrustPublisher({
     dockerConfigDir: dockerConfigDir(),
     store: deps.services.store,
     passphrases: passphrases.provider,

@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import { parseImageRef } from '../../core/model/imageRef';
 import { parseTaggedRef } from '../../core/signing/references';
-import { signInSteps } from '../../core/signing/signSteps';
 import type { CheckResult } from '../../core/trust/checkResult';
+import { engine } from '../engine/load';
 import { afterPublish, keyStore, operationPassphrases, refusedInRestrictedMode, runWithProgress, withPublisher, type WriteDeps } from './publishing';
 
 /** What the command resolves with when the tag was signed (for callers and tests). */
@@ -93,7 +93,7 @@ export async function signImage(deps: WriteDeps, arg?: unknown): Promise<SignIma
     const ref = parseTaggedRef(reference);
     report(`resolving the digest of ${ref.tag}…`);
     return withPublisher(deps, knownServers(deps, ref.repository, ref.registry), passphrases, async (publisher) => {
-      const done = await signInSteps(publisher, deps.services.registry, reference, {
+      const done = await engine().signInSteps(publisher, deps.services.registry, reference, {
         ...(signer === null ? {} : { signer }),
         signal,
         onStep: (step) => {

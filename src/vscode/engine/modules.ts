@@ -1,0 +1,23 @@
+/**
+ * The heavy part of the extension, bundled on its own as `dist/engine.js` and loaded on first use
+ * (see `load.ts`): the trust engine (undici, TUF verification), the Dockerfile and compose parsers
+ * (dockerfile-ast, yaml), the policy file, and the write side (signing, keys). Activation loads none
+ * of it; the first check, hover, command or key listing does.
+ */
+export { CredentialResolver } from '../../core/net/credentials';
+export { RegistryClient } from '../../core/net/registryClient';
+export { parseDotenv } from '../../core/parse/dotenv';
+export { scanText } from '../../core/parse/scanText';
+export { addIgnoredRepository } from '../../core/policy/ignoreEdit';
+export { mergePolicy } from '../../core/policy/policy';
+export { findPolicyFile, parsePolicy, POLICY_FILE_NAME } from '../../core/policy/policyFile';
+export { createDctBackend } from '../../core/trust/dct/createBackend';
+export { FileMetadataStore } from '../../core/trust/metadataStore';
+export { TrustService } from '../../core/trust/trustService';
+export { FileKeyStore } from '../../core/keys/fileKeyStore';
+export { generateSignerKey } from '../../core/keys/generateSignerKey';
+export { listKeyFiles } from '../../core/keys/keyFiles';
+export { readKeyBlock } from '../../core/keys/keyPem';
+export { createTrustPublisher } from '../../core/signing/createPublisher';
+export { parsePublicKeyPem } from '../../core/signing/publicKeyPem';
+export { signInSteps } from '../../core/signing/signSteps';
