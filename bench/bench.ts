@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: TrustLens measured side by side with the real notary CLI on the same local
- * notary-server, in one run. Writes bench/RESULTS.md (medians and ratios, with machine and date).
+ * notary-server, in one run. Writes bench/RESULTS.md (medians and ratios, with machine and date),
+ * keeping the hand-written sections below the table (from "## Missed goals: profile and fix" on).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -105,11 +106,13 @@ async function main(): Promise<void> {
     await close();
     rows.push(`| Requests: cold / warm within the TTL / after the TTL (${REPOS} unchanged repositories) | ${cold} / **${warm}** / **${afterTtl}** | ${(afterTtl / REPOS).toFixed(1)} per repository after the TTL | warm 0; after the TTL ≤ 1 per repository |`);
 
-    // 3. Verifying a targets role with 10,000 tags (a child process, to measure its memory alone).
-    const verify = spawnSync(process.execPath, ['--expose-gc', join(ROOT, 'out', 'bench', 'verify10k.js')], { encoding: 'utf8' });
+    // 3. Verifying a targets role with 10,000 tags (it measures itself in a process of its own).
+    const verify = spawnSync(process.execPath, [join(ROOT, 'out', 'bench', 'verify10k.js')], { encoding: 'utf8' });
     if (verify.status !== 0) throw new Error(`verify10k failed: ${verify.stderr}`);
-    const v = JSON.parse(verify.stdout) as { medianMs: number; extraPeakMb: number; maxRssMb: number; targetsBytes: number };
-    rows.push(`| Verify a targets role with 10,000 tags (${(v.targetsBytes / 1048576).toFixed(1)} MB file): time / extra peak memory (process max RSS) | ${ms(v.medianMs)} / ${v.extraPeakMb.toFixed(1)} MB (${v.maxRssMb.toFixed(0)} MB) | | < 150 ms / < 50 MB |`);
+    const v = JSON.parse(verify.stdout) as {
+      runs: number; firstMs: number; medianMs: number; extraPeakRssMb: number; retainedHeapMb: number; maxRssMb: number; targetsBytes: number;
+    };
+    rows.push(`| Verify a targets role with 10,000 tags (${(v.targetsBytes / 1048576).toFixed(1)} MB file): parse, canonicalise, hashes, signatures, tag index, one tag resolved. Time: median of ${v.runs} warm runs (first run in the process) / peak RSS above the RSS before verifying, over all runs (heap kept by the result; process max RSS) | ${ms(v.medianMs)} (first ${ms(v.firstMs)}) / ${v.extraPeakRssMb.toFixed(1)} MB (${v.retainedHeapMb.toFixed(1)} MB; ${v.maxRssMb.toFixed(0)} MB) | | < 150 ms / < 50 MB |`);
 
     // 4. `trustlens refs` over 1,000 Dockerfiles.
     const refsDir = join(work, 'refs');
@@ -142,8 +145,23 @@ Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu.le
 |---|---|---|---|
 ${rows.join('\n')}
 `;
-  writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
+  const results = join(ROOT, 'bench', 'RESULTS.md');
+  writeFileSync(results, `${report}${handWritten(results)}`);
   console.log(report);
+}
+
+/** Sections of RESULTS.md written by hand (from the first one on): kept when the table is regenerated. */
+const HAND_WRITTEN_FROM = '\n## Missed goals: profile and fix';
+
+function handWritten(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const at = text.indexOf(HAND_WRITTEN_FROM);
+  return at < 0 ? '' : text.slice(at);
 }
 
 /** The activation time the editor suite recorded, if it has run. */
