@@ -54,13 +54,20 @@ function verify(files: Readonly<Record<string, Uint8Array>>): TrustData {
   return data;
 }
 
-function measure(dir: string): void {
+/** Heap used after full collections, once the sweeper has finished (right after `gc()` it overstates). */
+async function settledHeapUsed(): Promise<number> {
+  for (let i = 0; i < 2; i += 1) {
+    global.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+async function measure(dir: string): Promise<void> {
   const files: Record<string, Uint8Array> = {};
   for (const role of ROLES) files[role] = new Uint8Array(readFileSync(join(dir, `${role}.json`)));
-  const gc = global.gc ?? (() => undefined);
-  gc();
+  const baselineHeap = await settledHeapUsed();
   const baselineRss = process.memoryUsage().rss;
-  const baselineHeap = process.memoryUsage().heapUsed;
   const maxRss = () => process.resourceUsage().maxRSS * 1024;
   const times: number[] = [];
   let firstPeak = 0;
@@ -73,8 +80,7 @@ function measure(dir: string): void {
     if (run === 0) firstPeak = maxRss();
     kept = data;
   }
-  gc();
-  const retainedHeap = process.memoryUsage().heapUsed - baselineHeap;
+  const retainedHeap = (await settledHeapUsed()) - baselineHeap;
   if (!kept) throw new Error('nothing verified');
   const [first, ...warm] = times as [number, ...number[]];
   warm.sort((a, b) => a - b);
@@ -96,7 +102,10 @@ function measure(dir: string): void {
 
 const given = process.argv[2];
 if (given) {
-  measure(given);
+  measure(given).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'trustlens-verify10k-'));
   try {
