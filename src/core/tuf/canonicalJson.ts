@@ -28,39 +28,99 @@ export function canonicalize(value: unknown): Uint8Array {
  * U+FFFD on encoding, as Go's decoder already does when it reads `\ud800`.
  */
 export function canonicalString(value: unknown): string {
-  return write(value, 0);
+  return encode(value, 0, ordinaryObjectPrototype()) ?? JSON.stringify(value);
 }
 
-// Strings are built by concatenation (V8 ropes) rather than pushed into an array: metadata with
-// 10,000 targets is canonicalised on every verification, so this path is hot.
-function write(value: unknown, depth: number): string {
+// Metadata with 10,000 targets is canonicalised on every verification, so this path is hot. Most of
+// a parsed file is already canonical in `JSON.stringify`'s terms: plain objects whose keys come in
+// sorted order, strings without control characters or surrogates, safe integers. For such a value
+// `JSON.stringify` writes exactly the canonical bytes (it escapes only `"` and `\` in those strings,
+// and prints those numbers as int64 decimals), natively and without building a string per node.
+// `encode` walks the value once: it returns `undefined` for a subtree that `JSON.stringify` writes
+// canonically, and otherwise the subtree's canonical text, built from its children's (each safe
+// child written by `JSON.stringify`). Every node is visited once and written once.
+//
+// `plain`: whether `Object.prototype` is as the language defines it (no enumerable property, no
+// `toJSON`), so that `for…in` lists exactly an object's own keys and `JSON.stringify` calls nothing.
+function encode(value: unknown, depth: number, plain: boolean): string | undefined {
   if (depth > MAX_DEPTH) throw new TufError('malformed', 'JSON nests too deeply to canonicalise');
-  if (value === null) return 'null';
-  if (value === true) return 'true';
-  if (value === false) return 'false';
-  if (typeof value === 'string') return quote(value);
-  if (typeof value === 'number') return formatNumber(value);
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i += 1) {
-      if (i > 0) out += ',';
-      out += write(value[i], depth + 1);
-    }
-    return `${out}]`;
+  switch (typeof value) {
+    case 'string':
+      return UNSAFE_CHARS.test(value) ? quote(value) : undefined;
+    case 'number':
+      return Number.isSafeInteger(value) ? undefined : formatNumber(value);
+    case 'boolean':
+      return undefined;
+    case 'object':
+      if (value === null) return undefined;
+      return Array.isArray(value) ? encodeArray(value, depth, plain) : encodeObject(value as Record<string, unknown>, depth, plain);
+    default:
+      throw new TufError('malformed', `cannot canonicalise a value of type ${typeof value}`);
   }
-  if (typeof value === 'object') {
-    const keys = sortKeys(Object.keys(value));
-    let out = '{';
-    for (let i = 0; i < keys.length; i += 1) {
-      const key = keys[i] as string;
-      if (i > 0) out += ',';
-      out += `${quote(key)}:${write((value as Record<string, unknown>)[key], depth + 1)}`;
-    }
-    return `${out}}`;
-  }
-  throw new TufError('malformed', `cannot canonicalise a value of type ${typeof value}`);
 }
 
+function encodeArray(value: readonly unknown[], depth: number, plain: boolean): string | undefined {
+  let parts: (string | undefined)[] | undefined = typeof (value as { toJSON?: unknown }).toJSON === 'function' ? [] : undefined;
+  for (let i = 0; i < value.length; i += 1) {
+    const part = encode(value[i], depth + 1, plain);
+    if (part !== undefined) (parts ??= [])[i] = part;
+  }
+  if (!parts) return undefined;
+  let out = '[';
+  for (let i = 0; i < value.length; i += 1) {
+    if (i > 0) out += ',';
+    out += parts[i] ?? JSON.stringify(value[i]);
+  }
+  return `${out}]`;
+}
+
+function encodeObject(value: Record<string, unknown>, depth: number, plain: boolean): string | undefined {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!(proto === null || (plain && proto === Object.prototype))) {
+    // Not a plain JSON object (a date, a buffer, a class instance): written member by member.
+    const parts = new Map<string, string | undefined>();
+    for (const key of Object.keys(value)) parts.set(key, encode(value[key], depth + 1, plain));
+    return writeMembers(value, parts);
+  }
+  // for…in rather than Object.keys: no array per object. Here it lists exactly the own keys.
+  let stringifiable = true;
+  let parts: Map<string, string | undefined> | undefined;
+  let previous: string | undefined;
+  for (const key in value) {
+    // Without surrogates, UTF-16 order is UTF-8 byte order; JSON.stringify would call a toJSON method.
+    if (UNSAFE_CHARS.test(key) || key === 'toJSON' || (previous !== undefined && !(previous < key))) stringifiable = false;
+    previous = key;
+    const part = encode(value[key], depth + 1, plain);
+    if (part !== undefined) (parts ??= new Map()).set(key, part);
+  }
+  if (stringifiable && !parts) return undefined;
+  return writeMembers(value, parts ?? new Map());
+}
+
+/** `{…}` with keys sorted by UTF-8 bytes; a member's text is in `parts`, else JSON.stringify writes it. */
+function writeMembers(value: Record<string, unknown>, parts: ReadonlyMap<string, string | undefined>): string {
+  const keys = Object.keys(value);
+  if (keys.some((k) => SURROGATE.test(k))) keys.sort(compareUtf8);
+  else keys.sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i] as string;
+    if (i > 0) out += ',';
+    out += `${quote(key)}:${parts.get(key) ?? JSON.stringify(value[key])}`;
+  }
+  return `${out}}`;
+}
+
+/** Whether `Object.prototype` has no enumerable property and no `toJSON`, as the language defines it. */
+function ordinaryObjectPrototype(): boolean {
+  const proto = Object.prototype as Record<string, unknown>;
+  for (const key in proto) if (key !== undefined) return false;
+  return typeof proto.toJSON !== 'function';
+}
+
+/** Characters JSON.stringify would escape (or, unpaired, replace) where canonical JSON writes them raw. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARS = /[\u0000-\u001f\ud800-\udfff]/;
 const NEEDS_ESCAPE = /[\\"]/;
 const SURROGATE = /[\ud800-\udfff]/;
 
@@ -68,14 +128,6 @@ const SURROGATE = /[\ud800-\udfff]/;
 function quote(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
-
-/**
- * Go sorts map keys by their UTF-8 bytes. Without surrogate pairs, UTF-16 code unit order is code
- * point order, which is UTF-8 byte order, so the plain sort is exact and much cheaper.
- */
-function sortKeys(keys: string[]): string[] {
-  return keys.some((k) => SURROGATE.test(k)) ? keys.sort(compareUtf8) : keys.sort();
 }
 
 /** Go decodes numbers to float64; patch 0003 prints integral floats as int64 and refuses fractions. */

@@ -68,6 +68,97 @@ void describe('canonicalize', () => {
   });
 });
 
+/**
+ * Canonical JSON written the plain way, node by node (keys sorted by UTF-8 bytes, only `"` and `\`
+ * escaped), to check the fast path that lets JSON.stringify write canonical subtrees.
+ */
+function reference(value: unknown, depth = 0): string {
+  if (depth > 512) throw new TufError('malformed', 'too deep');
+  if (value === null || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || Math.abs(value) >= 2 ** 63) throw new TufError('malformed', 'number');
+    return Number.isSafeInteger(value) ? String(value === 0 ? 0 : value) : BigInt(value).toString();
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => reference(v, depth + 1)).join(',')}]`;
+  if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return `{${keys.map((k) => `${reference(k)}:${reference(obj[k], depth + 1)}`).join(',')}}`;
+  }
+  throw new TufError('malformed', typeof value);
+}
+
+/** A small deterministic PRNG, so that a failure can be reproduced. */
+function prng(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
+}
+
+void describe('canonicalize: the fast path agrees with node-by-node writing', () => {
+  const pieces = ['a', 'b', 'z', '1', '2', '10', '09', '__proto__', 'toJSON', '\u0001', '\n', '"', '\\', '<&>', '\u2028', 'é', '\uffff', '\u{10000}', '\ud800', '\udc00', ' ', '\u007f'];
+  const numbers = [0, -0, 1, -1, 42, 2 ** 53 - 1, 2 ** 53, 2 ** 60 + 2 ** 10, -(2 ** 62), 1.5, 1e21];
+  const generate = (random: () => number, depth: number): unknown => {
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const string = () => Array.from({ length: Math.floor(random() * 3) }, () => pick(pieces)).join('');
+    const r = random();
+    if (depth > 3 || r < 0.3) {
+      return pick<() => unknown>([() => null, () => true, () => false, string, () => pick(numbers)])();
+    }
+    if (r < 0.5) return Array.from({ length: Math.floor(random() * 4) }, () => generate(random, depth + 1));
+    const obj: Record<string, unknown> = random() < 0.1 ? Object.create(null) : {};
+    for (let i = Math.floor(random() * 5); i > 0; i -= 1) obj[string()] = generate(random, depth + 1);
+    return obj;
+  };
+  const outcome = (f: () => string): string => {
+    try {
+      return f();
+    } catch (e) {
+      assert.ok(TufError.isTuf(e, 'malformed'), String(e));
+      return 'malformed';
+    }
+  };
+
+  void it('on 20,000 random values with control characters, surrogates, integer-like keys and large numbers', () => {
+    const random = prng(20_251_123);
+    for (let i = 0; i < 20_000; i += 1) {
+      const value = generate(random, 0);
+      assert.equal(outcome(() => canonicalString(value)), outcome(() => reference(value)), JSON.stringify(value));
+    }
+  });
+
+  void it('writes keys in byte order when the object holds them otherwise (integer-like tags come first in JS)', () => {
+    assert.equal(canonicalString(JSON.parse('{"targets":{"2":{"length":2},"10":{"length":10},"1":{"length":1},"latest":{}}}')),
+      '{"targets":{"1":{"length":1},"10":{"length":10},"2":{"length":2},"latest":{}}}');
+  });
+
+  void it('ignores what a modified Object.prototype adds: only own keys count, and no toJSON is called', () => {
+    const value: unknown = JSON.parse('{"b":{"y":1,"x":[2,{"k":"v"}]},"a":"<"}');
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      Object.defineProperty(proto, 'zInherited', { value: 1, enumerable: true, configurable: true });
+      assert.equal(canonicalString(value), reference(value));
+      delete proto.zInherited;
+      Object.defineProperty(proto, 'toJSON', { value: () => 'replaced', enumerable: false, configurable: true });
+      assert.equal(canonicalString(value), reference(value));
+    } finally {
+      delete proto.zInherited;
+      delete proto.toJSON;
+    }
+    assert.equal(canonicalString(value), '{"a":"<","b":{"x":[2,{"k":"v"}],"y":1}}');
+  });
+
+  void it('writes what is not a plain JSON value node by node: a date, a toJSON method, undefined', () => {
+    assert.equal(canonicalString({ a: new Date(0) }), '{"a":{}}');
+    assert.throws(() => canonicalString({ a: { toJSON: () => 1 } }), (e) => TufError.isTuf(e, 'malformed'));
+    assert.throws(() => canonicalString({ a: undefined }), (e) => TufError.isTuf(e, 'malformed'));
+    assert.throws(() => canonicalString(new Array(2)), (e) => TufError.isTuf(e, 'malformed'));
+  });
+});
+
 void describe('serializeSignedFile', () => {
   void it('re-serialises every notary fixture file byte for byte', () => {
     for (const [role, file] of Object.entries(NOTARY03_FILES)) {
