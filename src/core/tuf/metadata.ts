@@ -5,6 +5,7 @@
  */
 import type { TufPublicKey } from '../crypto/keys';
 import type { Expiry } from './expires';
+import type { TargetInfo } from './verifiedData';
 
 /** The four top-level roles. */
 export type BaseRoleName = 'root' | 'targets' | 'snapshot' | 'timestamp';
@@ -87,8 +88,11 @@ export interface DelegationSpec extends RoleKeyIds {
 
 /** targets.json or a delegation file `signed` (`Targets`). */
 export interface Targets extends SignedCommon {
-  /** Target name (the docker tag) → file meta. */
-  readonly targets: ReadonlyMap<string, FileMeta>;
+  /**
+   * Target name (the docker tag) → its length and hex digests, in a null-prototype record (look
+   * names up with `Object.hasOwn`). Once the file is verified, this is the role's targets index.
+   */
+  readonly targets: Readonly<Record<string, TargetInfo>>;
   readonly delegations: {
     readonly keys: ReadonlyMap<string, TufPublicKey>;
     readonly roles: readonly DelegationSpec[];

@@ -8,7 +8,7 @@ import type { DelegationSpec, Envelope, FileMeta, Root, RoleKeyIds, Signature, S
 import { TUF_TYPES } from './metadata';
 import {
   at, boolField, bytesField, entries, expiresField, fileMetaMap, intField, keyMap, malformed,
-  objectOrEmpty, requireObject, stringArray, stringField, type At,
+  objectOrEmpty, requireObject, stringArray, stringField, targetsField, type At,
 } from './parseFields';
 import { BASE_ROLES, isDelegationRole, parentRole } from './roleNames';
 import { TufError } from './tufErrors';
@@ -98,7 +98,7 @@ export function parseTargets(signed: Readonly<Record<string, unknown>>, role: st
   }
   const c = common(signed, role, TUF_TYPES.targets);
   const here: At = { role, path: 'signed' };
-  const targets = fileMetaMap(signed.targets, at(here, 'targets'));
+  const targets = targetsField(signed.targets, at(here, 'targets'));
   const delegationsAt = at(here, 'delegations');
   const delegations = objectOrEmpty(signed.delegations, delegationsAt);
   const keys = keyMap(delegations.keys, at(delegationsAt, 'keys'));

@@ -27,7 +27,7 @@ import { validateRoot, type ValidatedRoot } from './rootValidation';
 import { verifySignatures, type RoleVerifier } from './signatures';
 import { TufError } from './tufErrors';
 import {
-  delegationInfo, keyInfos, targetInfos, verifiedRole, type RoleProblem, type TrustData, type VerifiedRole, type VerifiedTargetsRole,
+  delegationInfo, keyInfos, verifiedRole, type RoleProblem, type TrustData, type VerifiedRole, type VerifiedTargetsRole,
 } from './verifiedData';
 
 /** How a set is created. */
@@ -74,6 +74,8 @@ export class TrustedSet {
   readonly #cachedVersions: Readonly<Record<string, number>>;
   readonly #pinnedCertIds: readonly string[] | undefined;
   #root: ValidatedRoot | undefined;
+  /** The loaded root as plain data (its key IDs take certificate parsing: computed once). */
+  #rootVerified: (VerifiedRole & { consistentSnapshot: boolean }) | undefined;
   #timestamp: Loaded<Timestamp> | undefined;
   #snapshot: Loaded<Snapshot> | undefined;
   #rootMeta: FileMeta | undefined;
@@ -283,10 +285,12 @@ export class TrustedSet {
   }
 
   #rootInfo(): VerifiedRole & { consistentSnapshot: boolean } {
+    if (this.#rootVerified) return this.#rootVerified;
     const root = this.#need(this.#root, 'root', 'root');
     const role = root.root.roles.get('root');
     const info = verifiedRole('root', root.root, keyInfos(role?.keyids ?? [], root.root.keys), role?.threshold ?? 1, root.signedBy);
-    return { ...info, consistentSnapshot: root.root.consistentSnapshot };
+    this.#rootVerified = { ...info, consistentSnapshot: root.root.consistentSnapshot };
+    return this.#rootVerified;
   }
 
   /** notary `BuildBaseRole`: the keys root lists for a base role, filed under their listed IDs. */
@@ -315,7 +319,7 @@ export class TrustedSet {
     const children = childDelegations(verified.name, paths, body);
     // Pre-order, as notary's downloadTargets: a file's children go before its later siblings.
     this.#pending = [...children, ...this.#pending];
-    return { ...verified, paths, targets: targetInfos(body.targets), delegations: children.map(delegationInfo) };
+    return { ...verified, paths, targets: body.targets, delegations: children.map(delegationInfo) };
   }
 
   #ignore(role: string, code: RoleProblem['code'], message: string): DelegationOutcome {

@@ -3,9 +3,8 @@
  * behaviour attached. Produced only by `TrustedSet` from metadata that passed every check.
  */
 import { canonicalKeyId, type TufPublicKey } from '../crypto/keys';
-import { toHex } from '../crypto/encoding';
 import type { DelegationRole } from './delegations';
-import type { FileMeta, SignedCommon } from './metadata';
+import type { SignedCommon } from './metadata';
 
 /** A key allowed to sign for a role. */
 export interface KeyInfo {
@@ -104,22 +103,6 @@ export function verifiedRole(
   signedBy: readonly string[],
 ): VerifiedRole {
   return { name, version: common.version, expires: common.expires.text, expiresAt: common.expires.epochMs, keys, threshold, signedBy };
-}
-
-/** Targets as plain data in a null-prototype record. */
-export function targetInfos(targets: ReadonlyMap<string, FileMeta>): Record<string, TargetInfo> {
-  const out = Object.create(null) as Record<string, TargetInfo>;
-  for (const [name, meta] of targets) {
-    const sha256 = meta.hashes.get('sha256');
-    const sha512 = meta.hashes.get('sha512');
-    out[name] = {
-      length: meta.length,
-      ...(sha256 && sha256.length > 0 ? { sha256: toHex(sha256) } : {}),
-      ...(sha512 && sha512.length > 0 ? { sha512: toHex(sha512) } : {}),
-      ...(meta.custom === undefined ? {} : { custom: meta.custom }),
-    };
-  }
-  return out;
 }
 
 /** A declared child delegation as plain data. */

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEnvelope, parseRoot, parseSnapshot, parseTargets, parseTimestamp } from '../../../src/core/tuf/parseMetadata';
+import { fileMetaMap, targetsField } from '../../../src/core/tuf/parseFields';
 import { TufError, type TufErrorCode } from '../../../src/core/tuf/tufErrors';
 import { NOTARY03_FILES } from '../../helpers/tufVectors';
 
@@ -55,7 +56,7 @@ void describe('role parsers on real notary metadata', () => {
     assert.deepEqual(root.roles.get('timestamp'), { keyids: ['15ea4d8bfa0e0b30b9f2c8ee96d58020b70e019e18a8625a7b996e3c40aa9c7a'], threshold: 1 });
     const targets = parseTargets(signedOf(NOTARY03_FILES.targets), 'targets');
     assert.equal(targets.version, 2);
-    assert.equal(targets.targets.get('LICENSE')?.length, 11309);
+    assert.equal(targets.targets['LICENSE']?.length, 11309);
     assert.equal(parseSnapshot(signedOf(NOTARY03_FILES.snapshot)).meta.get('root')?.length, 2421);
     assert.equal(parseTimestamp(signedOf(NOTARY03_FILES.timestamp)).snapshot.length, 687);
   });
@@ -112,7 +113,7 @@ void describe('structure checks', () => {
 
   void it('reads null or missing maps as empty, as Go does', () => {
     const t = parseTargets(obj(`{"_type":"Targets",${EXP},"version":1,"targets":null,"delegations":{"keys":null,"roles":null}}`), 'targets');
-    assert.equal(t.targets.size, 0);
+    assert.equal(Object.keys(t.targets).length, 0);
     assert.equal(t.delegations.roles.length, 0);
   });
 
@@ -124,5 +125,53 @@ void describe('structure checks', () => {
     fails(() => parseSnapshot(snap(meta(`"sha256":"AAAA"`), meta(`"sha256":"${SHA256}"`))), 'malformed', 'root', '32 bytes');
     fails(() => parseSnapshot(obj(`{"_type":"Snapshot",${EXP},"version":1,"meta":{"root":${meta(`"sha256":"${SHA256}"`)},"targets":{"hashes":{"sha256":"${SHA256}"},"length":-1}}}`)), 'malformed', 'length');
     fails(() => parseTimestamp(obj(`{"_type":"Timestamp",${EXP},"version":1,"meta":{}}`)), 'malformed', 'snapshot sha256');
+  });
+});
+
+void describe('targets index', () => {
+  /** What the index held when it was built from `fileMetaMap`'s byte arrays. */
+  const fromFileMeta = (value: unknown): unknown => {
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [name, meta] of fileMetaMap(value, { role: 'targets', path: 'signed.targets' })) {
+      const sha256 = meta.hashes.get('sha256');
+      const sha512 = meta.hashes.get('sha512');
+      out[name] = {
+        length: meta.length,
+        ...(sha256 && sha256.length > 0 ? { sha256: Buffer.from(sha256).toString('hex') } : {}),
+        ...(sha512 && sha512.length > 0 ? { sha512: Buffer.from(sha512).toString('hex') } : {}),
+        ...(meta.custom === undefined ? {} : { custom: meta.custom }),
+      };
+    }
+    return out;
+  };
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return f();
+    } catch (e) {
+      assert.ok(TufError.isTuf(e, 'malformed'), String(e));
+      return e.message;
+    }
+  };
+
+  void it('accepts and refuses exactly what the file meta parser does, with the same messages', () => {
+    const sha = Buffer.alloc(32, 7).toString('base64');
+    const values = [
+      'null', '{}', '[]', '"x"', '{"a":null}', '{"a":[]}', '{"a":1}', '{"a":{}}', '{"__proto__":{"length":3}}',
+      '{"a":{"length":-1}}', '{"a":{"length":1.5}}', '{"a":{"length":"3"}}', '{"a":{"length":null,"hashes":null}}', '{"a":{"length":-0}}',
+      `{"a":{"length":3,"hashes":{"sha256":"${sha}"}},"b":{"length":4,"hashes":{"sha512":"${Buffer.alloc(64, 1).toString('base64')}","md5":"AAAA"}}}`,
+      '{"a":{"hashes":[]}}', '{"a":{"hashes":"x"}}', '{"a":{"hashes":{"sha256":""}}}', '{"a":{"hashes":{"sha256":null}}}',
+      '{"a":{"hashes":{"sha256":"AAA"}}}', '{"a":{"hashes":{"sha256":"A==="}}}', '{"a":{"hashes":{"sha256":"AA=="}}}', '{"a":{"hashes":{"sha256":"AA\\nAA=="}}}',
+      '{"a":{"hashes":{"sha256":"AA-_"}}}', '{"a":{"hashes":{"sha256":"AAé="}}}', '{"a":{"hashes":{"sha256":3}}}', '{"a":{"hashes":{"other":"!"}}}',
+      '{"a":{"length":1,"custom":{"x":1}}}', '{"a":{"length":1,"custom":null}}', '{"2":{"length":2},"10":{"length":10},"x":{"hashes":{"sha256":"AA=="}}}',
+      `{"a":{"hashes":{"sha256":"${Buffer.alloc(300, 9).toString('base64')}"}}}`,
+    ];
+    for (const text of values) {
+      const value: unknown = JSON.parse(text);
+      assert.deepEqual(
+        outcome(() => targetsField(value, { role: 'targets', path: 'signed.targets' })),
+        outcome(() => fromFileMeta(value)),
+        text,
+      );
+    }
   });
 });
