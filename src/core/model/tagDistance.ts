@@ -38,7 +38,9 @@ function distance(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-const natural = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+// One collator for every comparison: `localeCompare` with options builds one per call, which sorting
+// a repository's 10,000 tags turns into most of the time spent.
+const natural = new Intl.Collator('en', { numeric: true }).compare;
 
 /** The sort key of one candidate; smaller sorts first. */
 function key(tag: string, current: VersionTag | undefined, currentTag: string | null): number[] {

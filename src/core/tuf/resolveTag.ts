@@ -81,17 +81,39 @@ export function resolveTag(data: TrustData, tag: string): TagResolution {
  * that hold the same pair, sorted by tag in natural order.
  */
 export function listSignedTags(data: TrustData): SignedTagRow[] {
-  const all = allTargetsByName(data, '');
-  const rows = new Map<string, { tag: string; digest: string; signers: string[] }>();
-  for (const h of all) {
-    if (isReleasedRole(h.role)) rows.set(JSON.stringify([h.name, h.target.sha256 ?? '']), { tag: h.name, digest: h.target.sha256 ?? '', signers: [] });
-  }
-  for (const h of all) {
-    const row = rows.get(JSON.stringify([h.name, h.target.sha256 ?? '']));
-    if (row && !isReleasedRole(h.role)) row.signers.push(signerName(h.role));
-  }
-  return [...rows.values()].sort((a, b) => a.tag.localeCompare(b.tag, 'en', { numeric: true }) || a.digest.localeCompare(b.digest));
+  // Verified data never changes, and a check can ask once per reference (an unsigned tag's message).
+  let rows = signedTagsOf.get(data);
+  if (!rows) signedTagsOf.set(data, (rows = signedTagRows(data, undefined)));
+  return [...rows];
 }
+
+const signedTagsOf = new WeakMap<TrustData, readonly SignedTagRow[]>();
+
+/** The rows of {@link listSignedTags}, only those whose digest is `onlyDigest` if given. */
+function signedTagRows(data: TrustData, onlyDigest: string | undefined): SignedTagRow[] {
+  const all = allTargetsByName(data, '');
+  // Tag → sha256 → row.
+  const rows = new Map<string, Map<string, { tag: string; digest: string; signers: string[] }>>();
+  for (const h of all) {
+    if (!isReleasedRole(h.role)) continue;
+    const digest = h.target.sha256 ?? '';
+    if (onlyDigest !== undefined && digest !== onlyDigest) continue;
+    let byDigest = rows.get(h.name);
+    if (!byDigest) rows.set(h.name, (byDigest = new Map()));
+    if (!byDigest.has(digest)) byDigest.set(digest, { tag: h.name, digest, signers: [] });
+  }
+  for (const h of all) {
+    if (isReleasedRole(h.role)) continue;
+    rows.get(h.name)?.get(h.target.sha256 ?? '')?.signers.push(signerName(h.role));
+  }
+  const list = [...rows.values()].flatMap((byDigest) => [...byDigest.values()]);
+  return list.sort((a, b) => naturalOrder(a.tag, b.tag) || defaultOrder(a.digest, b.digest));
+}
+
+// One collator each for all comparisons (what `localeCompare` does with these arguments): with
+// options, `localeCompare` builds a collator per call, which made sorting 10,000 tags take ~0.4 s.
+const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+const defaultOrder = new Intl.Collator().compare;
 
 /** The hex of a `sha256:<64 hex>` digest, lower-cased; `undefined` for anything else. */
 export function parseSha256Digest(digest: string): string | undefined {
@@ -108,7 +130,7 @@ export function pinnedDigestMatches(resolution: TagResolution, pinnedDigest: str
 /** For `image@sha256:…`: the released tags whose digest is this one (empty: the digest is not signed). */
 export function releasedTagsForDigest(data: TrustData, digest: string): SignedTagRow[] {
   const hex = parseSha256Digest(digest);
-  return hex === undefined ? [] : listSignedTags(data).filter((row) => row.digest === hex);
+  return hex === undefined ? [] : signedTagRows(data, hex);
 }
 
 interface Holder {
