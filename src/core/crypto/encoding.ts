@@ -1,10 +1,19 @@
 /** Byte encodings as notary's Go code reads and writes them. */
 import { createHash } from 'node:crypto';
 
+// Module-level values are built by calls marked pure, so that a bundle that does not use this
+// module's functions can leave it out (the extension's activation bundle imports a module that imports it).
+
 /** Value of each standard base64 character by char code (below 128), -1 for every other one. */
-const BASE64_VALUE = new Int8Array(128).fill(-1);
-for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) BASE64_VALUE[c.charCodeAt(0)] = i;
+const BASE64_VALUE = /* @__PURE__ */ base64Values();
 const PAD = 0x3d; // '='
+
+function base64Values(): Int8Array {
+  const values = new Int8Array(128).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < alphabet.length; i += 1) values[alphabet.charCodeAt(i)] = i;
+  return values;
+}
 
 const valueOf = (text: string, i: number): number => {
   const c = text.charCodeAt(i);
@@ -61,7 +70,7 @@ export function decodeStdBase64(text: string): Uint8Array | undefined {
 }
 
 /** Room for a decoded sha512 digest and more; longer values get a buffer of their own. */
-const scratch = Buffer.allocUnsafe(96);
+const scratch = /* @__PURE__ */ Buffer.allocUnsafe(96);
 
 /**
  * The bytes of standard base64 with padding (read as {@link decodeStdBase64} reads it) as
