@@ -128,11 +128,11 @@ async function main(): Promise<void> {
 
     // 5. Bundle size (production build).
     run(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT });
-    const bundle = statSync(join(ROOT, 'dist', 'extension.js')).size;
+    const kb = (file: string) => statSync(join(ROOT, 'dist', file)).size / 1024;
+    const [bundle, engine] = [kb('extension.js'), kb('engine.js')];
     run(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT });
-    rows.push(`| Extension bundle (minified \`dist/extension.js\`) | ${(bundle / 1024).toFixed(0)} KB | | ≤ 600 KB |`);
-    const activation = readActivation();
-    rows.push(`| Extension activation (measured in code-server by the editor tests) | ${activation} | | < 50 ms |`);
+    rows.push(`| Extension bundle, minified: \`dist/extension.js\`, what activation loads (\`dist/engine.js\`, loaded on the first check) | **${bundle.toFixed(0)} KB** (${engine.toFixed(0)} KB; ${(bundle + engine).toFixed(0)} KB together) | | ≤ 600 KB |`);
+    rows.push(`| Extension activation in code-server 4.100.3 (VS Code 1.100.3): VS Code's Running Extensions figure (the extension's code loading alone) | ${readActivation()} | | < 50 ms |`);
   } finally {
     await stack.stop();
     rmSync(work, { recursive: true, force: true });
@@ -166,11 +166,11 @@ function handWritten(file: string): string {
   return at < 0 ? '' : text.slice(at);
 }
 
-/** The activation time the editor suite recorded, if it has run. */
+/** The activation times `scripts/bench.sh` had the editor suite record just before this run. */
 function readActivation(): string {
   try {
-    const { activationMs } = JSON.parse(readFileSync(join(ROOT, 'out', 'vscode-metrics.json'), 'utf8')) as { activationMs: number };
-    return ms(activationMs);
+    const { activationMs, activationCodeLoadMs } = JSON.parse(readFileSync(join(ROOT, 'out', 'vscode-metrics.json'), 'utf8')) as { activationMs: number; activationCodeLoadMs: number };
+    return `${ms(activationMs)} (${ms(activationCodeLoadMs)})`;
   } catch {
     return 'not measured (run the editor tests first)';
   }

@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/setup-editor.sh
+# Activation time, as VS Code reports it, of the production bundles in code-server (out/vscode-metrics.json).
+node test/vscode/run.mjs --production --grep activation --pass trusted
 npm run --silent build
 node scripts/build.mjs --bench
 node out/bench/bench.js
