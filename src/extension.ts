@@ -18,10 +18,13 @@ export interface TrustLensApi {
   readonly services: TrustLensServices;
   /** The Signers view: its tree data and its TreeView. */
   readonly signers: SignersView;
+  /** How long `activate()` took, in milliseconds. */
+  readonly activateMs: number;
 }
 
 /** Composition root: builds the services and registers each feature. Nothing is checked here. */
 export function activate(context: vscode.ExtensionContext): TrustLensApi {
+  const started = performance.now();
   try {
     const services = new TrustLensServices(context);
     const diagnostics = new DiagnosticsManager(services);
@@ -39,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       signers,
       registerStatusBar(services, diagnostics),
     );
-    return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), services, signers };
+    return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), services, signers, activateMs: performance.now() - started };
   } catch (e) {
     // VS Code does not tell the user when an extension fails to activate.
     void vscode.window.showErrorMessage(`TrustLens failed to activate: ${e instanceof Error ? e.message : String(e)}`);

@@ -112,6 +112,11 @@ describe('measurements (recorded, not asserted)', function () {
     metrics.activationCodeLoadMs = round(did.startTime - will.startTime);
   });
 
+  it('activation: the time activate() itself takes (registrations only, nothing checked)', () => {
+    assert.ok(api.activateMs > 0 && api.activateMs < 5_000, `activate() took ${api.activateMs} ms`);
+    metrics.activateCallMs = round(api.activateMs);
+  });
+
   it('bundle size: dist/extension.js as tested, and minified for production', async () => {
     const root = extension().extensionPath;
     metrics.bundleBytes = (await stat(join(root, 'dist', 'extension.js'))).size;

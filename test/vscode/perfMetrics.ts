@@ -17,6 +17,8 @@ export interface VscodeMetrics {
   vscodeVersion: string;
   /** VS Code's time to load `dist/extension.js` (its `willLoadExtensionCode`/`didLoadExtensionCode` marks). */
   activationCodeLoadMs?: number;
+  /** How long the extension's `activate()` ran (it measures itself). */
+  activateCallMs?: number;
   /** `dist/extension.js` as the tests ran it: not minified, with a linked source map. */
   bundleBytes: number;
   /** `dist/extension.js` from `node scripts/build.mjs --production` (minified), built in a temporary copy. */
