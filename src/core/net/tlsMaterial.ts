@@ -5,7 +5,7 @@ import { NetError } from './netError';
 
 /** TLS settings for one https origin, as docker reads them from `<config dir>/tls/<host:port>/`. */
 export interface TlsMaterial {
-  /** Trusted CAs (PEM): the default trust store plus the extra `*.crt` files. Undefined = defaults only. */
+  /** Extra trusted CAs (PEM), the `*.crt` files, trusted besides the default store. Undefined = defaults only. */
   ca?: string[];
   /** Client certificate (PEM) from a `*.cert` file, paired with `key`. */
   cert?: string;
@@ -26,11 +26,28 @@ export function tlsDirNames(url: URL): string[] {
 }
 
 // Node 20 only has the bundled Mozilla store; newer Node versions can also report the system store
-// and NODE_EXTRA_CA_CERTS through getCACertificates('default'). Passing `ca` replaces the defaults, so
-// the defaults are prepended explicitly.
+// and NODE_EXTRA_CA_CERTS through getCACertificates('default').
 function defaultCAs(): string[] {
   const get = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
   return get ? get('default') : [...tls.rootCertificates];
+}
+
+/**
+ * One TLS context for an origin's connections, or undefined when the defaults do. The extra CAs are
+ * added to Node's default trust store (already parsed, shared, copied on the first addition), where
+ * passing them as `ca` would replace it, and re-parsing the whole store as PEM would cost more than a
+ * handshake.
+ * @throws when a file holds no usable certificate or key
+ */
+export function secureContextFor(material: TlsMaterial): tls.SecureContext | undefined {
+  const client = material.cert && material.key ? { cert: material.cert, key: material.key } : {};
+  if (!material.ca && !('cert' in client)) return undefined;
+  const context = tls.createSecureContext(client);
+  if (!material.ca) return context;
+  const native = (context as { context?: { addCACert?: (pem: string) => void } }).context;
+  if (typeof native?.addCACert !== 'function') return tls.createSecureContext({ ...client, ca: [...defaultCAs(), ...material.ca] });
+  for (const pem of material.ca) native.addCACert(pem);
+  return context;
 }
 
 async function listDir(dir: string): Promise<string[] | undefined> {
@@ -59,7 +76,7 @@ export async function loadTlsMaterial(dockerConfigDir: string, url: URL): Promis
       });
     const material: TlsMaterial = { dir };
     const extraCAs = await Promise.all(files.filter((f) => f.endsWith('.crt')).map(read));
-    if (extraCAs.length > 0) material.ca = [...defaultCAs(), ...extraCAs];
+    if (extraCAs.length > 0) material.ca = extraCAs;
     const certs = files.filter((f) => f.endsWith('.cert'));
     const keys = files.filter((f) => f.endsWith('.key'));
     for (const key of keys) {

@@ -1,3 +1,4 @@
+import type { SecureContext } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { Agent, request as undiciRequest } from './undiciParts';
 import { nullLogger, type Logger } from '../ports';
@@ -8,7 +9,7 @@ import { classifyRequestError } from './classifyError';
 import { planRedirect } from './redirects';
 import { readBodyLimited } from './responseBody';
 import { statusError } from './statusError';
-import { loadTlsMaterial, type TlsMaterial } from './tlsMaterial';
+import { loadTlsMaterial, secureContextFor, type TlsMaterial } from './tlsMaterial';
 import { abortableDelay, defaultRetryPolicy, isIdempotent, isRetryableError, isRetryableStatus, retryDelayMs, type RetryPolicy } from './retryPolicy';
 
 /** Default time budget of one attempt, connect to last body byte. */
@@ -199,11 +200,13 @@ export class UndiciHttpClient extends HttpClientBase {
     const material = url.protocol === 'https:' && dir !== undefined ? await loadTlsMaterial(dir, url) : {};
     if (this.#options.dispatcherFactory) return this.#options.dispatcherFactory(url.origin, material);
     // The connect timeout also bounds a TLS handshake that never completes.
-    const connect: { ca?: string[]; cert?: string; key?: string; timeout: number } = { timeout: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
-    if (material.ca) connect.ca = material.ca;
-    if (material.cert && material.key) {
-      connect.cert = material.cert;
-      connect.key = material.key;
+    const connect: { secureContext?: SecureContext; timeout: number } = { timeout: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+    // One secure context per origin, shared by its connections.
+    try {
+      const secureContext = secureContextFor(material);
+      if (secureContext) connect.secureContext = secureContext;
+    } catch (e) {
+      throw new NetError('tls', `unusable TLS files in ${material.dir ?? 'the docker config'}`, { cause: e });
     }
     return new Agent({ connect });
   }

@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { LookupAddress, LookupOneOptions } from 'node:dns';
-import type { TlsMaterial } from '../../../src/core/net/tlsMaterial';
+import { secureContextFor, type TlsMaterial } from '../../../src/core/net/tlsMaterial';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
@@ -14,5 +14,6 @@ export function loopbackDispatcherFactory(_origin: string, tls: TlsMaterial): Di
     if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
     else callback(null, '127.0.0.1', 4);
   };
-  return new Agent({ connect: { lookup, ...(tls.ca ? { ca: tls.ca } : {}) } as object });
+  const secureContext = secureContextFor(tls);
+  return new Agent({ connect: { lookup, ...(secureContext ? { secureContext } : {}) } as object });
 }
