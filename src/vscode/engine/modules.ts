@@ -16,7 +16,6 @@ export { FileMetadataStore } from '../../core/trust/metadataStore';
 export { TrustService } from '../../core/trust/trustService';
 export { FileKeyStore } from '../../core/keys/fileKeyStore';
 export { generateSignerKey } from '../../core/keys/generateSignerKey';
-export { listKeyFiles } from '../../core/keys/keyFiles';
 export { readKeyBlock } from '../../core/keys/keyPem';
 export { createTrustPublisher } from '../../core/signing/createPublisher';
 export { parsePublicKeyPem } from '../../core/signing/publicKeyPem';

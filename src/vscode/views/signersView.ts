@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { DEFAULT_EXPIRY_WARNING_DAYS } from '../../core/policy/policy';
 import { findRepository, repositoriesOf, repositoryKeyOf, signersModel, type RepositoryRef } from '../../core/trust/signersModel';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
-import { dockerConfigDir } from '../config';
-import { engine } from '../engine/load';
+import { keyStore } from '../signing/publishing';
 import type { TrustLensServices } from '../services';
 import { LocalKeyNode, LocalKeysNode, REFRESH_KEYS_COMMAND } from './localKeysNodes';
 import { KeyNode, RepositoryNode, TagNode, describeOutcome, type RepositoryState, type SignersNode } from './signersNodes';
@@ -34,7 +32,7 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   #pendingUris = new Set<string>();
   readonly #subscription: vscode.Disposable;
   /** The private keys on this machine, listed after the repositories. */
-  readonly keys = new LocalKeysNode(() => engine().listKeyFiles(privateKeysDir()), privateKeysDir);
+  readonly keys = new LocalKeysNode(() => keyStore().list(), () => keyStore().privateDir);
 
   constructor(private readonly services: TrustLensServices) {
     this.#rebuild(undefined);
@@ -167,11 +165,6 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
     this.#changed.dispose();
     this.#stateChanged.dispose();
   }
-}
-
-/** docker's private key directory, `<docker config>/trust/private`, as the settings choose it. */
-function privateKeysDir(): string {
-  return join(dockerConfigDir(), 'trust', 'private');
 }
 
 /** The view's message: what the nodes cannot say at a glance (unreachable servers, errors). */
