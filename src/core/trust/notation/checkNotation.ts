@@ -1,0 +1,137 @@
+/**
+ * Checks one image digest for Notation signatures, as `notation verify` does: the trust policy first
+ * (`skip` fetches nothing), then the signature manifests that refer to the digest, each verified until
+ * one passes (notation passes when at least one signature verifies). All work is bounded by
+ * {@link NotationLimits}; a failure to fetch is `unverifiable`, never `unsigned`.
+ */
+import type { HttpClient } from '../../net/http';
+import { systemClock, type Clock } from '../../ports';
+import { DEFAULT_LIMITS, type NotationLimits } from './constants';
+import { readTrustStoreFolder } from './configFiles';
+import type { NotationFinding } from './findings';
+import type { EffectiveNotationPolicy } from './policy';
+import type { NotationCheckResult, NotationSignatureResult, NotationStatus } from './result';
+import { mayBeSignature, readSignatureManifest } from './signatureManifest';
+import { matchesDescriptor, type NotationArtifactSource, type OciDescriptor } from './source';
+import type { TrustStore, TrustStoreReader } from './trustStore';
+import { verifySignature, type SignatureContext } from './verifySignature';
+
+export interface NotationCheckOptions {
+  /** The fully qualified repository, e.g. `registry.example.com/team/app` (matched against `registryScopes`). */
+  repository: string;
+  /** The image manifest's descriptor: what every signature must sign. */
+  target: OciDescriptor;
+  source: NotationArtifactSource;
+  /** The policy for this repository (see `resolveNotationPolicy`), none, or why it could not be read. */
+  policy: EffectiveNotationPolicy | undefined | Error;
+  /** OCSP and CRL requests go through this port. */
+  http: HttpClient;
+  clock?: Clock;
+  limits?: Partial<NotationLimits>;
+  readTrustStore?: TrustStoreReader;
+  signal?: AbortSignal;
+}
+
+// When no signature passes, the verdict shows the most useful failure: who signed beats why not.
+const FAILURE_ORDER: readonly NotationStatus[] = ['untrusted-signer', 'unverifiable', 'expired', 'invalid'];
+
+const passes = (s: NotationSignatureResult): boolean => !s.findings.some((f) => f.severity === 'error');
+
+function pick(signatures: readonly NotationSignatureResult[]): NotationSignatureResult | undefined {
+  const rank = (s: NotationSignatureResult): number => (s.status === 'signed' ? -1 : FAILURE_ORDER.indexOf(s.status));
+  const ordered = [...signatures].sort((a, b) => Number(passes(b)) - Number(passes(a)) || rank(a) - rank(b));
+  return ordered[0];
+}
+
+export async function checkNotation(options: NotationCheckOptions): Promise<NotationCheckResult> {
+  const limits: NotationLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { repository, target, policy } = options;
+  const source = {
+    repository,
+    policyOrigin: policy instanceof Error || policy === undefined ? ('none' as const) : policy.origin,
+    ...(policy && !(policy instanceof Error) && policy.file ? { policyFile: policy.file } : {}),
+  };
+  const verdict = (status: NotationStatus, findings: NotationFinding[], signatures: NotationSignatureResult[] = [], signature?: NotationSignatureResult): NotationCheckResult => ({
+    scheme: 'notation',
+    status,
+    findings,
+    signedDigest: status === 'signed' ? target.digest : null,
+    ...(signature ? { signature } : {}),
+    signatures,
+    source,
+  });
+
+  if (policy instanceof Error) {
+    return verdict('unverifiable', [{ code: 'notation-policy-invalid', severity: 'error', message: `the Notation trust policy cannot be used: ${policy.message}` }]);
+  }
+  if (policy?.level.name === 'skip') {
+    return verdict('not-verified', [{ code: 'notation-not-verified', severity: 'info', message: `not verified by policy: trust policy "${policy.name}" skips signature verification for ${repository}` }]);
+  }
+
+  let referrers: readonly OciDescriptor[];
+  try {
+    referrers = await options.source.referrers(target, options.signal);
+  } catch (e) {
+    if (options.signal?.aborted) throw e;
+    return verdict('unverifiable', [{ code: 'unverifiable', severity: 'error', message: `the signatures of ${repository}@${target.digest} could not be listed: ${(e as Error).message}` }]);
+  }
+
+  let stores: TrustStore[] | undefined;
+  const readStore = options.readTrustStore ?? readTrustStoreFolder;
+  const ctx: SignatureContext = {
+    repository,
+    target,
+    policy,
+    stores: () => (stores ??= (policy?.trustStores ?? []).map((ref) => readStore(ref))),
+    now: (options.clock ?? systemClock).now().getTime(),
+    maxChainLength: limits.maxChainLength,
+    revocation: { http: options.http, clock: options.clock ?? systemClock, limits, crlCache: new Map(), ...(options.signal ? { signal: options.signal } : {}) },
+  };
+
+  const results: NotationSignatureResult[] = [];
+  let looked = 0;
+  for (const descriptor of referrers) {
+    if (!mayBeSignature(descriptor)) continue;
+    if (looked >= limits.maxSignatures) break;
+    looked++;
+    const result = await checkReferrer(descriptor, options, limits, ctx);
+    if (result) results.push(result);
+    if (result?.status === 'signed') break;
+  }
+  if (results.length === 0) {
+    const severity = policy ? 'error' : 'info';
+    return verdict('unsigned', [{ code: 'notation-unsigned', severity, message: `${repository}@${target.digest} has no Notation signature` }]);
+  }
+  const best = pick(results) as NotationSignatureResult;
+  return verdict(best.status, best.findings, results, best);
+}
+
+/** Fetches and verifies one referrer; undefined when it is not a Notation signature of the image. */
+async function checkReferrer(descriptor: OciDescriptor, options: NotationCheckOptions, limits: NotationLimits, ctx: SignatureContext): Promise<NotationSignatureResult | undefined> {
+  const base = { manifestDigest: descriptor.digest, timeAuthenticated: false, revocation: 'not-checked' as const };
+  const unverifiable = (message: string): NotationSignatureResult => ({ ...base, status: 'unverifiable', findings: [{ code: 'unverifiable', severity: 'error', message }] });
+  const invalid = (message: string): NotationSignatureResult => ({ ...base, status: 'invalid', findings: [{ code: 'notation-invalid', severity: 'error', message: `signature ${descriptor.digest}: ${message}` }] });
+  if (descriptor.size > limits.maxManifestBytes) return invalid(`the signature manifest is ${descriptor.size} bytes (at most ${limits.maxManifestBytes})`);
+  let manifestBytes: Uint8Array;
+  try {
+    manifestBytes = await options.source.fetchManifest(descriptor, limits.maxManifestBytes, options.signal);
+  } catch (e) {
+    if (options.signal?.aborted) throw e;
+    return unverifiable(`signature manifest ${descriptor.digest} could not be fetched: ${(e as Error).message}`);
+  }
+  if (!matchesDescriptor(manifestBytes, descriptor)) return invalid('the registry returned a manifest that does not match its digest or size');
+  const manifest = readSignatureManifest(manifestBytes, options.target);
+  if (manifest.kind === 'other') return undefined;
+  if (manifest.kind === 'invalid') return invalid(manifest.reason);
+  const { envelope } = manifest;
+  if (envelope.size > limits.maxEnvelopeBytes) return invalid(`the signature envelope is ${envelope.size} bytes (at most ${limits.maxEnvelopeBytes})`);
+  let envelopeBytes: Uint8Array;
+  try {
+    envelopeBytes = await options.source.fetchBlob(envelope, limits.maxEnvelopeBytes, options.signal);
+  } catch (e) {
+    if (options.signal?.aborted) throw e;
+    return unverifiable(`signature envelope ${envelope.digest} could not be fetched: ${(e as Error).message}`);
+  }
+  if (!matchesDescriptor(envelopeBytes, envelope)) return invalid('the registry returned an envelope that does not match its digest or size');
+  return verifySignature(descriptor.digest, envelope.mediaType, envelopeBytes, ctx);
+}
