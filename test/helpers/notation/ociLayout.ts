@@ -99,7 +99,12 @@ export class OciLayoutWriter {
 
   /** Stores a manifest blob and lists it in index.json (with a tag, if given). */
   manifest(json: unknown, mediaType: string, tag?: string): OciDescriptor {
-    const d = this.blob(JSON.stringify(json), mediaType);
+    return this.manifestBytes(JSON.stringify(json), mediaType, tag);
+  }
+
+  /** Stores manifest bytes as they are and lists them in index.json. */
+  manifestBytes(bytes: Uint8Array | string, mediaType: string, tag?: string): OciDescriptor {
+    const d = this.blob(bytes, mediaType);
     this.index.push({ ...d, ...(tag ? { annotations: { 'org.opencontainers.image.ref.name': tag } } : {}) });
     this.flush();
     return d;

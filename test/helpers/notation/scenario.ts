@@ -83,28 +83,40 @@ export type GeneratedSignature = Omit<SignOptions, 'target'> & {
 };
 
 /** A small image and its signatures, written as an OCI layout with a referrers tag index, like the e2e layouts. */
-export function writeSignedImage(signatures: readonly GeneratedSignature[], dir: string = mkdtempSync(join(tmpdir(), 'trustlens-notation-'))): {
+export function writeSignedImage(
+  signatures: readonly GeneratedSignature[],
+  dir: string = mkdtempSync(join(tmpdir(), 'trustlens-notation-')),
+  /** An existing image to sign instead of a generated one: its manifest bytes and blobs. */
+  image?: { manifest: Uint8Array; blobs: readonly { bytes: Uint8Array; mediaType: string }[] },
+): {
   source: OciLayoutSource;
   target: OciDescriptor;
   writer: OciLayoutWriter;
   signatureManifests: OciDescriptor[];
 } {
   const writer = new OciLayoutWriter(dir);
-  const config = writer.blob('{}', 'application/vnd.oci.image.config.v1+json');
-  const layer = writer.blob(`layer ${dir}\n`, 'application/vnd.oci.image.layer.v1.tar');
-  const target = writer.manifest({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config, layers: [layer] }, 'application/vnd.oci.image.manifest.v1+json', 'v1');
+  let target: OciDescriptor;
+  if (image) {
+    for (const b of image.blobs) writer.blob(b.bytes, b.mediaType);
+    target = writer.manifestBytes(image.manifest, 'application/vnd.oci.image.manifest.v1+json', 'v1');
+  } else {
+    const config = writer.blob('{}', 'application/vnd.oci.image.config.v1+json');
+    const layer = writer.blob(`layer ${dir}\n`, 'application/vnd.oci.image.layer.v1.tar');
+    target = writer.manifest({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config, layers: [layer] }, 'application/vnd.oci.image.manifest.v1+json', 'v1');
+  }
+  const entries: OciDescriptor[] = [];
   const signatureManifests = signatures.map((s) => {
     const { bytes, mediaType } = signEnvelope({ ...s, target: s.target ?? target });
     const envelope = writer.blob(bytes, mediaType);
     writer.blob('{}', 'application/vnd.cncf.notary.signature');
-    return writer.manifest(signatureManifest(envelope, target, s.chain, s.form), 'application/vnd.oci.image.manifest.v1+json');
+    const manifest = signatureManifest(envelope, target, s.chain, s.form, s.signingTime);
+    const d = writer.manifest(manifest, 'application/vnd.oci.image.manifest.v1+json');
+    entries.push({ ...d, annotations: manifest.annotations as Record<string, string>, artifactType: 'application/vnd.cncf.notary.signature' });
+    return d;
   });
   if (signatureManifests.length > 0) {
-    const referrersIndex = {
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.index.v1+json',
-      manifests: signatureManifests.map((d) => ({ ...d, artifactType: 'application/vnd.cncf.notary.signature' })),
-    };
+    // The referrers tag schema index, as notation and oras write it for registries without the referrers API.
+    const referrersIndex = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries };
     writer.manifest(referrersIndex, 'application/vnd.oci.image.index.v1+json', `sha256-${target.digest.slice(7)}`);
   }
   return { source: new OciLayoutSource(dir), target, writer, signatureManifests };

@@ -45,13 +45,16 @@ export function testKey(kind: 'rsa' | 'ec' = 'rsa', label = 'default', size: num
   return key;
 }
 
-function setName(target: pkijs.RelativeDistinguishedNames, name: Name): void {
-  target.typesAndValues = name.map(([type, value]) => {
+/** One RDN per attribute (a multi-valued RDN would be one SET holding them all). */
+function nameOf(name: Name): pkijs.RelativeDistinguishedNames {
+  const sets = name.map(([type, value]) => {
     const oid = NAME_OIDS[type];
     if (!oid) throw new Error(`unknown name attribute ${type}`);
     const asn = type === 'C' ? new asn1js.PrintableString({ value }) : new asn1js.Utf8String({ value });
-    return new pkijs.AttributeTypeAndValue({ type: oid, value: asn });
+    return new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type: oid, value: asn }).toSchema()] });
   });
+  const der = new asn1js.Sequence({ value: sets }).toBER();
+  return new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(der).result });
 }
 
 function time(date: Date): pkijs.Time {
@@ -105,8 +108,8 @@ export function makeCert(spec: CertSpec): TestCert {
   cert.version = 2;
   const serial = spec.serial ?? new Uint8Array([0x01, ...randomBytes(8)]);
   cert.serialNumber = new asn1js.Integer({ valueHex: serial });
-  setName(cert.subject, spec.subject);
-  setName(cert.issuer, spec.issuer?.subject ?? spec.subject);
+  cert.subject = nameOf(spec.subject);
+  cert.issuer = nameOf(spec.issuer?.subject ?? spec.subject);
   const now = Date.now();
   cert.notBefore = time(spec.notBefore ?? new Date(now - 3_600_000));
   cert.notAfter = time(spec.notAfter ?? new Date(now + 365 * 86_400_000));
