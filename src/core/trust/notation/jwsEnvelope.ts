@@ -74,6 +74,8 @@ export async function verifyJwsEnvelope(bytes: Uint8Array, maxChainLength: numbe
     if (e instanceof joseErrors.JWSSignatureVerificationFailed) throw new EnvelopeError('the signature does not verify with the signing certificate\'s key');
     if (e instanceof joseErrors.JOSEAlgNotAllowed) throw new EnvelopeError(`"alg" does not match the signing certificate's key (${allowed.algorithm} expected)`);
     if (e instanceof joseErrors.JOSENotSupported) throw new EnvelopeError(`unknown critical header: ${(e as Error).message}`);
+    const missing = /Extension Header Parameter "(.*)" is missing/.exec((e as Error).message);
+    if (missing) throw new EnvelopeError(`"${missing[1]}" is marked critical but not present`);
     throw new EnvelopeError(`malformed JWS envelope: ${(e as Error).message}`);
   }
   const protectedHeader = verified.protectedHeader ?? {};
