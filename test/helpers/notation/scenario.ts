@@ -83,17 +83,17 @@ export type GeneratedSignature = Omit<SignOptions, 'target'> & {
 };
 
 /** A small image and its signatures, written as an OCI layout with a referrers tag index, like the e2e layouts. */
-export function writeSignedImage(
+export async function writeSignedImage(
   signatures: readonly GeneratedSignature[],
   dir: string = mkdtempSync(join(tmpdir(), 'trustlens-notation-')),
   /** An existing image to sign instead of a generated one: its manifest bytes and blobs. */
   image?: { manifest: Uint8Array; blobs: readonly { bytes: Uint8Array; mediaType: string }[] },
-): {
+): Promise<{
   source: OciLayoutSource;
   target: OciDescriptor;
   writer: OciLayoutWriter;
   signatureManifests: OciDescriptor[];
-} {
+}> {
   const writer = new OciLayoutWriter(dir);
   let target: OciDescriptor;
   if (image) {
@@ -105,15 +105,16 @@ export function writeSignedImage(
     target = writer.manifest({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config, layers: [layer] }, 'application/vnd.oci.image.manifest.v1+json', 'v1');
   }
   const entries: OciDescriptor[] = [];
-  const signatureManifests = signatures.map((s) => {
-    const { bytes, mediaType } = signEnvelope({ ...s, target: s.target ?? target });
+  const signatureManifests: OciDescriptor[] = [];
+  for (const s of signatures) {
+    const { bytes, mediaType } = await signEnvelope({ ...s, target: s.target ?? target });
     const envelope = writer.blob(bytes, mediaType);
     writer.blob('{}', 'application/vnd.cncf.notary.signature');
     const manifest = signatureManifest(envelope, target, s.chain, s.form, s.signingTime);
     const d = writer.manifest(manifest, 'application/vnd.oci.image.manifest.v1+json');
     entries.push({ ...d, annotations: manifest.annotations as Record<string, string>, artifactType: 'application/vnd.cncf.notary.signature' });
-    return d;
-  });
+    signatureManifests.push(d);
+  }
   if (signatureManifests.length > 0) {
     // The referrers tag schema index, as notation and oras write it for registries without the referrers API.
     const referrersIndex = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries };

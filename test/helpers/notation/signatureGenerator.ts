@@ -33,7 +33,7 @@ export interface SignOptions {
   /** Payload content type (default the Notary payload type). */
   contentType?: string;
   /** Produces the RFC 3161 token for the primitive signature, or raw bytes to embed. */
-  timestamp?: (signature: Uint8Array) => Uint8Array;
+  timestamp?: (signature: Uint8Array) => Uint8Array | Promise<Uint8Array>;
   signingAgent?: string;
 }
 
@@ -74,7 +74,7 @@ export function payloadOf(target: SignOptions['target']): Uint8Array {
 }
 
 /** Signs an envelope. Returns its bytes and its media type. */
-export function signEnvelope(o: SignOptions): { bytes: Uint8Array; mediaType: string } {
+export async function signEnvelope(o: SignOptions): Promise<{ bytes: Uint8Array; mediaType: string }> {
   const leaf = o.chain[0] as TestCert;
   const key = o.key ?? leaf.key;
   const alg = o.alg ?? algorithmOf(key);
@@ -102,7 +102,7 @@ export function signEnvelope(o: SignOptions): { bytes: Uint8Array; mediaType: st
     const p = Buffer.from(sortedJson(protectedHeader)).toString('base64url');
     const body = Buffer.from(payload).toString('base64url');
     const signature = rawSign(algorithmOf(key), key, Buffer.from(`${p}.${body}`));
-    const token = o.timestamp?.(signature);
+    const token = await o.timestamp?.(signature);
     const header = {
       ...(token ? { 'io.cncf.notary.timestampSignature': Buffer.from(token).toString('base64') } : {}),
       x5c: o.chain.map((c) => Buffer.from(c.der).toString('base64')),
@@ -124,7 +124,7 @@ export function signEnvelope(o: SignOptions): { bytes: Uint8Array; mediaType: st
   const rawProtected = encode(headers);
   const toBeSigned = encode(['Signature1', rawProtected, new Uint8Array(0), payload]);
   const signature = rawSign(algorithmOf(key), key, toBeSigned);
-  const token = o.timestamp?.(signature);
+  const token = await o.timestamp?.(signature);
   const unprotected = new Map<unknown, unknown>([
     [33, o.chain.map((c) => c.der)],
     ...(token ? [['io.cncf.notary.timestampSignature', token] as [string, Uint8Array]] : []),

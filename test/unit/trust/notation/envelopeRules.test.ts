@@ -16,7 +16,7 @@ const root = makeCert(profiles.rootCa([['C', 'US'], ['ST', 'WA'], ['O', 'Acme'],
 const leaf = makeCert(profiles.leafOf(root, SUBJECT, { key: testKey('rsa', 'rules-leaf') }));
 
 async function integrity(o: Partial<SignOptions> & { format: EnvelopeFormat }): Promise<string> {
-  const { bytes, mediaType } = signEnvelope({ target: TARGET, chain: [leaf, root], ...o });
+  const { bytes, mediaType } = await signEnvelope({ target: TARGET, chain: [leaf, root], ...o });
   try {
     await verifyIntegrity(mediaType, bytes, TARGET, 10);
     return 'ok';
@@ -90,7 +90,7 @@ for (const format of ['jws', 'cose'] as const) {
         ['a 1024-bit RSA leaf', [makeCert(profiles.leafOf(root, SUBJECT, { key: testKey('rsa', 'small', 1024) })), root], /1024 bits is not supported/],
       ];
       for (const [what, chain, why] of cases) {
-        const { bytes, mediaType } = signEnvelope({ format, target: TARGET, chain, key: (chain[0] as TestCert).key });
+        const { bytes, mediaType } = await signEnvelope({ format, target: TARGET, chain, key: (chain[0] as TestCert).key });
         await assert.rejects(verifyIntegrity(mediaType, bytes, TARGET, 10), why, what);
       }
     });
@@ -104,9 +104,8 @@ for (const format of ['jws', 'cose'] as const) {
 }
 
 describe('COSE decoding is strict', () => {
-  const { bytes } = signEnvelope({ format: 'cose', target: TARGET, chain: [leaf, root] });
-
   it('refuses trailing bytes, a missing tag, and a non-minimal encoding', async () => {
+    const { bytes } = await signEnvelope({ format: 'cose', target: TARGET, chain: [leaf, root] });
     await assert.rejects(verifyIntegrity('application/cose', new Uint8Array([...bytes, 0]), TARGET, 10), /not valid CBOR/);
     await assert.rejects(verifyIntegrity('application/cose', bytes.subarray(1), TARGET, 10), /COSE_Sign1_Tagged/);
     // 0xd2 (tag 18) re-encoded as the two-byte form 0xd8 0x12: same value, not the shortest form.

@@ -4,7 +4,7 @@
  * payload, manifest and referrers-index structure), and the verifier treats the copy exactly as it
  * treats the original, case by case.
  */
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { checkNotation } from '../../../../src/core/trust/notation/checkNotation';
@@ -31,9 +31,12 @@ describe('the signature generator re-creates a real Notation signature', () => {
   const e2eCert: TestCert = makeCert(
     profiles.selfSignedLeaf(E2E_SUBJECT, { key: testKey('rsa', 'generated-e2e'), notBefore: new Date('2022-12-19T02:43:39Z'), notAfter: new Date('2122-12-19T02:43:39Z') }),
   );
-  const copy = writeSignedImage([{ format: 'jws', chain: [e2eCert], signingTime: new Date('2023-06-27T05:30:33Z') }], undefined, {
+  let copy: Awaited<ReturnType<typeof writeSignedImage>>;
+  before(async () => {
+    copy = await writeSignedImage([{ format: 'jws', chain: [e2eCert], signingTime: new Date('2023-06-27T05:30:33Z') }], undefined, {
     manifest: real.blobBytes(realTarget.digest),
-    blobs: [realImage.config, ...realImage.layers].map((d) => ({ bytes: real.blobBytes(d.digest), mediaType: d.mediaType })),
+      blobs: [realImage.config, ...realImage.layers].map((d) => ({ bytes: real.blobBytes(d.digest), mediaType: d.mediaType })),
+    });
   });
 
   it('signs the same image digest', () => {
