@@ -52,6 +52,8 @@ export interface NotationLimits {
   /** CRL limit and time budget (the spec's default threshold is 5 s). */
   maxCrlBytes: number;
   crlTimeoutMs: number;
+  /** Most OCSP responders, and most CRL distribution points, tried per certificate. */
+  maxRevocationUrls: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<NotationLimits> = {
@@ -63,4 +65,5 @@ export const DEFAULT_LIMITS: Readonly<NotationLimits> = {
   ocspTimeoutMs: 2_000,
   maxCrlBytes: 8 * 1024 * 1024,
   crlTimeoutMs: 5_000,
+  maxRevocationUrls: 4,
 };

@@ -21,7 +21,7 @@ export interface CertRevocation {
 export interface RevocationContext {
   http: HttpClient;
   clock: Clock;
-  limits: Pick<NotationLimits, 'maxOcspBytes' | 'ocspTimeoutMs' | 'maxCrlBytes' | 'crlTimeoutMs' | 'maxChainLength'>;
+  limits: Pick<NotationLimits, 'maxOcspBytes' | 'ocspTimeoutMs' | 'maxCrlBytes' | 'crlTimeoutMs' | 'maxChainLength' | 'maxRevocationUrls'>;
   signal?: AbortSignal;
   /**
    * The authentic signing time (epoch ms), under the signing authority scheme only: a certificate

@@ -77,7 +77,7 @@ async function download(url: string, ctx: RevocationContext): Promise<Uint8Array
 export async function checkCrl(cert: NotationCertificate, issuer: NotationCertificate, ctx: RevocationContext): Promise<{ status: CertRevocationStatus; problems: string[] }> {
   const problems: string[] = [];
   if (cert.hasFreshestCrl) return { status: 'unknown', problems: ['the certificate names a delta CRL (freshest CRL), which is not supported'] };
-  for (const url of cert.crlUrls) {
+  for (const url of cert.crlUrls.slice(0, ctx.limits.maxRevocationUrls)) {
     if (!isHttpUrl(url)) {
       problems.push(`CRL ${url}: only http URLs are supported`);
       continue;
