@@ -48,6 +48,7 @@ export async function checkNotation(options: NotationCheckOptions): Promise<Nota
   const { repository, target, policy } = options;
   const source = {
     repository,
+    ...(options.source.location ? { location: options.source.location } : {}),
     policyOrigin: policy instanceof Error || policy === undefined ? ('none' as const) : policy.origin,
     ...(policy && !(policy instanceof Error) && policy.file ? { policyFile: policy.file } : {}),
   };
@@ -106,32 +107,44 @@ export async function checkNotation(options: NotationCheckOptions): Promise<Nota
   return verdict(best.status, best.findings, results, best);
 }
 
+/**
+ * Fetches a manifest or the envelope within its size limit and checks the bytes against the
+ * descriptor: a failure to fetch is unverifiable, other bytes than described are invalid.
+ */
+async function fetchChecked(
+  what: 'manifest' | 'envelope',
+  descriptor: OciDescriptor,
+  max: number,
+  fetch: (d: OciDescriptor, max: number, signal?: AbortSignal) => Promise<Uint8Array>,
+  signal: AbortSignal | undefined,
+): Promise<Uint8Array | { status: 'invalid' | 'unverifiable'; message: string }> {
+  if (descriptor.size > max) return { status: 'invalid', message: `the signature ${what} is ${descriptor.size} bytes (at most ${max})` };
+  let bytes: Uint8Array;
+  try {
+    bytes = await fetch(descriptor, max, signal);
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return { status: 'unverifiable', message: `signature ${what} ${descriptor.digest} could not be fetched: ${(e as Error).message}` };
+  }
+  return matchesDescriptor(bytes, descriptor) ? bytes : { status: 'invalid', message: `the registry returned a ${what} that does not match its digest or size` };
+}
+
 /** Fetches and verifies one referrer; undefined when it is not a Notation signature of the image. */
 async function checkReferrer(descriptor: OciDescriptor, options: NotationCheckOptions, limits: NotationLimits, ctx: SignatureContext): Promise<NotationSignatureResult | undefined> {
-  const base = { manifestDigest: descriptor.digest, timeAuthenticated: false, revocation: 'not-checked' as const };
-  const unverifiable = (message: string): NotationSignatureResult => ({ ...base, status: 'unverifiable', findings: [{ code: 'unverifiable', severity: 'error', message }] });
-  const invalid = (message: string): NotationSignatureResult => ({ ...base, status: 'invalid', findings: [{ code: 'notation-invalid', severity: 'error', message: `signature ${descriptor.digest}: ${message}` }] });
-  if (descriptor.size > limits.maxManifestBytes) return invalid(`the signature manifest is ${descriptor.size} bytes (at most ${limits.maxManifestBytes})`);
-  let manifestBytes: Uint8Array;
-  try {
-    manifestBytes = await options.source.fetchManifest(descriptor, limits.maxManifestBytes, options.signal);
-  } catch (e) {
-    if (options.signal?.aborted) throw e;
-    return unverifiable(`signature manifest ${descriptor.digest} could not be fetched: ${(e as Error).message}`);
-  }
-  if (!matchesDescriptor(manifestBytes, descriptor)) return invalid('the registry returned a manifest that does not match its digest or size');
+  const failed = (status: 'invalid' | 'unverifiable', message: string): NotationSignatureResult => ({
+    manifestDigest: descriptor.digest,
+    timeAuthenticated: false,
+    revocation: 'not-checked',
+    status,
+    findings: [status === 'invalid' ? { code: 'notation-invalid', severity: 'error', message: `signature ${descriptor.digest}: ${message}` } : { code: 'unverifiable', severity: 'error', message }],
+  });
+  const source = options.source;
+  const manifestBytes = await fetchChecked('manifest', descriptor, limits.maxManifestBytes, source.fetchManifest.bind(source), options.signal);
+  if (!(manifestBytes instanceof Uint8Array)) return failed(manifestBytes.status, manifestBytes.message);
   const manifest = readSignatureManifest(manifestBytes, options.target);
   if (manifest.kind === 'other') return undefined;
-  if (manifest.kind === 'invalid') return invalid(manifest.reason);
-  const { envelope } = manifest;
-  if (envelope.size > limits.maxEnvelopeBytes) return invalid(`the signature envelope is ${envelope.size} bytes (at most ${limits.maxEnvelopeBytes})`);
-  let envelopeBytes: Uint8Array;
-  try {
-    envelopeBytes = await options.source.fetchBlob(envelope, limits.maxEnvelopeBytes, options.signal);
-  } catch (e) {
-    if (options.signal?.aborted) throw e;
-    return unverifiable(`signature envelope ${envelope.digest} could not be fetched: ${(e as Error).message}`);
-  }
-  if (!matchesDescriptor(envelopeBytes, envelope)) return invalid('the registry returned an envelope that does not match its digest or size');
-  return verifySignature(descriptor.digest, envelope.mediaType, envelopeBytes, ctx);
+  if (manifest.kind === 'invalid') return failed('invalid', manifest.reason);
+  const envelopeBytes = await fetchChecked('envelope', manifest.envelope, limits.maxEnvelopeBytes, source.fetchBlob.bind(source), options.signal);
+  if (!(envelopeBytes instanceof Uint8Array)) return failed(envelopeBytes.status, envelopeBytes.message);
+  return verifySignature(descriptor.digest, manifest.envelope.mediaType, envelopeBytes, ctx);
 }

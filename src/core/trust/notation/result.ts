@@ -59,6 +59,8 @@ export interface NotationSignatureResult {
 export interface NotationSource {
   /** The repository checked, e.g. `registry.example.com/team/app`. */
   repository: string;
+  /** Where the signatures were read, as the artifact source names itself, e.g. `https://registry.example.com`. */
+  location?: string;
   /** Where the trust policy came from: notation's own file, or a `.trustlens.yaml` rule. */
   policyOrigin: 'notation-config' | 'trustlens-rule' | 'none';
   /** The policy file's path, when one was read. */
