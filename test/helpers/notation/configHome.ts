@@ -2,11 +2,11 @@
  * A notation configuration directory in a temporary folder, laid out as notation expects it
  * (`trustpolicy.json` or `trustpolicy.oci.json`, `truststore/x509/<type>/<name>/<file>`).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readNotationConfig } from '../../../src/core/trust/notation/configFiles';
 import { resolveNotationPolicy, type EffectiveNotationPolicy } from '../../../src/core/trust/notation/policy';
+import { notationTempDir } from './scenario';
 
 export interface ConfigHomeSpec {
   /** A policy file to copy, or the policy's JSON. */
@@ -18,7 +18,7 @@ export interface ConfigHomeSpec {
 
 /** Creates `$XDG_CONFIG_HOME` with a `notation` folder; returns the XDG_CONFIG_HOME path. */
 export function makeXdgConfigHome(spec: ConfigHomeSpec): string {
-  const home = mkdtempSync(join(tmpdir(), 'trustlens-xdg-'));
+  const home = notationTempDir('xdg');
   const dir = join(home, 'notation');
   mkdirSync(dir, { recursive: true });
   const policyFile = join(dir, spec.policyName ?? 'trustpolicy.oci.json');

@@ -2,7 +2,7 @@
  * Building blocks for Notation tests: the shared real fixtures, generated signed images in an OCI
  * layout, and trust policies with in-memory trust stores (the same rules as notation's folders).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HttpClient, HttpResponse } from '../../../src/core/net/http';
@@ -12,6 +12,15 @@ import { certificatesInFile, checkStoreCertificates, type TrustStore, type Trust
 import { validateStatementCore, type TrustStoreType } from '../../../src/core/trust/notation/trustPolicy';
 import { OciLayoutSource, OciLayoutWriter } from './ociLayout';
 import { signatureManifest, signEnvelope, type SignOptions } from './signatureGenerator';
+
+const temporary: string[] = [];
+/** A temporary folder removed when the test process exits. */
+export function notationTempDir(prefix: string): string {
+  if (temporary.length === 0) process.once('exit', () => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const dir = mkdtempSync(join(tmpdir(), `trustlens-${prefix}-`));
+  temporary.push(dir);
+  return dir;
+}
 
 /** `../shared/fixtures/notation`, relative to the repository root; fails loudly when it is missing. */
 export function notationFixture(...parts: string[]): string {
@@ -85,7 +94,7 @@ export type GeneratedSignature = Omit<SignOptions, 'target'> & {
 /** A small image and its signatures, written as an OCI layout with a referrers tag index, like the e2e layouts. */
 export async function writeSignedImage(
   signatures: readonly GeneratedSignature[],
-  dir: string = mkdtempSync(join(tmpdir(), 'trustlens-notation-')),
+  dir: string = notationTempDir('notation'),
   /** An existing image to sign instead of a generated one: its manifest bytes and blobs. */
   image?: { manifest: Uint8Array; blobs: readonly { bytes: Uint8Array; mediaType: string }[] },
 ): Promise<{

@@ -4,15 +4,14 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkNotation } from '../../../../src/core/trust/notation/checkNotation';
 import { DEFAULT_LIMITS } from '../../../../src/core/trust/notation/constants';
 import { verifySignature, type SignatureContext } from '../../../../src/core/trust/notation/verifySignature';
 import { OciLayoutSource } from '../../../helpers/notation/ociLayout';
-import { noNetwork, notationFixture, readNotationFixture, testPolicy } from '../../../helpers/notation/scenario';
+import { noNetwork, notationFixture, notationTempDir, readNotationFixture, testPolicy } from '../../../helpers/notation/scenario';
 
 const TARGET = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9', size: 517 };
 const ENVELOPE = ['oci_layout', 'e2e-valid-signature', 'blobs', 'sha256', 'c9af07e038b2b1a463e648986ad7273157511ffeba0b689f33e5472bae471f50'];
@@ -79,7 +78,7 @@ describe('one-byte changes to real Notation signatures', () => {
   });
 
   it('a registry serving a changed envelope blob under the original digest: invalid', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trustlens-tamper-'));
+    const dir = notationTempDir('tamper');
     cpSync(notationFixture('oci_layout', 'e2e-valid-signature'), dir, { recursive: true });
     const source = new OciLayoutSource(dir);
     const { policy, readTrustStore } = testPolicy({ stores: [{ type: 'ca', name: 'e2e', files: [readNotationFixture('config', 'localkeys', 'e2e.crt')] }] });
