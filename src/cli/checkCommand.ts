@@ -1,6 +1,5 @@
 import { dirname, resolve } from 'node:path';
 import { statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { defaultDockerConfigDir } from '../core/net/dockerConfig';
 import { defaultPolicy, type Policy } from '../core/policy/policy';
 import { findPolicyFile, loadPolicyFile } from '../core/policy/policyFile';
@@ -13,6 +12,7 @@ import { createDctBackend, defaultCacheDir, DEFAULT_TTL_MS } from '../core/trust
 import { FileMetadataStore } from '../core/trust/metadataStore';
 import { TrustService } from '../core/trust/trustService';
 import { formatCheckText } from './checkFormat';
+import { parseCommandLine } from './commandLine';
 import type { CliIo } from './refsCommand';
 import { parseBuildArgs, parseFormat, UsageError } from './usage';
 
@@ -35,24 +35,20 @@ function loadPolicy(config: string | undefined, paths: readonly string[]): Polic
 
 /** `trustlens check [PATH...] [--format text|json|sarif] [--config FILE] [--build-arg N=V]...` */
 export async function checkCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      format: { type: 'string' },
-      config: { type: 'string' },
-      'build-arg': { type: 'string', multiple: true },
-      'cache-dir': { type: 'string' },
-      'docker-config': { type: 'string' },
-      ttl: { type: 'string' },
-      refresh: { type: 'boolean' },
-      verbose: { type: 'boolean' },
-    },
+  const { values, positionals } = parseCommandLine('check', argv, {
+    format: { type: 'string' },
+    config: { type: 'string' },
+    'build-arg': { type: 'string', multiple: true },
+    'cache-dir': { type: 'string' },
+    'docker-config': { type: 'string' },
+    ttl: { type: 'string' },
+    refresh: { type: 'boolean' },
+    verbose: { type: 'boolean' },
   });
   const format = parseFormat(values.format, ['text', 'json', 'sarif'] as const);
   const buildArgs = parseBuildArgs(values['build-arg'] ?? []);
   const ttlSeconds = values.ttl === undefined ? DEFAULT_TTL_MS / 1000 : Number(values.ttl);
-  if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new UsageError(`--ttl must be a number of seconds ≥ 0, got "${values.ttl}"`);
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new UsageError(`--ttl must be a number of seconds ≥ 0, got "${values.ttl}"`, 'check');
   const paths = positionals.length > 0 ? positionals : ['.'];
   const policy = loadPolicy(values.config, paths);
   const scan = scanPaths(paths, { buildArgs, env: io.env });

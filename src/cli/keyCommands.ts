@@ -5,10 +5,10 @@
  * are Ed25519 unless `--algorithm ecdsa` asks for docker's ECDSA P-256.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_SIGNER_ALGORITHM, generateSignerKey } from '../core/keys/generateSignerKey';
 import { validateSignerName } from '../core/signing/signingErrors';
-import { UsageError } from './usage';
+import { parseCommandLine, unknownCommand } from './commandLine';
+import { HelpRequest, UsageError } from './usage';
 import { COMMON_OPTIONS, runWrite, writeSetup, type WriteIo } from './writeSetup';
 
 /** `trustlens key generate|load …` */
@@ -16,19 +16,17 @@ export async function keyCommand(argv: readonly string[], io: WriteIo): Promise<
   const [sub, ...rest] = argv;
   if (sub === 'generate') return keyGenerate(rest, io);
   if (sub === 'load') return keyLoad(rest, io);
-  throw new UsageError(sub === undefined ? 'key expects generate or load' : `unknown key command "${sub}"`);
+  if (sub === undefined) throw new UsageError('key expects generate or load', 'key');
+  if (sub === '-h' || sub === '--help' || sub === 'help') throw new HelpRequest('key');
+  throw unknownCommand(sub, 'key');
 }
 
 async function keyGenerate(argv: readonly string[], io: WriteIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { ...COMMON_OPTIONS, dir: { type: 'string' }, algorithm: { type: 'string' } },
-  });
-  if (positionals.length !== 1) throw new UsageError('key generate expects one NAME');
+  const { values, positionals } = parseCommandLine('key generate', argv, { ...COMMON_OPTIONS, dir: { type: 'string' }, algorithm: { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError('key generate expects one NAME', 'key generate');
   const name = positionals[0]!;
   const algorithm = values.algorithm ?? DEFAULT_SIGNER_ALGORITHM;
-  if (algorithm !== 'ecdsa' && algorithm !== 'ed25519') throw new UsageError(`--algorithm must be ed25519 or ecdsa, got "${algorithm}"`);
+  if (algorithm !== 'ecdsa' && algorithm !== 'ed25519') throw new UsageError(`--algorithm must be ed25519 or ecdsa, got "${algorithm}"`, 'key generate');
   const setup = writeSetup(values, io);
   return runWrite(io, `failed to generate key ${name}`, async () => {
     validateSignerName(name);
@@ -43,8 +41,8 @@ async function keyGenerate(argv: readonly string[], io: WriteIo): Promise<number
 }
 
 async function keyLoad(argv: readonly string[], io: WriteIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...COMMON_OPTIONS, name: { type: 'string' } } });
-  if (positionals.length !== 1) throw new UsageError('key load expects one FILE');
+  const { values, positionals } = parseCommandLine('key load', argv, { ...COMMON_OPTIONS, name: { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError('key load expects one FILE', 'key load');
   const file = positionals[0]!;
   const setup = writeSetup(values, io);
   return runWrite(io, `error importing key from ${file}`, async () => {

@@ -4,10 +4,26 @@ import { keyCommand } from './keyCommands';
 import { refsCommand } from './refsCommand';
 import { revokeCommand, signCommand, signerCommand } from './signCommands';
 import { ttyTerminal } from './terminal';
-import { USAGE, UsageError } from './usage';
+import { unknownCommand } from './commandLine';
+import { COMMANDS, commandUsage, type CommandName } from './commandUsage';
+import { HelpRequest, USAGE, UsageError } from './usage';
 import type { WriteIo } from './writeSetup';
 
 declare const TRUSTLENS_VERSION: string | undefined;
+
+/** The usage text of a command, or of the whole CLI. */
+function usageOf(command: CommandName | undefined): string {
+  return command === undefined ? USAGE : commandUsage(command);
+}
+
+/** `trustlens help [COMMAND...]`: the usage of that command, or of the whole CLI. */
+function help(words: readonly string[]): HelpRequest {
+  if (words.length === 0) return new HelpRequest();
+  const name = words.join(' ');
+  if ((COMMANDS as readonly string[]).includes(name)) return new HelpRequest(name as CommandName);
+  if (words[0] === 'signer' || words[0] === 'key') throw unknownCommand(words.slice(1).join(' '), words[0]);
+  throw unknownCommand(name);
+}
 
 /** Runs the CLI and returns its exit status. */
 export async function run(argv: readonly string[], io: WriteIo): Promise<number> {
@@ -31,19 +47,29 @@ export async function run(argv: readonly string[], io: WriteIo): Promise<number>
         io.stdout(`${typeof TRUSTLENS_VERSION === 'string' ? TRUSTLENS_VERSION : 'dev'}\n`);
         return 0;
       case undefined:
+        io.stdout(`${USAGE}\n`);
+        return 2;
       case '-h':
       case '--help':
+        throw new HelpRequest();
       case 'help':
-        io.stdout(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
+        throw help(rest);
       default:
-        throw new UsageError(`unknown command "${command}"`);
+        throw unknownCommand(command);
     }
   } catch (e) {
-    // parseArgs reports unknown options with a code; they are usage errors too.
-    const isUsage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (isUsage || TrustLensError.is(e, 'unreadable-path') || TrustLensError.is(e, 'invalid-config')) {
-      io.stderr(`trustlens: ${(e as Error).message}\n${isUsage ? `\n${USAGE}\n` : ''}`);
+    if (e instanceof HelpRequest) {
+      io.stdout(`${usageOf(e.command)}\n`);
+      return 0;
+    }
+    if (e instanceof UsageError) {
+      // One line saying what is wrong, then how the command is used.
+      const topLevel = command === 'refs' || command === 'check' ? command : undefined;
+      io.stderr(`trustlens: ${e.message}\n\n${usageOf(e.command ?? topLevel)}\n`);
+      return 2;
+    }
+    if (TrustLensError.is(e, 'unreadable-path') || TrustLensError.is(e, 'invalid-config')) {
+      io.stderr(`trustlens: ${(e as Error).message}\n`);
       return 2;
     }
     throw e;

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { refsJson } from '../core/model/serialize';
 import type { ScanResult } from '../core/model/occurrence';
 import type { Range } from '../core/model/range';
 import { scanPaths } from '../core/parse/scanPaths';
+import { parseCommandLine } from './commandLine';
 import { parseBuildArgs, parseFormat } from './usage';
 
 /** Output streams and environment of one CLI run, injectable for tests. */
@@ -34,13 +34,9 @@ export function formatRefsText(scan: ScanResult): string {
 
 /** `trustlens refs [PATH...] [--format text|json] [--build-arg NAME=VALUE]...` */
 export function refsCommand(argv: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      format: { type: 'string' },
-      'build-arg': { type: 'string', multiple: true },
-    },
+  const { values, positionals } = parseCommandLine('refs', argv, {
+    format: { type: 'string' },
+    'build-arg': { type: 'string', multiple: true },
   });
   const format = parseFormat(values.format, ['text', 'json'] as const);
   const buildArgs = parseBuildArgs(values['build-arg'] ?? []);

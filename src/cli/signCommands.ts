@@ -4,25 +4,26 @@
  * it), with docker's messages and exit statuses: 0 done, 1 failed, 2 usage error.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { TrustLensError } from '../core/errors';
 import { systemClock } from '../core/ports';
 import { parsePublicKeyPem } from '../core/signing/publicKeyPem';
 import { parseRepository, parseTaggedRef } from '../core/signing/references';
 import { signInSteps } from '../core/signing/signSteps';
-import { UsageError } from './usage';
+import { parseCommandLine, unknownCommand } from './commandLine';
+import type { CommandName } from './commandUsage';
+import { HelpRequest, UsageError } from './usage';
 import { COMMON_OPTIONS, runWrite, writeSetup, type WriteIo } from './writeSetup';
 
-function exactly(positionals: readonly string[], names: readonly string[], command: string): string[] {
+function exactly(positionals: readonly string[], names: readonly string[], command: CommandName): string[] {
   if (positionals.length !== names.length) {
-    throw new UsageError(`${command} expects ${names.join(' ')}, got ${positionals.length === 0 ? 'nothing' : positionals.join(' ')}`);
+    throw new UsageError(`${command} expects ${names.join(' ')}, got ${positionals.length === 0 ? 'nothing' : positionals.join(' ')}`, command);
   }
   return [...positionals];
 }
 
 /** `trustlens sign IMAGE:TAG [--signer NAME]` */
 export async function signCommand(argv: readonly string[], io: WriteIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...COMMON_OPTIONS, signer: { type: 'string' } } });
+  const { values, positionals } = parseCommandLine('sign', argv, { ...COMMON_OPTIONS, signer: { type: 'string' } });
   const [image] = exactly(positionals, ['IMAGE:TAG'], 'sign');
   const setup = writeSetup(values, io);
   return runWrite(io, `failed to sign ${image}`, () => setup.withPublisher(async (publisher, registry) => {
@@ -46,7 +47,7 @@ export async function signCommand(argv: readonly string[], io: WriteIo): Promise
 
 /** `trustlens revoke IMAGE:TAG` */
 export async function revokeCommand(argv: readonly string[], io: WriteIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: COMMON_OPTIONS });
+  const { values, positionals } = parseCommandLine('revoke', argv, COMMON_OPTIONS);
   const [image] = exactly(positionals, ['IMAGE:TAG'], 'revoke');
   const setup = writeSetup(values, io);
   return runWrite(io, `could not remove signature for ${image}`, () => setup.withPublisher(async (publisher) => {
@@ -62,13 +63,15 @@ export async function signerCommand(argv: readonly string[], io: WriteIo): Promi
   const [sub, ...rest] = argv;
   if (sub === 'add') return signerAdd(rest, io);
   if (sub === 'remove') return signerRemove(rest, io);
-  throw new UsageError(sub === undefined ? 'signer expects add or remove' : `unknown signer command "${sub}"`);
+  if (sub === undefined) throw new UsageError('signer expects add or remove', 'signer');
+  if (sub === '-h' || sub === '--help' || sub === 'help') throw new HelpRequest('signer');
+  throw unknownCommand(sub, 'signer');
 }
 
 async function signerAdd(argv: readonly string[], io: WriteIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...COMMON_OPTIONS, key: { type: 'string' } } });
+  const { values, positionals } = parseCommandLine('signer add', argv, { ...COMMON_OPTIONS, key: { type: 'string' } });
   const [name, repository] = exactly(positionals, ['NAME', 'REPOSITORY'], 'signer add');
-  if (values.key === undefined) throw new UsageError('signer add needs --key PUBLIC_KEY_FILE');
+  if (values.key === undefined) throw new UsageError('signer add needs --key PUBLIC_KEY_FILE', 'signer add');
   const keyFile = values.key;
   const setup = writeSetup(values, io);
   return runWrite(io, `failed to add signer to: ${repository}`, async () => {
@@ -92,7 +95,7 @@ async function signerAdd(argv: readonly string[], io: WriteIo): Promise<number> 
 }
 
 async function signerRemove(argv: readonly string[], io: WriteIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: { ...COMMON_OPTIONS, force: { type: 'boolean', short: 'f' } } });
+  const { values, positionals } = parseCommandLine('signer remove', argv, { ...COMMON_OPTIONS, force: { type: 'boolean', short: 'f' } });
   const [name, repository] = exactly(positionals, ['NAME', 'REPOSITORY'], 'signer remove');
   const setup = writeSetup(values, io);
   return runWrite(io, `error removing signer from: ${repository}`, () => setup.withPublisher(async (publisher) => {

@@ -1,8 +1,21 @@
-/** A usage problem: the CLI prints it with the usage text and exits with status 2. */
+import { optionLines, PASSPHRASES, PATHS, type CommandName } from './commandUsage';
+
+/**
+ * A usage problem: the CLI prints it on one line, then the usage of `command` (of the whole CLI when
+ * undefined), and exits with status 2.
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly command?: CommandName) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** `--help` or `-h` was given: the CLI prints the usage of `command` on stdout and exits with status 0. */
+export class HelpRequest extends Error {
+  constructor(readonly command?: CommandName) {
+    super('help');
+    this.name = 'HelpRequest';
   }
 }
 
@@ -28,29 +41,19 @@ Commands:
                                             (role: --name, else the file's role header, else signer).
 
 Options for refs and check:
-  --format FORMAT           text or json; check also takes sarif (default: text).
-  --build-arg NAME=VALUE    Override a Dockerfile ARG (repeatable).
+${optionLines(['format', 'build-arg'])}
 
 Options for check:
-  --config FILE             Policy file (default: .trustlens.yaml in PATH or its nearest parent).
-  --docker-config DIR       Docker config directory (default: $DOCKER_CONFIG or ~/.docker).
-  --cache-dir DIR           Verified metadata cache (default: $XDG_CACHE_HOME/trustlens).
-  --ttl SECONDS             Re-check without any request within this time (default: 300).
-  --refresh                 Ask the trust servers now, whatever the cache holds.
-  --verbose                 Log each request to stderr.
+${optionLines(['config', 'docker-config', 'cache-dir', 'ttl', 'refresh', 'verbose'])}
 
 Options for sign, revoke, signer and key: --config, --docker-config, --cache-dir and --verbose as for
 check (the default policy file is .trustlens.yaml in the current directory or its nearest parent).
-Keys live in <docker config>/trust/private, shared with docker and notary. Passphrases come
-from DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE (root key) and DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE
-(every other key); without them TrustLens asks on the terminal, and fails when stdin is not one.
+${PASSPHRASES}
 
-  -h, --help                Show this help.
+  -h, --help                Show this help; trustlens <command> --help shows that command's.
   -v, --version             Show the version.
 
-PATH may be a file or a directory (default: the current directory). Directories are searched for
-Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile, compose.yaml, compose.yml, docker-compose.yaml,
-docker-compose.yml and their *.override.* variants, skipping node_modules and .git.
+${PATHS}
 
 Exit status: refs: 0 on success. check: 0 when no finding has severity error, 1 when one does.
 sign, revoke, signer and key: 0 when done, 1 when the operation failed.

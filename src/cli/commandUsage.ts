@@ -1,0 +1,146 @@
+/**
+ * The usage of each command, as `trustlens <command> --help` prints it and as a usage error shows it
+ * below its one-line message.
+ */
+
+/** Every command a person can type, sub-commands included. */
+export const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'key', 'key generate', 'key load'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** What each option means: `[how it is written, what it does]`. */
+export const OPTION_HELP: Readonly<Record<string, readonly [string, string]>> = {
+  format: ['--format FORMAT', 'text or json; check also takes sarif (default: text).'],
+  'build-arg': ['--build-arg NAME=VALUE', 'Override a Dockerfile ARG (repeatable).'],
+  config: ['--config FILE', 'Policy file (default: .trustlens.yaml in PATH or its nearest parent).'],
+  'docker-config': ['--docker-config DIR', 'Docker config directory (default: $DOCKER_CONFIG or ~/.docker).'],
+  'cache-dir': ['--cache-dir DIR', 'Verified metadata cache (default: $XDG_CACHE_HOME/trustlens).'],
+  ttl: ['--ttl SECONDS', 'Re-check without any request within this time (default: 300).'],
+  refresh: ['--refresh', 'Ask the trust servers now, whatever the cache holds.'],
+  verbose: ['--verbose', 'Log each request to stderr.'],
+  signer: ['--signer NAME', 'Sign as this signer: into targets/releases and targets/NAME.'],
+  key: ['--key PUB.pem', 'The signer\'s public key (PUBLIC KEY or CERTIFICATE PEM).'],
+  force: ['-f, --force', 'Remove the signer even when released tags would stop verifying.'],
+  dir: ['--dir DIR', 'Where NAME.pub is written (default: .).'],
+  algorithm: ['--algorithm ALG', 'ed25519 (default) or ecdsa. Use ecdsa if the public key will be added with\ndocker trust signer add or notary delegation add: they refuse Ed25519 keys.'],
+  name: ['--name NAME', 'The role to store the key under (default: the file\'s role header, else signer).'],
+  help: ['-h, --help', 'Show this help.'],
+};
+
+/** The options every write command (sign, revoke, signer, key) takes besides its own. */
+const WRITE_OPTIONS = ['config', 'docker-config', 'cache-dir', 'verbose'];
+/** A write command has no PATH: its policy file is looked for from the current directory. */
+const WRITE_OPTION_TEXT = { config: 'Policy file (default: .trustlens.yaml in the current directory or its nearest\nparent).' };
+
+/** Option lines, aligned, e.g. `  --refresh                 Ask the trust servers now…`. */
+export function optionLines(names: readonly string[], overrides: Readonly<Record<string, string>> = {}): string {
+  return names.map((name) => {
+    const [written, meaning] = OPTION_HELP[name] ?? [`--${name}`, ''];
+    // Continuation lines start under the first line's text.
+    return `  ${written.padEnd(26)}${(overrides[name] ?? meaning).replace(/\n/g, `\n${' '.repeat(28)}`)}`;
+  }).join('\n');
+}
+
+export const PATHS = `PATH may be a file or a directory (default: the current directory). Directories are searched for
+Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile, compose.yaml, compose.yml, docker-compose.yaml,
+docker-compose.yml and their *.override.* variants, skipping node_modules and .git.`;
+
+export const PASSPHRASES = `Keys live in <docker config>/trust/private, shared with docker and notary. Passphrases come
+from DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE (root key) and DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE
+(every other key); without them TrustLens asks on the terminal, and fails when stdin is not one.`;
+
+const WRITE_EXIT = 'Exit status: 0 when done, 1 when the operation failed, 2 on a usage error or an invalid policy file.';
+
+interface CommandText {
+  /** e.g. `trustlens check [PATH...] [options]` */
+  readonly synopsis: string;
+  readonly summary: string;
+  /** Option names, in the order they are listed. */
+  readonly options: readonly string[];
+  readonly optionText?: Readonly<Record<string, string>>;
+  /** Paragraphs after the options. */
+  readonly notes: readonly string[];
+}
+
+const TEXTS: Readonly<Record<CommandName, CommandText>> = {
+  refs: {
+    synopsis: 'trustlens refs [PATH...] [options]',
+    summary: 'List every image reference in Dockerfiles and compose files.',
+    options: ['format', 'build-arg', 'help'],
+    optionText: { format: 'text or json (default: text).' },
+    notes: [PATHS, 'Exit status: 0 on success, 2 on a usage error or an unreadable path.'],
+  },
+  check: {
+    synopsis: 'trustlens check [PATH...] [options]',
+    summary: 'Check every image reference against its Docker Content Trust data.',
+    options: ['format', 'build-arg', 'config', 'docker-config', 'cache-dir', 'ttl', 'refresh', 'verbose', 'help'],
+    optionText: { format: 'text, json or sarif (default: text).' },
+    notes: [PATHS, 'Exit status: 0 when no finding has severity error, 1 when one does, 2 on a usage error, an unreadable\npath or an invalid policy file.'],
+  },
+  sign: {
+    synopsis: 'trustlens sign IMAGE:TAG [options]',
+    summary: 'Sign the tag as the registry holds it (like docker trust sign), creating the repository\'s trust\ndata if it has none.',
+    options: ['signer', ...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: [PASSPHRASES, WRITE_EXIT],
+  },
+  revoke: {
+    synopsis: 'trustlens revoke IMAGE:TAG [options]',
+    summary: 'Remove the tag\'s signatures from every role that holds it and whose key you hold (docker trust revoke).',
+    options: [...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: [PASSPHRASES, WRITE_EXIT],
+  },
+  signer: {
+    synopsis: 'trustlens signer add NAME REPOSITORY --key PUB.pem [options]\n       trustlens signer remove NAME REPOSITORY [--force] [options]',
+    summary: 'Delegate signing of a repository to a public key, or remove a signer again (docker trust signer).',
+    options: ['key', 'force', ...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: ['See trustlens signer add --help and trustlens signer remove --help.', WRITE_EXIT],
+  },
+  'signer add': {
+    synopsis: 'trustlens signer add NAME REPOSITORY --key PUB.pem [options]',
+    summary: 'Delegate signing of REPOSITORY to the public key of signer NAME: targets/NAME and targets/releases\n(docker trust signer add). Needs the repository key; creates the trust data if there is none.',
+    options: ['key', ...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: [PASSPHRASES, WRITE_EXIT],
+  },
+  'signer remove': {
+    synopsis: 'trustlens signer remove NAME REPOSITORY [options]',
+    summary: 'Remove signer NAME from REPOSITORY (docker trust signer remove).',
+    options: ['force', ...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: [PASSPHRASES, WRITE_EXIT],
+  },
+  key: {
+    synopsis: 'trustlens key generate NAME [--dir DIR] [--algorithm ed25519|ecdsa] [options]\n       trustlens key load FILE [--name NAME] [options]',
+    summary: 'Create a signer key, or import a private key, into the trust dir (docker trust key).',
+    options: ['dir', 'algorithm', 'name', ...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: ['See trustlens key generate --help and trustlens key load --help.', WRITE_EXIT],
+  },
+  'key generate': {
+    synopsis: 'trustlens key generate NAME [options]',
+    summary: 'Create a signer key for NAME in the trust dir and write its public key to DIR/NAME.pub.',
+    options: ['dir', 'algorithm', ...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: [PASSPHRASES, WRITE_EXIT],
+  },
+  'key load': {
+    synopsis: 'trustlens key load FILE [options]',
+    summary: 'Import a private key into the trust dir, re-encrypted.',
+    options: ['name', ...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: [PASSPHRASES, WRITE_EXIT],
+  },
+};
+
+/** The usage of one command, e.g. for `trustlens check --help`. */
+export function commandUsage(command: CommandName): string {
+  const t = TEXTS[command];
+  return [`Usage: ${t.synopsis}`, t.summary, `Options:\n${optionLines(t.options, t.optionText)}`, ...t.notes].join('\n\n');
+}
+
+/** The option names a command takes (`format`, `build-arg`, …), for suggestions. */
+export function commandOptions(command: CommandName): readonly string[] {
+  return TEXTS[command].options;
+}
