@@ -23,9 +23,15 @@ function isSeverity(value: unknown): value is Severity {
   return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
 }
 
-/** Reads the settings that apply to `scope` (a document or folder URI), ignoring malformed values. */
+/**
+ * Reads the settings that apply to `scope` (a document or folder URI; none: whatever applies to any
+ * resource), ignoring malformed values. Each setting is read at the scope the manifest gives it:
+ * resource settings for the resource, window and machine settings for the window, which is what
+ * VS Code expects (it logs a warning for anything else).
+ */
 export function readSettings(scope?: vscode.Uri): TrustLensSettings {
-  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const c = vscode.workspace.getConfiguration(SECTION, scope ?? null);
+  const w = vscode.workspace.getConfiguration(SECTION);
   const servers: Record<string, string> = {};
   for (const [host, url] of Object.entries(c.get<Record<string, unknown>>('trustServers') ?? {})) {
     if (typeof url === 'string' && url !== '') servers[host] = url;
@@ -34,8 +40,8 @@ export function readSettings(scope?: vscode.Uri): TrustLensSettings {
   for (const [code, level] of Object.entries(c.get<Record<string, unknown>>('severity') ?? {})) {
     if (isFindingCode(code) && isSeverity(level)) severity[code] = level;
   }
-  const number = (key: string, fallback: number) => {
-    const v = c.get<number>(key);
+  const number = (from: vscode.WorkspaceConfiguration, key: string, fallback: number) => {
+    const v = from.get<number>(key);
     return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
   };
   const unverifiable = c.get<string>('unverifiableLevel');
@@ -44,10 +50,10 @@ export function readSettings(scope?: vscode.Uri): TrustLensSettings {
     trustServers: servers,
     severity,
     unverifiableLevel: isSeverity(unverifiable) ? unverifiable : 'info',
-    cacheTtlSeconds: number('cacheTtlSeconds', 300),
-    expiryWarningDays: number('expiryWarningDays', 30),
-    dockerConfigDir: c.get<string>('dockerConfigDir') ?? '',
-    debounceMs: number('debounceMs', 400),
+    cacheTtlSeconds: number(w, 'cacheTtlSeconds', 300),
+    expiryWarningDays: number(c, 'expiryWarningDays', 30),
+    dockerConfigDir: w.get<string>('dockerConfigDir') ?? '',
+    debounceMs: number(w, 'debounceMs', 400),
   };
 }
 

@@ -5,9 +5,24 @@ import type { ScanResult } from '../core/model/occurrence';
 import { kindOfFileName, type ScannableKind } from '../core/parse/fileKinds';
 import { engine } from './engine/load';
 
+/** Where Dockerfiles and compose files are checked: on disk (`file`) and unsaved (`untitled`). */
+const SCHEMES = ['file', 'untitled'] as const;
+
+/**
+ * The documents TrustLens's hovers and quick fixes serve: Dockerfiles and compose files by language,
+ * and by name on disk (a compose file may be plain YAML). Every filter names its scheme, so nothing is
+ * offered for documents of other file systems (git diffs, remote and virtual files).
+ */
+export function trustLensDocuments(scannableGlob: string): vscode.DocumentFilter[] {
+  return [
+    ...SCHEMES.flatMap((scheme) => [{ scheme, language: 'dockerfile' }, { scheme, language: 'dockercompose' }]),
+    { scheme: 'file', pattern: scannableGlob },
+  ];
+}
+
 /** The kind of a document TrustLens checks, or undefined. */
 export function documentKind(doc: vscode.TextDocument): ScannableKind | undefined {
-  if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return undefined;
+  if (!(SCHEMES as readonly string[]).includes(doc.uri.scheme)) return undefined;
   if (doc.languageId === 'dockerfile') return 'dockerfile';
   if (doc.languageId === 'dockercompose') return 'compose';
   return doc.uri.scheme === 'file' ? kindOfFileName(doc.uri.fsPath) : undefined;

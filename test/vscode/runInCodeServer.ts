@@ -53,8 +53,16 @@ export interface Session {
   readonly testsExited: Promise<number>;
   /** Mocha's counts once the suite index has printed them. */
   suiteResult(): SuiteResult | undefined;
+  /** Every log entry the workbench has reported so far (its own, and the extension host's console). */
+  logEntries(): readonly LogEntry[];
   /** Saves a PNG of the page as `<screenshotsDir>/<name>.png` and returns its path. */
   screenshot(name: string): Promise<string>;
+}
+
+/** One entry of the workbench log, e.g. `{ level: 'warn', message: '…' }`. */
+export interface LogEntry {
+  readonly level: string;
+  readonly message: string;
 }
 
 export interface SuiteRunOptions {
@@ -139,6 +147,7 @@ export async function withCodeServer<T>(options: SessionOptions, fn: (session: S
     void server.exited.then((code) => fail(new Error(`code-server exited (${code}) during the session:\n${server.outputTail()}`)));
 
     let suiteResult: SuiteResult | undefined;
+    const logEntries: LogEntry[] = [];
     let exit!: (code: number) => void;
     const testsExited = new Promise<number>((resolve) => (exit = resolve));
     const workbench = await Promise.race([
@@ -146,6 +155,7 @@ export async function withCodeServer<T>(options: SessionOptions, fn: (session: S
         port: server.port,
         onLog: (level, message) => {
           suiteResult ??= parseSuiteResult(message);
+          logEntries.push({ level, message });
           const line = formatLog(level, message);
           if (line !== undefined) log(line);
         },
@@ -190,6 +200,7 @@ export async function withCodeServer<T>(options: SessionOptions, fn: (session: S
       options,
       testsExited: Promise.race([testsExited, fatal]),
       suiteResult: () => suiteResult,
+      logEntries: () => logEntries,
       screenshot: async (name) => {
         fs.mkdirSync(screenshotsDir, { recursive: true });
         const file = path.join(screenshotsDir, `${name}.png`);

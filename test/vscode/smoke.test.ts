@@ -13,7 +13,7 @@ describe('smoke: the extension in a trusted workspace', () => {
 
   it('sees the environment and user settings the launcher set', () => {
     assert.equal(process.env[PASS_ENV], 'trusted');
-    assert.equal(vscode.workspace.getConfiguration('workbench').get('startupEditor'), 'none');
+    assert.equal(vscode.workspace.getConfiguration('workbench', null).get('startupEditor'), 'none');
   });
 
   it('loads trustlens.trustlens from the repository', () => {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { pinAllFixes } from '../../core/fixes/pinFix';
 import type { CheckResult } from '../../core/trust/checkResult';
 import { diagnosticCode, toVsRange } from '../diagnostics/convert';
-import { documentKind } from '../documents';
+import { documentKind, trustLensDocuments } from '../documents';
 import { SCANNABLE_GLOB } from '../commands/workspaceCommands';
 import type { ResultsStore } from '../results';
 import type { TrustLensServices } from '../services';
@@ -89,11 +89,6 @@ function keyOf(action: vscode.CodeAction): string {
 
 /** Registers the quick fixes for Dockerfiles and compose files, by language and by file name. */
 export function registerCodeActions(services: TrustLensServices): vscode.Disposable {
-  const selector: vscode.DocumentSelector = [
-    { language: 'dockerfile' },
-    { language: 'dockercompose' },
-    { scheme: 'file', pattern: SCANNABLE_GLOB },
-  ];
   const provider = new TrustLensCodeActionProvider(services.results);
-  return vscode.languages.registerCodeActionsProvider(selector, provider, TrustLensCodeActionProvider.metadata);
+  return vscode.languages.registerCodeActionsProvider(trustLensDocuments(SCANNABLE_GLOB), provider, TrustLensCodeActionProvider.metadata);
 }

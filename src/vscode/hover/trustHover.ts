@@ -10,18 +10,14 @@ import { repositoryId, repositoryKeyOf } from '../../core/trust/signersModel';
 import { SCANNABLE_GLOB } from '../commands/workspaceCommands';
 import { readSettings } from '../config';
 import { toVsRange } from '../diagnostics/convert';
+import { trustLensDocuments } from '../documents';
 import type { TrustLensServices } from '../services';
 
 /** The longest a hover waits for the registry and the trust data before showing what it has. */
 export const HOVER_BUDGET_MS = 1500;
 
 /** Dockerfiles and compose files, by language and by name (a compose file may be plain YAML). */
-export const TRUSTLENS_DOCUMENTS: vscode.DocumentSelector = [
-  { language: 'dockerfile' },
-  { language: 'dockercompose' },
-  { scheme: 'file', pattern: SCANNABLE_GLOB },
-  { scheme: 'untitled', language: 'dockerfile' },
-];
+export const TRUSTLENS_DOCUMENTS: vscode.DocumentSelector = trustLensDocuments(SCANNABLE_GLOB);
 
 const TIMED_OUT = Symbol('timed out');
 

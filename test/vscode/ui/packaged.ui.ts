@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { runCommand } from '../../helpers/stack/runCommand';
 import { readZip } from '../../helpers/zip';
 import { CODE_SERVER_BIN } from '../codeServer';
+import { extensionHostLogs } from '../hostLog';
 import type { UiCheck } from './uiCheck';
 import { openNestedFromExplorer, withUiFixture } from './problemsFixture';
 
@@ -16,19 +17,6 @@ interface InstalledExtension {
 
 /** What the status bar says for verdicts/Dockerfile.verdicts once every reference has its verdict. */
 const VERDICTS_SUMMARY = 'TrustLens: 2 signed · 1 unsigned · 1 not released · 1 no trust data · 1 digest mismatch · 1 unverifiable';
-
-/** The text of every extension host log of a code-server user data dir (`logs/<time>/exthost<n>/remoteexthost.log`). */
-function extensionHostLogs(userDataDir: string): string[] {
-  const logs = path.join(userDataDir, 'logs');
-  return fs.readdirSync(logs).flatMap((session) => {
-    const dir = path.join(logs, session);
-    return fs.readdirSync(dir)
-      .filter((name) => name.startsWith('exthost'))
-      .map((name) => path.join(dir, name, 'remoteexthost.log'))
-      .filter((file) => fs.existsSync(file))
-      .map((file) => fs.readFileSync(file, 'utf8'));
-  });
-}
 
 /** Resolves once `condition()` holds (the log is written as it happens, not flushed on demand); fails after 30 s naming `what`. */
 async function until(condition: () => boolean, what: string): Promise<void> {
