@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { DEFAULT_SIGNER_ALGORITHM, generateSignerKey } from '../core/keys/generateSignerKey';
+import { shortKeyId } from '../core/keys/keyId';
 import { validateSignerName } from '../core/signing/signingErrors';
 import { parseCommandLine, unknownCommand } from './commandLine';
 import { HelpRequest, UsageError } from './usage';
@@ -52,7 +53,7 @@ async function keyLoad(argv: readonly string[], io: WriteIo): Promise<number> {
     const options = values.name === undefined ? { name: 'signer' } : { role: values.name };
     const info = await setup.keys.importFile(file, options, setup.passphrases);
     io.stdout(`Successfully imported key from ${file}\n`);
-    io.stdout(`Key ${info.keyId.slice(0, 7)} signs as ${info.role}.\n`);
+    io.stdout(`Key ${shortKeyId(info.keyId)} signs as ${info.role}.\n`);
     return 0;
   });
 }

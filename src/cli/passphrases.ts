@@ -6,6 +6,7 @@
  * is never printed, logged or put into a message.
  */
 import { KeyError } from '../core/keys/keyErrors';
+import { shortKeyId } from '../core/keys/keyId';
 import { MIN_PASSPHRASE_BYTES, REPOSITORY_PASSPHRASE_ENV, ROOT_PASSPHRASE_ENV } from '../core/keys/passphrase';
 import type { PassphraseProvider } from '../core/signing/signingKey';
 
@@ -46,7 +47,7 @@ export function cliPassphrases(env: Readonly<Record<string, string | undefined>>
   return {
     async get({ role, keyId, purpose, attempt }) {
       const variable = passphraseVariable(role);
-      const name = `${purpose === 'create' ? 'new ' : ''}${displayRole(role)} key${keyId ? ` with ID ${keyId.slice(0, 7)}` : ''}`;
+      const name = `${purpose === 'create' ? 'new ' : ''}${displayRole(role)} key${keyId ? ` with ID ${shortKeyId(keyId)}` : ''}`;
       const fromEnv = env[variable];
       if (fromEnv) {
         if (attempt === 0) return fromEnv;

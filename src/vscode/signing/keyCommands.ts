@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { GeneratedSignerKey } from '../../core/keys/generateSignerKey';
+import { shortKeyId } from '../../core/keys/keyId';
 import { validateSignerName } from '../../core/signing/signingErrors';
 import { engine } from '../engine/load';
 import { REFRESH_KEYS_COMMAND } from '../views/localKeysNodes';
@@ -57,7 +58,7 @@ export async function generateKey(deps: WriteDeps, arg?: unknown): Promise<Gener
   if (!generated) return undefined;
   deps.services.log.logger.info(`generated key ${generated.keyId} for signer ${name}; public key ${generated.publicKeyPath}`);
   void vscode.commands.executeCommand(REFRESH_KEYS_COMMAND);
-  void vscode.window.showInformationMessage(`TrustLens: generated key ${generated.keyId.slice(0, 7)} for signer ${name}. Public key: ${generated.publicKeyPath}`, 'Open Public Key')
+  void vscode.window.showInformationMessage(`TrustLens: generated key ${shortKeyId(generated.keyId)} for signer ${name}. Public key: ${generated.publicKeyPath}`, 'Open Public Key')
     .then((choice) => choice && vscode.window.showTextDocument(vscode.Uri.file(generated.publicKeyPath)));
   return generated;
 }
@@ -87,7 +88,7 @@ export async function loadKey(deps: WriteDeps, arg?: unknown): Promise<string | 
   });
   if (!info) return undefined;
   void vscode.commands.executeCommand(REFRESH_KEYS_COMMAND);
-  void vscode.window.showInformationMessage(`TrustLens: loaded key ${info.keyId.slice(0, 7)} for signer ${info.role} into ${keyStore().privateDir}.`);
+  void vscode.window.showInformationMessage(`TrustLens: loaded key ${shortKeyId(info.keyId)} for signer ${info.role} into ${keyStore().privateDir}.`);
   return info.keyId;
 }
 

@@ -5,6 +5,7 @@
  * used it succeeded, and forgotten when it stops opening its key.
  */
 import * as vscode from 'vscode';
+import { shortKeyId } from '../../core/keys/keyId';
 import { isStrongEnough, MIN_PASSPHRASE_BYTES } from '../../core/keys/passphrase';
 import type { PassphraseProvider } from '../../core/signing/signingKey';
 
@@ -20,7 +21,7 @@ export function rememberPassphrases(): boolean {
 /** How a key is named in prompts: `root`, `repository` (targets, snapshot), else the signer `alice`. */
 function keyName(role: string, keyId: string, gun: string | undefined): string {
   const who = role === 'root' ? 'root key' : role === 'targets' || role === 'snapshot' ? 'repository key' : `key of signer "${role}"`;
-  return `${who}${keyId ? ` ${keyId.slice(0, 7)}` : ''}${gun ? ` (${gun})` : ''}`;
+  return `${who}${keyId ? ` ${shortKeyId(keyId)}` : ''}${gun ? ` (${gun})` : ''}`;
 }
 
 /** The passphrases of one operation (a sign, a signer change, a key import). */

@@ -4,6 +4,7 @@
  * reference under the cursor) and, when the key store holds signer keys, which key signs.
  */
 import * as vscode from 'vscode';
+import { shortKeyId } from '../../core/keys/keyId';
 import { parseImageRef } from '../../core/model/imageRef';
 import { parseTaggedRef } from '../../core/signing/references';
 import type { CheckResult } from '../../core/trust/checkResult';
@@ -59,7 +60,7 @@ async function askSigner(): Promise<string | null | undefined> {
     { label: 'Repository key', description: 'as docker trust sign does without a signer', signer: null },
     ...[...new Set(keys.map((k) => k.role))].map((role) => ({
       label: role,
-      description: `signer key ${keys.filter((k) => k.role === role).map((k) => k.keyId.slice(0, 7)).join(', ')}`,
+      description: `signer key ${keys.filter((k) => k.role === role).map((k) => shortKeyId(k.keyId)).join(', ')}`,
       signer: role,
     })),
   ];

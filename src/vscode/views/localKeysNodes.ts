@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { KeyInfo } from '../../core/keys/keyFiles';
+import { shortKeyId } from '../../core/keys/keyId';
 import { MessageNode, SignersNode } from './signersNodes';
 
 export const LOCAL_KEYS_CONTEXT = {
@@ -22,7 +23,7 @@ const ADMIN_ROLES = new Set(['root', 'targets', 'snapshot', 'timestamp']);
 
 /** What a key signs as, for people: `alice`, `repository key of registry.example.com/app`, `root key`. */
 export function describeLocalKey(key: KeyInfo): { label: string; description: string } {
-  const short = key.keyId.slice(0, 7);
+  const short = shortKeyId(key.keyId);
   if (key.role === 'root') return { label: 'root key', description: short };
   if (key.role === 'targets') return { label: 'repository key', description: `${short} · ${key.gun ?? 'unknown repository'}` };
   if (ADMIN_ROLES.has(key.role)) return { label: `${key.role} key`, description: `${short} · ${key.gun ?? 'unknown repository'}` };
