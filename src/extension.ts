@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
     context.subscriptions.push(
       services,
       diagnostics,
-      registerWorkspaceCommands(services, diagnostics),
+      registerWorkspaceCommands(services, diagnostics, { refresh: () => signers.provider.refreshAll(), reload: () => signers.provider.reload() }),
       registerSigning(context, services, diagnostics),
       registerCodeActions(services),
       registerSwitchTag(services),

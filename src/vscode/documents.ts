@@ -34,16 +34,21 @@ export function documentLabel(uri: vscode.Uri): string {
 }
 
 /** Finds the image references in a document; compose variables come from the environment and `.env`. */
-export async function scanDocument(doc: vscode.TextDocument, kind: ScannableKind): Promise<ScanResult> {
+export function scanDocument(doc: vscode.TextDocument, kind: ScannableKind): Promise<ScanResult> {
+  return scanContent(doc.uri, kind, doc.getText());
+}
+
+/** Finds the image references in the text of a file (open or not), as {@link scanDocument} does. */
+export async function scanContent(uri: vscode.Uri, kind: ScannableKind, text: string): Promise<ScanResult> {
   const { parseDotenv, scanText } = engine();
   let lookup: ((name: string) => string | undefined) | undefined;
   if (kind === 'compose') {
     let dotenv = new Map<string, string>();
-    if (doc.uri.scheme === 'file') {
-      const text = await readFile(join(dirname(doc.uri.fsPath), '.env'), 'utf8').catch(() => '');
-      dotenv = parseDotenv(text, (name) => process.env[name]);
+    if (uri.scheme === 'file') {
+      const env = await readFile(join(dirname(uri.fsPath), '.env'), 'utf8').catch(() => '');
+      dotenv = parseDotenv(env, (name) => process.env[name]);
     }
     lookup = (name) => process.env[name] ?? dotenv.get(name);
   }
-  return scanText(documentLabel(doc.uri), kind, doc.getText(), { lookup });
+  return scanText(documentLabel(uri), kind, text, { lookup });
 }

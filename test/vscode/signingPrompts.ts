@@ -17,6 +17,10 @@ export interface Asked {
   readonly value?: string;
   /** For warnings: whether they were modal. */
   readonly modal?: boolean;
+  /** For messages: the buttons offered, e.g. `['Load Key…', 'Add Signer…']`. */
+  readonly items?: readonly string[];
+  /** For modal messages: the text under the message. */
+  readonly detail?: string;
 }
 
 /** How to answer. Each returns `undefined` to cancel. */
@@ -30,6 +34,15 @@ export interface Answers {
   open?(): vscode.Uri | undefined;
   /** The button to press on a warning. */
   warning?(message: string): string | undefined;
+  /** The button to press on an error or information message; default: none (it is closed). */
+  message?(message: string, items: readonly string[]): string | undefined;
+}
+
+/** The message options and buttons of a `show…Message(message, options?, ...items)` call. */
+function messageArgs(rest: readonly unknown[]): { options: vscode.MessageOptions; items: string[] } {
+  const options = typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? rest[0] as vscode.MessageOptions : {};
+  const items = rest.map((r) => (typeof r === 'string' ? r : (r as { title?: unknown } | null)?.title)).filter((t): t is string => typeof t === 'string');
+  return { options, items };
 }
 
 /** Installs the answers; `restore()` puts VS Code's functions back. */
@@ -60,17 +73,19 @@ export function scriptPrompts(answers: Answers): { asked: Asked[]; restore(): vo
     return uri ? [uri] : undefined;
   };
   w.showWarningMessage = async (message: string, ...rest: unknown[]) => {
-    const modal = typeof rest[0] === 'object' && rest[0] !== null && (rest[0] as vscode.MessageOptions).modal === true;
-    asked.push({ kind: 'warning', text: message, modal });
+    const { options, items } = messageArgs(rest);
+    asked.push({ kind: 'warning', text: message, modal: options.modal === true, items, ...(options.detail === undefined ? {} : { detail: options.detail }) });
     return answers.warning?.(message);
   };
-  w.showInformationMessage = async (message: string) => {
-    asked.push({ kind: 'info', text: message });
-    return undefined;
+  w.showInformationMessage = async (message: string, ...rest: unknown[]) => {
+    const { items } = messageArgs(rest);
+    asked.push({ kind: 'info', text: message, items });
+    return answers.message?.(message, items);
   };
-  w.showErrorMessage = async (message: string) => {
-    asked.push({ kind: 'error', text: message });
-    return undefined;
+  w.showErrorMessage = async (message: string, ...rest: unknown[]) => {
+    const { items } = messageArgs(rest);
+    asked.push({ kind: 'error', text: message, items });
+    return answers.message?.(message, items);
   };
   return {
     asked,

@@ -165,7 +165,7 @@ export function signersModel(data: TrustData, o: SignersModelOptions): SignersMo
   return { gun: data.gun, signers, tags, admin, server, nearest };
 }
 
-/** A repository the open documents reference, with how its references fared. */
+/** A repository the workspace's files or the open documents reference, with how its checked references fared. */
 export interface RepositoryRef {
   /** Unique per trust server and GUN: `<server>\n<gun>`. */
   readonly id: string;
@@ -174,7 +174,9 @@ export interface RepositoryRef {
   readonly name: string;
   /** How many references name it. */
   readonly references: number;
-  /** How many references got each verdict. */
+  /** How many of them are in files that were only listed, not checked (files that are not open). */
+  readonly unchecked: number;
+  /** How many checked references got each verdict. */
   readonly statuses: Readonly<Partial<Record<TrustStatus, number>>>;
   /** The documents (as given) that reference it, in first-seen order. */
   readonly documents: readonly string[];
@@ -192,23 +194,38 @@ export function repositoryId(key: RepositoryKey): string {
   return `${key.server}\n${key.gun}`;
 }
 
-/** The repositories referenced by documents' verdicts, sorted by name then trust server. Pure. */
-export function repositoriesOf(documents: Iterable<{ document: string; results: readonly CheckResult[] }>): RepositoryRef[] {
-  const byId = new Map<string, { key: RepositoryKey; references: number; statuses: Partial<Record<TrustStatus, number>>; documents: string[] }>();
+/**
+ * The repositories referenced by documents' verdicts and by files that were only listed (a document
+ * with verdicts is counted from them, not from its listing), one per trust server and GUN however it
+ * is written (`alpine`, `docker.io/library/alpine:3`), sorted by the name shown, then trust server. Pure.
+ */
+export function repositoriesOf(
+  documents: Iterable<{ document: string; results: readonly CheckResult[] }>,
+  listed: Iterable<{ document: string; keys: readonly RepositoryKey[] }> = [],
+): RepositoryRef[] {
+  const byId = new Map<string, { key: RepositoryKey; references: number; unchecked: number; statuses: Partial<Record<TrustStatus, number>>; documents: string[] }>();
+  const add = (document: string, key: RepositoryKey, status: TrustStatus | undefined) => {
+    const id = repositoryId(key);
+    let entry = byId.get(id);
+    if (!entry) {
+      entry = { key, references: 0, unchecked: 0, statuses: {}, documents: [] };
+      byId.set(id, entry);
+    }
+    entry.references += 1;
+    if (status === undefined) entry.unchecked += 1;
+    else entry.statuses[status] = (entry.statuses[status] ?? 0) + 1;
+    if (!entry.documents.includes(document)) entry.documents.push(document);
+  };
+  const checked = new Set<string>();
   for (const { document, results } of documents) {
+    checked.add(document);
     for (const result of results) {
       const key = repositoryKeyOf(result);
-      if (!key) continue;
-      const id = repositoryId(key);
-      let entry = byId.get(id);
-      if (!entry) {
-        entry = { key, references: 0, statuses: {}, documents: [] };
-        byId.set(id, entry);
-      }
-      entry.references += 1;
-      entry.statuses[result.status] = (entry.statuses[result.status] ?? 0) + 1;
-      if (!entry.documents.includes(document)) entry.documents.push(document);
+      if (key) add(document, key, result.status);
     }
+  }
+  for (const { document, keys } of listed) {
+    if (!checked.has(document)) for (const key of keys) add(document, key, undefined);
   }
   return [...byId.entries()]
     .map(([id, e]) => ({ id, name: familiarRepository(e.key.gun), ...e }))

@@ -6,13 +6,25 @@ import type { TrustLensServices } from '../services';
 /** Glob of every file TrustLens checks, for workspace-wide commands. */
 export const SCANNABLE_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,Containerfile.*,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,compose.*.yaml,compose.*.yml,docker-compose.*.yaml,docker-compose.*.yml}';
 
+/** What the views do when the trust data is refreshed or forgotten (the Signers view lists more than the open files). */
+export interface ViewRefresh {
+  /** Asks the trust servers again for everything the views show. */
+  refresh(): Promise<void>;
+  /** Drops what the views show so that it is loaded again when next shown. */
+  reload(): void;
+}
+
 /** Refresh, clear cache, show output and check workspace. */
-export function registerWorkspaceCommands(services: TrustLensServices, diagnostics: DiagnosticsManager): vscode.Disposable {
+export function registerWorkspaceCommands(services: TrustLensServices, diagnostics: DiagnosticsManager, views: ViewRefresh): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('trustlens.refresh', () => diagnostics.recheckAll(true)),
+    vscode.commands.registerCommand('trustlens.refresh', async () => {
+      diagnostics.recheckAll(true);
+      await views.refresh();
+    }),
     vscode.commands.registerCommand('trustlens.clearCache', async () => {
       await services.store.clear();
       services.reset();
+      views.reload();
       diagnostics.recheckAll(true);
       void vscode.window.setStatusBarMessage('TrustLens: trust cache cleared', 3000);
     }),

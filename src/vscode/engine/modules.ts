@@ -9,7 +9,7 @@ export { RegistryClient } from '../../core/net/registryClient';
 export { parseDotenv } from '../../core/parse/dotenv';
 export { scanText } from '../../core/parse/scanText';
 export { addIgnoredRepository } from '../../core/policy/ignoreEdit';
-export { mergePolicy } from '../../core/policy/policy';
+export { effectivePolicy, mergePolicy } from '../../core/policy/policy';
 export { findPolicyFile, parsePolicy, POLICY_FILE_NAME } from '../../core/policy/policyFile';
 export { createDctBackend } from '../../core/trust/dct/createBackend';
 export { FileMetadataStore } from '../../core/trust/metadataStore';

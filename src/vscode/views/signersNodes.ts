@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { RepositoryOutcome } from '../../core/trust/dct/outcome';
 import type { ExpiryBadge, KeyModel, RepositoryRef, RoleModel, SignersModel, TagModel } from '../../core/trust/signersModel';
 import { STATUS_ORDER, STATUS_SHORT } from '../../core/report/statusSummary';
+import { shortKeyId } from '../../core/keys/keyId';
+import { RELEASES_ROLE } from '../../core/tuf/roleNames';
 
 /** The context values the manifest's menus match on (`viewItem`). */
 export const CONTEXT = {
@@ -58,30 +60,54 @@ export class MessageNode extends SignersNode {
   }
 }
 
-/** A key allowed to sign for a role; its ID is what "Copy Key ID" copies. */
+/**
+ * A key allowed to sign for a role, shown by its short ID; the full ID is in its tooltip and is what
+ * "Copy Key ID" copies. A key of the release role names the signers who hold it.
+ */
 export class KeyNode extends SignersNode {
-  constructor(readonly parent: RoleNode, readonly key: KeyModel) {
+  constructor(readonly parent: RoleNode, readonly key: KeyModel, readonly holders: readonly string[] = []) {
     super();
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.key.id, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(shortKeyId(this.key.id), vscode.TreeItemCollapsibleState.None);
     item.id = `${this.parent.id}\nkey:${this.key.id}`;
-    item.description = this.key.keytype;
+    item.description = [...this.holders, this.key.keytype].join(' · ');
     item.iconPath = new vscode.ThemeIcon('key');
-    item.tooltip = this.key.tufId === this.key.id ? `Key ID ${this.key.id} (${this.key.keytype})` : `Key ID ${this.key.id} (${this.key.keytype})\nTUF key ID ${this.key.tufId}`;
+    const lines = [`Key ID ${this.key.id} (${this.key.keytype})`];
+    if (this.key.tufId !== this.key.id) lines.push(`TUF key ID ${this.key.tufId}`);
+    if (this.holders.length > 0) lines.push(`The key of ${this.holders.join(', ')}`);
+    item.tooltip = lines.join('\n');
     item.contextValue = CONTEXT.key;
     return item;
   }
 }
 
-/** A signer role (`releases`, `alice`) or an administrative role (`Root`, `Repository`), with its keys. */
+/** Whose keys are which: key ID → the signers whose own role lists it. */
+function keyHolders(signers: readonly RoleModel[]): Map<string, string[]> {
+  const holders = new Map<string, string[]>();
+  for (const r of signers) {
+    if (r.role === RELEASES_ROLE) continue;
+    for (const k of r.keys) holders.set(k.id, [...(holders.get(k.id) ?? []), r.label]);
+  }
+  return holders;
+}
+
+/**
+ * A signer's role (`alice`), the release role (`targets/releases`, which every signer signs into and
+ * docker trusts tags from) or an administrative role (`Root`, `Repository`), with its keys.
+ */
 export class RoleNode extends SignersNode {
   readonly #keys: KeyNode[];
 
-  constructor(readonly parent: GroupNode, readonly role: RoleModel) {
+  constructor(readonly parent: GroupNode, readonly role: RoleModel, holders: ReadonlyMap<string, readonly string[]> = new Map()) {
     super();
-    this.#keys = role.keys.map((k) => new KeyNode(this, k));
+    this.#keys = role.keys.map((k) => new KeyNode(this, k, holders.get(k.id) ?? []));
+  }
+
+  /** Whether this is `targets/releases`: the role docker trusts tags from, not a signer. */
+  get isReleaseRole(): boolean {
+    return this.role.role === RELEASES_ROLE;
   }
 
   get id(): string {
@@ -90,22 +116,23 @@ export class RoleNode extends SignersNode {
 
   getTreeItem(): vscode.TreeItem {
     const r = this.role;
-    const item = new vscode.TreeItem(r.label, this.#keys.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(this.isReleaseRole ? 'Release role' : r.label, this.#keys.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    const parts = [`threshold ${r.threshold}`];
+    const parts = [...(this.isReleaseRole ? [RELEASES_ROLE] : []), `threshold ${r.threshold}`];
     if (r.state === 'verified' && r.badge) parts.push(badgeText(r.badge));
     if (r.state === 'unpublished') parts.push('never signed');
     if (r.state === 'ignored') parts.push('ignored');
     item.description = parts.join(' · ');
-    const fallback = this.parent.kind === 'admin' ? 'shield' : 'person';
+    const fallback = this.parent.kind === 'admin' ? 'shield' : this.isReleaseRole ? 'rocket' : 'person';
     item.iconPath = r.state === 'ignored' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : badgeIcon(r.badge, fallback);
     const lines = [`${r.role}: ${r.keys.length} key${r.keys.length === 1 ? '' : 's'}, threshold ${r.threshold}`];
+    if (this.isReleaseRole) lines.push('The release role: docker trusts the tags it holds. Every signer added with Add Signer can sign it.');
     if (r.version !== undefined) lines.push(`version ${r.version}`);
     if (r.badge) lines.push(r.badge.text);
     if (r.state === 'unpublished') lines.push('Declared, but never signed into the trust data.');
     if (r.problem) lines.push(`Ignored, as docker ignores it: ${r.problem}`);
     item.tooltip = lines.join('\n');
-    const removable = this.parent.kind === 'signers' && /^targets\/[^/]+$/.test(r.role) && r.role !== 'targets/releases';
+    const removable = this.parent.kind === 'signers' && /^targets\/[^/]+$/.test(r.role) && !this.isReleaseRole;
     item.contextValue = removable ? CONTEXT.signerRole : CONTEXT.role;
     return item;
   }
@@ -146,7 +173,8 @@ export class GroupNode extends SignersNode {
 
   constructor(readonly parent: RepositoryNode, readonly kind: GroupKind, model: SignersModel) {
     super();
-    const items = kind === 'signers' ? model.signers.map((r) => new RoleNode(this, r))
+    const holders = keyHolders(model.signers);
+    const items = kind === 'signers' ? model.signers.map((r) => new RoleNode(this, r, holders))
       : kind === 'admin' ? model.admin.map((r) => new RoleNode(this, r))
         : model.tags.map((t) => new TagNode(this, t));
     this.#children = items.length > 0 ? items : [new MessageNode(this, `${this.id}\nempty`, GROUP_LABELS[kind].empty, 'info')];
@@ -161,7 +189,8 @@ export class GroupNode extends SignersNode {
     const item = new vscode.TreeItem(g.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(g.icon);
-    const count = this.#children.filter((c) => !(c instanceof MessageNode)).length;
+    // The release role is listed with the signers but is not one of them.
+    const count = this.#children.filter((c) => !(c instanceof MessageNode) && !(c instanceof RoleNode && c.isReleaseRole)).length;
     item.description = String(count);
     // `trustlens.group.signers`, `.tags` or `.admin`, so menus can tell the groups apart.
     item.contextValue = `${CONTEXT.group}.${this.kind}`;
@@ -266,8 +295,10 @@ export class RepositoryNode extends SignersNode {
     const lines = [
       this.ref.key.gun,
       `Trust server: ${this.ref.key.server}`,
-      `${this.ref.references} reference${this.ref.references === 1 ? '' : 's'}: ${counts.join(', ')}`,
     ];
+    const checked = this.ref.references - this.ref.unchecked;
+    if (checked > 0) lines.push(`${checked} reference${checked === 1 ? '' : 's'}: ${counts.join(', ')}`);
+    if (this.ref.unchecked > 0) lines.push(`${this.ref.unchecked} reference${this.ref.unchecked === 1 ? '' : 's'} in files that are not open, not checked yet`);
     if (problem) lines.push(problem.detail);
     if (model?.nearest) lines.push(`Soonest expiry: ${model.nearest.role}, ${model.nearest.badge.text}`);
     if (model) for (const r of model.server) if (r.badge) lines.push(`${r.role}: ${r.badge.text} (usually re-signed by the trust server)`);

@@ -7,6 +7,7 @@ import { keyStore } from '../signing/publishing';
 import type { TrustLensServices } from '../services';
 import { LocalKeyNode, LocalKeysNode, REFRESH_KEYS_COMMAND } from './localKeysNodes';
 import { KeyNode, RepositoryNode, TagNode, describeOutcome, type RepositoryState, type SignersNode } from './signersNodes';
+import { MAX_LISTED_FILES, WorkspaceRepositories } from './workspaceRepositories';
 
 export const SIGNERS_VIEW_ID = 'trustlens.signers';
 const HAS_REPOSITORIES = 'trustlens.hasRepositories';
@@ -14,9 +15,10 @@ const REFRESH_DELAY_MS = 150;
 const ROOT_LOAD_WAIT_MS = 1500;
 
 /**
- * The Signers view's data: one node per repository the open documents reference (from the verdicts
- * diagnostics keep), each showing only verified trust data. Nothing here ever shows a notification:
- * a failure becomes a node and the view's message.
+ * The Signers view's data: one node per repository that a Dockerfile or compose file of the workspace
+ * references (listed when the view is first shown) or an open document references (from the verdicts
+ * diagnostics keep), each showing only verified trust data. Nothing here ever shows a notification: a
+ * failure becomes a node and the view's message.
  */
 export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>, vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<SignersNode | undefined>();
@@ -28,33 +30,43 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   #order: RepositoryNode[] = [];
   #hasRepositories: boolean | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** Documents whose verdicts changed since the last rebuild. */
+  /** Documents whose verdicts or listed repositories changed since the last rebuild. */
   #pendingUris = new Set<string>();
-  readonly #subscription: vscode.Disposable;
+  readonly #subscriptions: vscode.Disposable[];
+  readonly #workspace: WorkspaceRepositories;
   /** The private keys on this machine, listed after the repositories. */
   readonly keys = new LocalKeysNode(() => keyStore().list(), () => keyStore().privateDir);
 
   constructor(private readonly services: TrustLensServices) {
+    this.#workspace = new WorkspaceRepositories(services);
     this.#rebuild(undefined);
-    this.#subscription = services.results.onDidChange((uri) => this.#schedule(uri));
+    this.#subscriptions = [
+      this.#workspace,
+      services.results.onDidChange((uri) => this.#schedule([uri.toString()])),
+      this.#workspace.onDidChange((uris) => this.#schedule(uris)),
+    ];
   }
 
-  #schedule(uri: vscode.Uri): void {
-    this.#pendingUris.add(uri.toString());
-    if (this.#timer) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      const uris = this.#pendingUris;
-      this.#pendingUris = new Set();
-      this.#rebuild(uris);
-      this.#changed.fire(undefined);
-    }, REFRESH_DELAY_MS);
+  #schedule(uris: Iterable<string>): void {
+    for (const uri of uris) this.#pendingUris.add(uri);
+    this.#timer ??= setTimeout(() => this.#flush(), REFRESH_DELAY_MS);
+  }
+
+  /** Rebuilds now for whatever changed since the last rebuild. */
+  #flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const uris = this.#pendingUris;
+    if (uris.size === 0) return;
+    this.#pendingUris = new Set();
+    this.#rebuild(uris);
+    this.#changed.fire(undefined);
   }
 
   /** Recomputes the repositories from the verdicts; those named by `changedUris` (all if undefined) are reloaded. */
   #rebuild(changedUris: ReadonlySet<string> | undefined): void {
     const documents = this.services.results.entries().map(([uri, results]) => ({ document: uri.toString(), results }));
-    const refs = repositoriesOf(documents);
+    const refs = repositoriesOf(documents, this.#workspace.entries().map(([document, keys]) => ({ document, keys })));
     const names = new Map<string, number>();
     for (const r of refs) names.set(r.name, (names.get(r.name) ?? 0) + 1);
     const affected = new Set<string>();
@@ -116,6 +128,31 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
     return this.#order;
   }
 
+  /**
+   * Lists the workspace's files the first time it is called (later calls cost nothing), and resolves
+   * once their repositories are in the view, or after a moment in a large workspace (the rest appear
+   * as they are found).
+   */
+  async whenListed(): Promise<void> {
+    if (await Promise.race([this.#workspace.start().then(() => true), delay(ROOT_LOAD_WAIT_MS)])) this.#flush();
+  }
+
+  /** Whether the workspace had more Dockerfiles and compose files than were listed. */
+  get truncated(): boolean {
+    return this.#workspace.truncated;
+  }
+
+  /** Drops every repository's trust data shown, so that each is loaded again when next shown. */
+  reload(): void {
+    for (const node of this.#order) node.invalidate();
+    this.#changed.fire(undefined);
+  }
+
+  /** Asks the trust server of every repository shown again, whatever the cache holds, then shows the results. */
+  async refreshAll(): Promise<void> {
+    await Promise.all(this.#order.map((node) => this.refreshRepository(node)));
+  }
+
   /** The repository a user names (GUN, short name or image reference), on `server` if given and shown. */
   find(name: string, server?: string): RepositoryNode | undefined {
     const refs = this.#order.map((n) => n.ref);
@@ -142,10 +179,13 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
 
   async getChildren(node?: SignersNode): Promise<SignersNode[]> {
     if (node) return node.children();
+    // The first time the view is shown it lists the workspace's files; a large workspace does not hold
+    // the view up, its repositories appear as they are found.
+    await this.whenListed();
     // Answers from the cache come within moments: show them loaded rather than "checking…" first.
     // A slow trust server does not hold the list up; its node updates when its answer comes.
     const order = this.#order;
-    await Promise.race([Promise.all(order.map((n) => n.ensureLoaded())), new Promise((resolve) => setTimeout(resolve, ROOT_LOAD_WAIT_MS))]);
+    await Promise.race([Promise.all(order.map((n) => n.ensureLoaded())), delay(ROOT_LOAD_WAIT_MS)]);
     // Without repositories the view stays empty, so that its welcome content shows.
     return order.length > 0 ? [...order, this.keys] : [];
   }
@@ -161,20 +201,25 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
 
   dispose(): void {
     if (this.#timer) clearTimeout(this.#timer);
-    this.#subscription.dispose();
+    for (const s of this.#subscriptions) s.dispose();
     this.#changed.dispose();
     this.#stateChanged.dispose();
   }
 }
 
-/** The view's message: what the nodes cannot say at a glance (unreachable servers, errors). */
-export function viewMessage(repositories: readonly RepositoryNode[]): string | undefined {
+function delay(ms: number): Promise<false> {
+  return new Promise((resolve) => setTimeout(() => resolve(false), ms));
+}
+
+/** The view's message: what the nodes cannot say at a glance (unreachable servers, errors, a partial list). */
+export function viewMessage(repositories: readonly RepositoryNode[], truncated = false): string | undefined {
   const unreachable = repositories.filter((n) => n.state.kind === 'loaded' && n.state.outcome.kind === 'unverifiable');
   const failed = repositories.filter((n) => n.state.kind === 'error');
   const lines: string[] = [];
   if (unreachable.length === 1) lines.push(`${unreachable[0]!.ref.name}: ${describeOutcome(unreachable[0]!.state)?.detail ?? ''}`);
   else if (unreachable.length > 1) lines.push(`Trust server unreachable for ${unreachable.length} repositories: ${unreachable.map((n) => n.ref.name).join(', ')}.`);
   if (failed.length > 0) lines.push(`Could not load ${failed.map((n) => n.ref.name).join(', ')}: ${describeOutcome(failed[0]!.state)?.detail ?? ''}`);
+  if (truncated) lines.push(`Only the repositories of the first ${MAX_LISTED_FILES} Dockerfiles and compose files of the workspace are listed.`);
   return lines.length > 0 ? lines.join(' ') : undefined;
 }
 
@@ -198,7 +243,7 @@ export function registerSignersView(services: TrustLensServices, diagnostics: Di
   const provider = new SignersTreeProvider(services);
   const view = vscode.window.createTreeView(SIGNERS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const updateMessage = () => {
-    view.message = viewMessage(provider.repositories);
+    view.message = viewMessage(provider.repositories, provider.truncated);
   };
 
   const selected = <T extends SignersNode>(arg: unknown, type: abstract new (...args: never[]) => T): T | undefined => {
@@ -216,12 +261,13 @@ export function registerSignersView(services: TrustLensServices, diagnostics: Di
       const key = result && repositoryKeyOf(result);
       wanted = key ? { name: key.gun, server: key.server } : undefined;
     }
+    await provider.whenListed();
     const node = wanted && provider.find(wanted.name, wanted.server);
     if (!node) {
       await vscode.commands.executeCommand(`${SIGNERS_VIEW_ID}.focus`);
       view.message = wanted === undefined
         ? 'Put the cursor on an image reference, or name a repository, to show its signers.'
-        : `${wanted.name} is not referenced by an open Dockerfile or compose file.`;
+        : `${wanted.name} is not referenced by a Dockerfile or compose file of this workspace, nor by an open one.`;
       return false;
     }
     // Loaded first: an update arriving while the view expands the node could fold it again.

@@ -139,6 +139,23 @@ void describe('repositoriesOf', () => {
     assert.equal(refs[1]!.id, 'https://127.0.0.1:4443\ndocker.io/library/alpine');
   });
 
+  void it('adds the repositories of files that are only listed, unchecked, unless the file has verdicts', () => {
+    const server = 'https://127.0.0.1:4443';
+    const key = (gun: string) => ({ server, gun, registry: gun.split('/')[0]! });
+    const refs = repositoriesOf(
+      [{ document: 'file:///a/Dockerfile', results: [result('alpine:3.19', 'signed')] }],
+      [
+        // Checked already: its listing does not count twice.
+        { document: 'file:///a/Dockerfile', keys: [key('docker.io/library/alpine')] },
+        { document: 'file:///b/compose.yaml', keys: [key('docker.io/library/alpine'), key('127.0.0.1:5000/acme/app')] },
+      ],
+    );
+    assert.deepEqual(refs.map((r) => [r.name, r.references, r.unchecked, r.statuses, r.documents]), [
+      ['127.0.0.1:5000/acme/app', 1, 1, {}, ['file:///b/compose.yaml']],
+      ['alpine', 2, 1, { signed: 1 }, ['file:///a/Dockerfile', 'file:///b/compose.yaml']],
+    ]);
+  });
+
   void it('keeps the same GUN on two trust servers apart', () => {
     const refs = repositoriesOf([{ document: 'd', results: [result('alpine', 'signed', 'https://a:4443'), result('alpine', 'signed', 'https://b:4443')] }]);
     assert.deepEqual(refs.map((r) => r.key.server), ['https://a:4443', 'https://b:4443']);
