@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrustLensError } from '../errors';
 
@@ -28,6 +28,16 @@ function roleFile(role: string): string {
     throw new TrustLensError('invalid-role-name', `refusing to store metadata for role "${role}"`);
   }
   return `${role}.json`;
+}
+
+/** A repository the store holds trust data of. */
+export interface StoredRepository {
+  /** e.g. `https://127.0.0.1:4443` */
+  readonly server: string;
+  /** e.g. `127.0.0.1:5000/team/app` */
+  readonly gun: string;
+  /** Whether it holds a `root.json`: the root pinned on first use. */
+  readonly pinnedRoot: boolean;
 }
 
 /** Stores metadata under `<root>/<server>/<gun>/`, writing each file atomically (temp file + rename). */
@@ -66,6 +76,18 @@ export class FileMetadataStore implements MetadataStore {
     await rm(target, { recursive: true, force: true });
   }
 
+  /** Every repository the store holds something for, sorted by server then GUN. */
+  async list(): Promise<StoredRepository[]> {
+    const found: StoredRepository[] = [];
+    for (const server of await entries(this.root)) {
+      for (const gun of await entries(join(this.root, server))) {
+        const pinnedRoot = await stat(join(this.root, server, gun, roleFile('root'))).then((s) => s.isFile(), () => false);
+        found.push({ server: decodeURIComponent(server), gun: decodeURIComponent(gun), pinnedRoot });
+      }
+    }
+    return found.sort((a, b) => a.server.localeCompare(b.server) || a.gun.localeCompare(b.gun));
+  }
+
   async #readFile(path: string): Promise<Uint8Array | undefined> {
     try {
       return new Uint8Array(await readFile(path));
@@ -85,6 +107,16 @@ export class FileMetadataStore implements MetadataStore {
       await rm(tmp, { force: true });
       throw new TrustLensError('cache-unwritable', `cannot write the trust cache at ${path}`, { cause: e });
     }
+  }
+}
+
+/** The directories in `dir` (none when it does not exist). */
+async function entries(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new TrustLensError('cache-unreadable', `cannot read the trust cache at ${dir}`, { cause: e });
   }
 }
 

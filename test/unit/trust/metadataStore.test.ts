@@ -39,3 +39,25 @@ void describe('metadata stores', () => {
     }
   });
 });
+
+void describe('FileMetadataStore.list', () => {
+  void it('lists every repository it holds, saying which have a pinned root', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trustlens-store-'));
+    try {
+      const store = new FileMetadataStore(dir);
+      assert.deepEqual(await new FileMetadataStore(join(dir, 'missing')).list(), []);
+      await store.write('https://b.example:4443', 'b.example/team/app', 'root', new Uint8Array([1]));
+      await store.write('https://127.0.0.1:4443', '127.0.0.1:5000/team/app', 'root', new Uint8Array([1]));
+      await store.writeState('https://127.0.0.1:4443', 'docker.io/library/alpine', { verifiedAt: 'x' });
+      assert.deepEqual(await store.list(), [
+        { server: 'https://127.0.0.1:4443', gun: '127.0.0.1:5000/team/app', pinnedRoot: true },
+        { server: 'https://127.0.0.1:4443', gun: 'docker.io/library/alpine', pinnedRoot: false },
+        { server: 'https://b.example:4443', gun: 'b.example/team/app', pinnedRoot: true },
+      ]);
+      await store.clear();
+      assert.deepEqual(await store.list(), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
