@@ -14,6 +14,7 @@ import { defaultPolicy } from '../core/policy/policy';
 import { findPolicyFile, loadPolicyFile } from '../core/policy/policyFile';
 import { nullLogger, systemClock, type Logger } from '../core/ports';
 import { createTrustPublisher } from '../core/signing/createPublisher';
+import { describeWhoCanSign, type SigningError } from '../core/signing/signingErrors';
 import type { PassphraseProvider } from '../core/signing/signingKey';
 import type { TrustPublisher } from '../core/signing/trustPublisher';
 import { defaultCacheDir } from '../core/trust/dct/createBackend';
@@ -103,8 +104,9 @@ export function writeSetup(values: CommonValues, io: WriteIo): WriteSetup {
 
 /**
  * Runs a write command: a typed failure (bad passphrase, refused upload, unreachable server…)
- * prints `trustlens: <what> failed: <why>` and gives exit status 1. Usage problems and an unreadable
- * policy file are left to the caller (exit 2).
+ * prints `trustlens: <what> failed: <why>` and gives exit status 1; when no held key can sign, a second
+ * line says who can and what to do. Usage problems and an unreadable policy file are left to the caller
+ * (exit 2).
  */
 export async function runWrite(io: WriteIo, what: string, fn: () => Promise<number>): Promise<number> {
   try {
@@ -112,6 +114,10 @@ export async function runWrite(io: WriteIo, what: string, fn: () => Promise<numb
   } catch (e) {
     if (TrustLensError.is(e, 'invalid-config') || TrustLensError.is(e, 'unreadable-path') || !TrustLensError.is(e)) throw e;
     io.stderr(`trustlens: ${what}: ${describeError(e)}\n`);
+    const who = (e as SigningError).whoCanSign;
+    if (TrustLensError.is(e, 'no-signing-key') && who) {
+      io.stderr(`${describeWhoCanSign(who)}: load one of their keys with trustlens key load, or have the repository owner add you with trustlens signer add NAME ${who.gun} --key NAME.pub\n`);
+    }
     return 1;
   }
 }

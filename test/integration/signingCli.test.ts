@@ -98,6 +98,25 @@ void describe('trustlens sign, signer, revoke and key (the CLI) on the real stac
     for (const run of [generated, added, signed]) secretFree(run);
   });
 
+  void it('a signing no held key can do fails with exit 1, naming who can sign and what to do', async () => {
+    const stranger = await makeWriteCli(stack, 'sign-stranger');
+    try {
+      const refused = await stranger.run(['sign', `${gun}:v2`], PASS);
+      assert.equal(refused.code, 1, refused.stderr);
+      const keyDir = join(cli.docker.path, 'trust', 'private');
+      const files = await readdir(keyDir);
+      const aliceFile = (await Promise.all(files.map(async (f) => [f, await readFile(join(keyDir, f), 'utf8')] as const))).find(([, text]) => /\nrole: alice\n/.test(text))![0];
+      const aliceId = aliceFile.replace(/\.key$/, '');
+      assert.equal(refused.stderr, [
+        `trustlens: failed to sign ${gun}:v2: no valid signing keys for delegation roles of ${gun}`,
+        `its signer is alice (key ${aliceId.slice(0, 7)}): load one of their keys with trustlens key load, or have the repository owner add you with trustlens signer add NAME ${gun} --key NAME.pub`,
+        '',
+      ].join('\n'));
+    } finally {
+      await stranger.remove();
+    }
+  });
+
   void it('a wrong or missing passphrase fails with exit 1, naming the variable and never printing a passphrase', async () => {
     const wrong = await cli.run(['sign', `${gun}:v2`, '--signer', 'alice'], { ...PASS, repository: WRONG });
     assert.equal(wrong.code, 1);

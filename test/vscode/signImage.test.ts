@@ -17,6 +17,7 @@ import type { TrustLensApi } from '../../src/extension';
 import type { SignImageOutcome } from '../../src/vscode/signing/signImage';
 import type { LocalKeyNode } from '../../src/vscode/views/localKeysNodes';
 import { pushImage, pushIndex, type PushedManifest } from '../helpers/stack/push';
+import { addSigner, createSigner } from '../helpers/stack/signers';
 import { startStack, type Stack } from '../helpers/stack/stack';
 import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import { makeDockerConfig, type TestDockerConfig } from '../helpers/trust/dockerConfig';
@@ -184,6 +185,27 @@ describe('signing from the editor on the real stack', function () {
     const carol = keys.find((k) => k.label === 'carol')!;
     await vscode.commands.executeCommand('trustlens.copyKeyId', carol.node);
     assert.equal(await vscode.env.clipboard.readText(), (carol.node as LocalKeyNode).key.keyId);
+  });
+
+  it('names who can sign when no key on this machine can, offering Load Key…, Add Signer… and the signer add command', async () => {
+    // Another owner's repository, delegated to dave, whose key this machine does not hold.
+    const other = `${stack.registry.host}/editor/others`;
+    const pushed = await pushImage(stack.registry, 'editor/others', 'v1');
+    await stack.cli.init(other);
+    await stack.cli.publish(other);
+    const dave = await createSigner(stack, 'dave');
+    await addSigner(stack.cli, other, dave);
+    prompts.restore();
+    prompts = scriptPrompts({ ...answers, pick: () => 'Repository key', message: (_text, items) => items.find((i) => i === 'Load Key…') });
+    const outcome = await vscode.commands.executeCommand<SignImageOutcome>('trustlens.signImage', { reference: `${other}:v1` });
+    assert.equal(outcome, undefined);
+    const error = prompts.asked.find((a) => a.kind === 'error');
+    assert.equal(error?.text, `TrustLens: cannot sign ${other}:v1: no key on this machine can sign ${other}, and its signer is dave (key ${dave.keyId.slice(0, 7)}). `
+      + `Load one of their keys, or have the repository owner add you as a signer (trustlens signer add NAME ${other} --key NAME.pub).`);
+    assert.deepEqual(error?.items, ['Load Key…', 'Add Signer…', 'Copy signer add Command']);
+    // Load Key… opens the key file dialog.
+    await waitUntil(() => prompts.asked.some((a) => a.kind === 'open' && a.text === 'TrustLens: private key to load'), 20_000, 'the Load Key dialog');
+    assert.ok(pushed.digest.startsWith('sha256:'));
   });
 
   it('writes no passphrase and no private key material to logs, settings or the metadata cache', async () => {

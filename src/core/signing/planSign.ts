@@ -12,7 +12,7 @@ import { RELEASES_ROLE } from '../tuf/roleNames';
 import type { FileMetaDoc } from './goShapes';
 import { planOf, type Plan, type PlannedRole } from './plan';
 import { canSign, delegationBase, directChildren, roleKeys, type RepoState } from './repoState';
-import { SigningError } from './signingErrors';
+import { SigningError, whoCanSign } from './signingErrors';
 import { bumped, withDelegationKeys, withTarget } from './targetsEdit';
 
 /** What to sign. */
@@ -42,7 +42,7 @@ export function planSignTag(state: RepoState, intent: SignIntent, held: Readonly
     if (!directChildren(targets).includes(role)) {
       if (!canSign(roleKeys('targets', state.root, undefined), held)) {
         throw new SigningError('no-signing-key',
-          `signer ${intent.signer.name} has no delegation in ${state.gun}, and the repository key needed to add one is not held`);
+          `signer ${intent.signer.name} has no delegation in ${state.gun}, and the repository key needed to add one is not held`, { whoCanSign: whoCanSign(state.data) });
       }
       targets = withDelegationKeys(targets, role, [intent.signer.key], ['']);
       targets = withDelegationKeys(targets, RELEASES_ROLE, [intent.signer.key], ['']);
@@ -56,7 +56,7 @@ export function planSignTag(state: RepoState, intent: SignIntent, held: Readonly
   let signable: string[];
   if (candidates.length === 0) {
     if (!canSign(roleKeys('targets', state.root, undefined), held)) {
-      throw new SigningError('no-signing-key', `could not find signing keys for ${state.gun}: the repository key is not held`);
+      throw new SigningError('no-signing-key', `could not find signing keys for ${state.gun}: the repository key is not held`, { whoCanSign: whoCanSign(state.data) });
     }
     signable = ['targets'];
   } else {
@@ -66,9 +66,9 @@ export function planSignTag(state: RepoState, intent: SignIntent, held: Readonly
     });
   }
   if (intent.signer && !signable.includes(`targets/${intent.signer.name}`)) {
-    throw new SigningError('no-signing-key', `no held key can sign targets/${intent.signer.name} in ${state.gun} for tag ${intent.tag}`);
+    throw new SigningError('no-signing-key', `no held key can sign targets/${intent.signer.name} in ${state.gun} for tag ${intent.tag}`, { whoCanSign: whoCanSign(state.data) });
   }
-  if (signable.length === 0) throw new SigningError('no-signing-key', `no valid signing keys for delegation roles of ${state.gun}`);
+  if (signable.length === 0) throw new SigningError('no-signing-key', `no valid signing keys for delegation roles of ${state.gun}`, { whoCanSign: whoCanSign(state.data) });
   if (!signable.includes('targets') && !signable.includes(RELEASES_ROLE)) {
     notes.push(`${intent.tag} is signed only in ${signable.join(', ')}: docker will not trust it until targets/releases holds it`);
   }

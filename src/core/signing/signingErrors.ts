@@ -3,6 +3,9 @@
  * passphrase, token or private key.
  */
 import { TrustLensError } from '../errors';
+import { shortKeyId } from '../keys/keyId';
+import { RELEASES_ROLE, signerName } from '../tuf/roleNames';
+import type { TrustData } from '../tuf/verifiedData';
 
 /**
  * - `invalid-reference`: the image reference cannot be signed (no tag, a digest, a bad name).
@@ -31,10 +34,43 @@ export type SigningErrorCode =
   | 'conflict'
   | 'not-visible';
 
+/** Who can sign a repository, as a `no-signing-key` error names them. */
+export interface WhoCanSign {
+  /** e.g. `127.0.0.1:5000/team/app` */
+  readonly gun: string;
+  /** Its signers (`targets/<name>`, the release role left out), each with the key IDs docker shows for them. */
+  readonly signers: readonly { readonly name: string; readonly keyIds: readonly string[] }[];
+  /** The repository (targets) key IDs, which sign when there are no signers and add signers. */
+  readonly repositoryKeyIds: readonly string[];
+}
+
+/** Who can sign a repository, from its verified trust data. */
+export function whoCanSign(data: TrustData): WhoCanSign {
+  return {
+    gun: data.gun,
+    signers: data.targets.delegations
+      .filter((d) => d.name !== RELEASES_ROLE)
+      .map((d) => ({ name: signerName(d.name), keyIds: d.keys.map((k) => k.canonicalId ?? k.id) })),
+    repositoryKeyIds: data.targets.keys.map((k) => k.id),
+  };
+}
+
+/** e.g. `its signers are ci (key 1a2b3c4) and qa (key 5d6e7f8)`, or `only its repository key 9a8b7c6 signs it`. */
+export function describeWhoCanSign(who: WhoCanSign): string {
+  const keys = (ids: readonly string[]) => ids.map(shortKeyId).join(', ');
+  if (who.signers.length === 0) return `only its repository key ${keys(who.repositoryKeyIds)} signs it`;
+  const names = who.signers.map((s) => `${s.name} (key${s.keyIds.length === 1 ? '' : 's'} ${keys(s.keyIds)})`);
+  return `its signer${names.length === 1 ? ' is' : 's are'} ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`}`;
+}
+
 /** A publishing failure; `TrustLensError.is(e, 'conflict')` works on it. */
 export class SigningError extends TrustLensError<SigningErrorCode> {
-  constructor(code: SigningErrorCode, message: string, options?: { cause?: unknown }) {
+  /** For `no-signing-key`: who can sign the repository instead. */
+  readonly whoCanSign: WhoCanSign | undefined;
+
+  constructor(code: SigningErrorCode, message: string, options?: { cause?: unknown; whoCanSign?: WhoCanSign }) {
     super(code, message, options);
+    this.whoCanSign = options?.whoCanSign;
   }
 }
 

@@ -15,7 +15,7 @@ import { planAddSigner, planRemoveSigner } from './planSigners';
 import { parsePublicKeyPem } from './publicKeyPem';
 import { parseRepository, parseTaggedRef, repositoryKeyOf } from './references';
 import { canSign, directChildren, roleKeys, type RepoState } from './repoState';
-import { SigningError, validateSignerName } from './signingErrors';
+import { SigningError, validateSignerName, whoCanSign } from './signingErrors';
 import type { SigningKey } from './signingKey';
 import { dockerTarget } from './targetsEdit';
 
@@ -132,7 +132,7 @@ export class TrustPublisher {
         // Only the repository key can delegate to a new signer: do not create a key that cannot be used.
         const held = new Set(await this.o.keys.listKeyIds());
         if (!canSign(roleKeys('targets', first.state.root, undefined), held)) {
-          throw new SigningError('no-signing-key', `signer ${options.signer} has no delegation in ${key.gun}, and the repository key needed to add one is not held`);
+          throw new SigningError('no-signing-key', `signer ${options.signer} has no delegation in ${key.gun}, and the repository key needed to add one is not held`, { whoCanSign: whoCanSign(first.state.data) });
         }
       }
       signerKey = await this.#signerKey(options.signer, !delegated);

@@ -72,13 +72,15 @@ export async function withPublisher<T>(deps: WriteDeps, trustServers: Readonly<R
 
 /**
  * Runs a write operation under a cancellable progress notification titled `title`. A cancelled
- * passphrase prompt ends it quietly; any other failure is logged and shown. Resolves with `fn`'s
- * result, or `undefined` when it did not complete.
+ * passphrase prompt ends it quietly; any other failure is logged and shown (by `explain`, when it
+ * takes it: it returns true once it has shown the failure its own way). Resolves with `fn`'s result,
+ * or `undefined` when it did not complete.
  */
 export async function runWithProgress<T>(
   deps: WriteDeps,
   title: string,
   fn: (report: (message: string) => void, signal: AbortSignal) => Promise<T>,
+  explain?: (e: unknown) => boolean,
 ): Promise<T | undefined> {
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TrustLens: ${title}`, cancellable: true }, (progress, token) => {
@@ -92,7 +94,7 @@ export async function runWithProgress<T>(
       return undefined;
     }
     deps.services.log.logger.error(`${title} failed: ${describeError(e)}`);
-    void vscode.window.showErrorMessage(`TrustLens: ${title} failed: ${describeError(e)}`);
+    if (!explain?.(e)) void vscode.window.showErrorMessage(`TrustLens: ${title} failed: ${describeError(e)}`);
     return undefined;
   }
 }

@@ -4,9 +4,11 @@
  * reference under the cursor) and, when the key store holds signer keys, which key signs.
  */
 import * as vscode from 'vscode';
+import { TrustLensError } from '../../core/errors';
 import { shortKeyId } from '../../core/keys/keyId';
 import { parseImageRef } from '../../core/model/imageRef';
 import { parseTaggedRef } from '../../core/signing/references';
+import { describeWhoCanSign, type SigningError } from '../../core/signing/signingErrors';
 import type { CheckResult } from '../../core/trust/checkResult';
 import { engine } from '../engine/load';
 import { afterPublish, keyStore, operationPassphrases, refusedInRestrictedMode, runWithProgress, withPublisher, type WriteDeps } from './publishing';
@@ -78,6 +80,29 @@ function knownServers(deps: WriteDeps, gun: string, registry: string): Record<st
   return {};
 }
 
+/**
+ * Shows a signing that no key on this machine could do as the way out: who can sign the repository,
+ * and buttons to load one of their keys, to add a signer, or to copy the `signer add` command for the
+ * repository owner. False for any other failure.
+ */
+function explainNoSigningKey(reference: string, server: string | undefined, e: unknown): boolean {
+  if (!TrustLensError.is(e, 'no-signing-key')) return false;
+  const who = (e as SigningError).whoCanSign;
+  if (!who) return false;
+  const command = `trustlens signer add NAME ${who.gun} --key NAME.pub`;
+  const actions = { load: 'Load Key…', add: 'Add Signer…', copy: 'Copy signer add Command' } as const;
+  void vscode.window.showErrorMessage(
+    `TrustLens: cannot sign ${reference}: no key on this machine can sign ${who.gun}, and ${describeWhoCanSign(who)}. `
+    + `Load one of their keys, or have the repository owner add you as a signer (${command}).`,
+    actions.load, actions.add, actions.copy,
+  ).then((choice) => {
+    if (choice === actions.load) void vscode.commands.executeCommand('trustlens.loadKey');
+    if (choice === actions.add) void vscode.commands.executeCommand('trustlens.addSigner', { repository: who.gun, ...(server ? { server } : {}) });
+    if (choice === actions.copy) void vscode.env.clipboard.writeText(command).then(() => vscode.window.setStatusBarMessage(`TrustLens: copied ${command}`, 5000));
+  });
+  return true;
+}
+
 /** Signs one image tag; resolves with what was signed, or `undefined`. */
 export async function signImage(deps: WriteDeps, arg?: unknown): Promise<SignImageOutcome | undefined> {
   if (refusedInRestrictedMode('sign images')) return undefined;
@@ -90,10 +115,12 @@ export async function signImage(deps: WriteDeps, arg?: unknown): Promise<SignIma
   const signer = typeof given.signer === 'string' ? given.signer : await askSigner();
   if (signer === undefined) return undefined;
   const passphrases = operationPassphrases(deps);
+  let servers: Record<string, string> = {};
   const outcome = await runWithProgress(deps, `signing ${reference}`, async (report, signal) => {
     const ref = parseTaggedRef(reference);
     report(`resolving the digest of ${ref.tag}…`);
-    return withPublisher(deps, knownServers(deps, ref.repository, ref.registry), passphrases, async (publisher) => {
+    servers = knownServers(deps, ref.repository, ref.registry);
+    return withPublisher(deps, servers, passphrases, async (publisher) => {
       const done = await engine().signInSteps(publisher, deps.services.registry, reference, {
         ...(signer === null ? {} : { signer }),
         signal,
@@ -104,7 +131,7 @@ export async function signImage(deps: WriteDeps, arg?: unknown): Promise<SignIma
       });
       return { done, ref };
     });
-  });
+  }, (e) => explainNoSigningKey(reference, Object.values(servers)[0], e));
   if (!outcome) return undefined;
   const { done, ref } = outcome;
   afterPublish(deps, ref.repository);

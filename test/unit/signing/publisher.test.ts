@@ -5,7 +5,7 @@ import { nullLogger, systemClock } from '../../../src/core/ports';
 import { MemoryMetadataStore } from '../../../src/core/trust/metadataStore';
 import { TrustPublisher } from '../../../src/core/signing/trustPublisher';
 import type { RepoState } from '../../../src/core/signing/repoState';
-import { SigningError } from '../../../src/core/signing/signingErrors';
+import { describeWhoCanSign, SigningError } from '../../../src/core/signing/signingErrors';
 import { FakeNotary } from './fakeNotary';
 import { MemoryKeys, publicKeyPem } from './memoryKeys';
 
@@ -151,6 +151,23 @@ void describe('TrustPublisher against an in-memory notary-server', () => {
     await assert.rejects(stranger.publisher.signTag(`${GUN}:v2`), is('no-signing-key'));
     await assert.rejects(stranger.publisher.signTag(`${GUN}:v2`, { signer: 'carol' }), is('no-signing-key'));
     await assert.rejects(stranger.publisher.addSigner('carol', GUN, publicKeyPem((await stranger.keys.signerKey('carol', { create: true }))!.publicKey)), is('no-signing-key'));
+  });
+
+  void it('names who can sign a repository when no held key can', async () => {
+    const server = new FakeNotary();
+    const owner = client(server);
+    const signed = await owner.publisher.signTag(`${GUN}:v1`, { signer: 'alice' });
+    const alice = signed.state.data.targets.delegations.find((d) => d.name === 'targets/alice')!.keys.map((k) => k.canonicalId ?? k.id);
+    const repositoryKey = signed.state.data.targets.keys.map((k) => k.id);
+    const stranger = client(server);
+    const refused = await stranger.publisher.signTag(`${GUN}:v2`).then(() => undefined, (e: unknown) => e);
+    assert.ok(SigningError.is(refused, 'no-signing-key'), String(refused));
+    const who = (refused as SigningError).whoCanSign;
+    assert.deepEqual(who, { gun: GUN, signers: [{ name: 'alice', keyIds: alice }], repositoryKeyIds: repositoryKey });
+    assert.equal(describeWhoCanSign(who!), `its signer is alice (key ${alice[0]!.slice(0, 7)})`);
+    assert.equal(describeWhoCanSign({ gun: GUN, signers: [], repositoryKeyIds: ['9'.repeat(64)] }), 'only its repository key 9999999 signs it');
+    assert.equal(describeWhoCanSign({ gun: GUN, signers: [{ name: 'ci', keyIds: ['a'.repeat(64)] }, { name: 'qa', keyIds: ['b'.repeat(64)] }], repositoryKeyIds: [] }),
+      'its signers are ci (key aaaaaaa) and qa (key bbbbbbb)');
   });
 
   void it('builds on nothing it cannot verify: tampered targets make publishing fail', async () => {
