@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: a live demo editor on a local trust server (see scripts/demo/main.ts).
-# `npm start -- --no-editor` prints `trustlens check examples/` against the demo stack instead.
+# `npm start -- --no-editor` runs `trustlens check` on a copy of examples/ against the demo stack instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -2,14 +2,35 @@
  * Seeds the demo repositories on a running local stack, with the real registry and notary CLI:
  * every kind of verdict the examples show.
  */
+import { join } from 'node:path';
+import { FileKeyStore } from '../../src/core/keys/fileKeyStore';
+import { DEFAULT_PASSPHRASES } from '../../test/helpers/stack/notaryCli';
 import { pushImage, pushIndex } from '../../test/helpers/stack/push';
-import { addSigner, createSigner, hexOf, signAs } from '../../test/helpers/stack/signers';
+import { addSigner, createSigner, hexOf, signAs, type Signer } from '../../test/helpers/stack/signers';
 import type { Stack } from '../../test/helpers/stack/stack';
+
+/** The passphrase of the signer key the demo hands the editor; a demo value, printed in the tour. */
+export const DEMO_KEY_PASSPHRASE = 'alice-demo-key';
 
 /** What the demo holds, for the tour. */
 export interface DemoRepositories {
   registry: string;
   lines: string[];
+  /** The signer whose key the editor is given (see {@link handOverSignerKey}). */
+  signer: Signer;
+}
+
+/**
+ * Puts a copy of `signer`'s private key into the editor's docker trust dir, re-encrypted with
+ * {@link DEMO_KEY_PASSPHRASE}, so that signing in the demo works on the first try: the editor holds a
+ * key of a signer of demo/web, as a team member would after `docker trust key load`.
+ */
+export async function handOverSignerKey(signer: Signer, dockerConfigDir: string): Promise<void> {
+  const keys = new FileKeyStore(join(dockerConfigDir, 'trust'));
+  // `notary key generate -o <prefix>` wrote the key as <prefix>-key.pem, under the delegation passphrase.
+  await keys.importFile(join(signer.cli.workDir, `${signer.name}-key.pem`), { role: signer.name }, {
+    get: async ({ purpose }) => (purpose === 'open' ? DEFAULT_PASSPHRASES.delegation : DEMO_KEY_PASSPHRASE),
+  });
 }
 
 async function initWithServerSnapshot(stack: Stack, gun: string): Promise<void> {
@@ -59,5 +80,5 @@ export async function seedDemo(stack: Stack): Promise<DemoRepositories> {
   await pushImage(stack.registry, 'demo/tools', '1.0');
   lines.push(`${host}/demo/tools:1.0 has no trust data`);
 
-  return { registry: host, lines };
+  return { registry: host, lines, signer: alice };
 }

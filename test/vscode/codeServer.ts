@@ -65,10 +65,13 @@ export interface CodeServer {
 
 const LISTENING = /HTTP server listening on (http:\/\/127\.0\.0\.1:(\d+))\/?/;
 
-// Process groups still running, killed synchronously if this process exits without stopping them.
+// Process groups still running, killed synchronously if this process exits without stopping them,
+// and their temporary directories (user data, settings, logs), removed then too.
 const liveGroups = new Set<number>();
+const liveTemps = new Set<string>();
 process.on('exit', () => {
   for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
+  for (const dir of liveTemps) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
@@ -78,6 +81,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     throw new Error(`code-server not found at ${bin}: run scripts/setup-editor.sh first`);
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trustlens-vscode-'));
+  liveTemps.add(tmp);
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   const home = path.join(tmp, 'xdg');
@@ -93,12 +97,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const configFile = path.join(tmp, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
 
-  const env = { ...inheritedEnv(), XDG_DATA_HOME: path.join(home, 'data'), ...options.env };
+  // Its own temporary files (IPC sockets, the extension host's scratch files) go into its directory too.
+  const scratch = path.join(tmp, 'tmp');
+  fs.mkdirSync(scratch);
+  const env = { ...inheritedEnv(), XDG_DATA_HOME: path.join(home, 'data'), TMPDIR: scratch, ...options.env };
   const dirs = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   try {
     for (const vsix of options.installExtensions ?? []) await installExtension(bin, vsix, dirs, { cwd: repoRoot, env });
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
+    liveTemps.delete(tmp);
     throw e;
   }
 
@@ -134,6 +142,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopped ??= stopGroup(child, pgid, exited).finally(() => {
     fs.rmSync(tmp, { recursive: true, force: true });
+    liveTemps.delete(tmp);
   }));
 
   try {

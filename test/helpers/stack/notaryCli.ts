@@ -42,7 +42,7 @@ export interface GeneratedKey {
   readonly keyId: string;
 }
 
-const DEFAULT_PASSPHRASES: NotaryPassphrases = {
+export const DEFAULT_PASSPHRASES: NotaryPassphrases = {
   root: 'trustlens-test-root',
   targets: 'trustlens-test-targets',
   snapshot: 'trustlens-test-snapshot',
