@@ -41,6 +41,8 @@ export interface SessionOptions {
   timeoutMs?: number;
   /** Receives every log line, already prefixed; default console.log. */
   log?: (line: string) => void;
+  /** The browser window's size; default 1280×800. */
+  viewport?: { width: number; height: number };
 }
 
 export interface Session {
@@ -153,6 +155,7 @@ export async function withCodeServer<T>(options: SessionOptions, fn: (session: S
     const workbench = await Promise.race([
       openWorkbench({
         port: server.port,
+        ...(options.viewport ? { viewport: options.viewport } : {}),
         onLog: (level, message) => {
           suiteResult ??= parseSuiteResult(message);
           logEntries.push({ level, message });

@@ -5,7 +5,8 @@ import type { Page } from 'playwright-core';
 import { FIXTURE_REGISTRY } from '../diagnosticsStack';
 import type { Session } from '../runInCodeServer';
 import type { UiCheck } from './uiCheck';
-import { editorLines, openNestedFromExplorer, readmeScreenshot, withUiFixture } from './problemsFixture';
+import { editorLines, openNestedFromExplorer, withUiFixture } from './problemsFixture';
+import { assertNotClipped, README_VIEWPORT, readmeScreenshot, widenSideBar } from './readmeScreenshot';
 import { runCommand } from './workbenchActions';
 
 const RELEASED = `${FIXTURE_REGISTRY}/trustlens/app:3.19`;
@@ -38,7 +39,7 @@ export const checks: UiCheck[] = [
 
 /** In a window of its own: pins through the Quick Fix menu, then shows the hover and the Signers view. */
 async function pinFromLightbulb(suite: Session): Promise<void> {
-  await withUiFixture(suite, { label: 'lightbulb-window', settings: { 'files.autoSave': 'off' } }, async (session, { stack }) => {
+  await withUiFixture(suite, { label: 'lightbulb-window', settings: { 'files.autoSave': 'off' }, viewport: README_VIEWPORT }, async (session, { stack }) => {
     const { page } = session;
     const digest = stack.digests['app:3.19']!;
     await openNestedFromExplorer(page, 'verdicts', 'Dockerfile.verdicts');
@@ -94,6 +95,9 @@ async function pinFromLightbulb(suite: Session): Promise<void> {
     await signers.waitFor({ state: 'visible' });
     if ((await signers.getAttribute('aria-expanded')) !== 'true') await signers.click();
     await tree.getByRole('treeitem', { name: /alice/ }).first().waitFor({ state: 'visible' });
+    // Wide enough for each row whole: a repository with its expiry, a role with its threshold and expiry.
+    await widenSideBar(page, 260);
+    await assertNotClipped(tree.getByRole('treeitem').locator('.monaco-icon-label-container'), 'a row of the Signers view');
     await readmeScreenshot(session, 'signers-view');
   });
 }

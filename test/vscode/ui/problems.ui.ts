@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { UiCheck } from './uiCheck';
-import { openNestedFromExplorer, readmeScreenshot, withUiFixture } from './problemsFixture';
+import { openNestedFromExplorer, withUiFixture } from './problemsFixture';
+import { README_VIEWPORT, readmeScreenshot } from './readmeScreenshot';
 
 /** Each finding of verdicts/Dockerfile.verdicts: its code, where the Problems view puts it, and words of its message. */
 const FINDINGS = [
@@ -16,7 +17,7 @@ export const checks: UiCheck[] = [
   {
     name: 'lists the verdicts of the Dockerfile fixture, with their codes, in the Problems panel (Ctrl+Shift+M)',
     async run(suite) {
-      await withUiFixture(suite, { label: 'problems-window' }, async (session) => {
+      await withUiFixture(suite, { label: 'problems-window', viewport: README_VIEWPORT }, async (session) => {
         const { page } = session;
         await openNestedFromExplorer(page, 'verdicts', 'Dockerfile.verdicts');
         await page.locator('.editor-instance .view-lines').filter({ hasText: 'AS released' }).waitFor();
@@ -39,6 +40,9 @@ export const checks: UiCheck[] = [
           assert.ok(flat.includes(f.at), `${f.at} in: ${flat}`);
         }
         assert.equal(rows.filter((r) => r.includes('app:3.19 ') || r.includes('AS released')).length, 0, 'the released tag has no problem');
+        // The Problems panel as wide as the window, so that the messages can be read.
+        await page.keyboard.press('Control+B');
+        await page.locator('.part.sidebar').waitFor({ state: 'hidden' });
         await readmeScreenshot(session, 'diagnostics-problems');
       });
     },

@@ -1,19 +1,13 @@
 /**
  * What the UI checks on the committed fixtures share: a window of their own (the suite's window has
  * no extension host left once its tests ended) with user settings pointing TrustLens at the fixture
- * stack, started here in node; opening a nested fixture from the Explorer; reading the editor's lines;
- * and screenshots for the README.
+ * stack, started here in node; opening a nested fixture from the Explorer; reading the editor's lines.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { TestDockerConfig } from '../../helpers/trust/dockerConfig';
 import { fixtureDockerConfig, fixtureSettings, startFixtureStack, type FixtureStack } from '../diagnosticsStack';
 import { withCodeServer, type Session, type SessionOptions } from '../runInCodeServer';
 import { editorTab, explorerItem, showExplorer } from './workbenchActions';
-
-/** With `TRUSTLENS_README_SCREENSHOTS=1`, README screenshots are written to media/screenshots/ too. */
-export const README_SCREENSHOTS_ENV = 'TRUSTLENS_README_SCREENSHOTS';
 
 export interface UiFixture {
   readonly stack: FixtureStack;
@@ -46,6 +40,8 @@ export interface UiFixtureOptions {
   settings?: Record<string, unknown>;
   /** Run the extension from this package, installed into the window's fresh extensions dir, not from the repository. */
   installVsix?: string;
+  /** The window's size; default 1280×800. */
+  viewport?: { width: number; height: number };
 }
 
 /**
@@ -60,7 +56,8 @@ export async function withUiFixture<T>(suite: Session, options: UiFixtureOptions
     docker = await fixtureDockerConfig([stack.stack]);
     const fixture = { stack, docker };
     const settings = { ...fixtureSettings({ main: stack, dockerConfig: docker }), ...options.settings };
-    return await withCodeServer(ownWindow(suite, settings, options.installVsix), async (session) => {
+    const window = { ...ownWindow(suite, settings, options.installVsix), ...(options.viewport ? { viewport: options.viewport } : {}) };
+    return await withCodeServer(window, async (session) => {
       try {
         return await fn(session, fixture);
       } catch (e) {
@@ -88,17 +85,4 @@ export async function editorLines(page: Page): Promise<string[]> {
   const lines = page.locator('.editor-instance .monaco-editor .view-lines .view-line');
   const tops = await lines.evaluateAll((els) => els.map((el) => ({ top: parseFloat((el as unknown as { style: { top: string } }).style.top), text: el.textContent ?? '' })));
   return tops.sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' '));
-}
-
-/**
- * Saves a screenshot under out/screenshots, and for the README under media/screenshots when
- * {@link README_SCREENSHOTS_ENV} is `1`. 1280×800, the workbench's viewport.
- */
-export async function readmeScreenshot(session: Session, name: string): Promise<void> {
-  const file = await session.screenshot(name);
-  if (process.env[README_SCREENSHOTS_ENV] === '1') {
-    const dir = path.join(session.options.repoRoot ?? process.cwd(), 'media', 'screenshots');
-    fs.mkdirSync(dir, { recursive: true });
-    fs.copyFileSync(file, path.join(dir, `${name}.png`));
-  }
 }
