@@ -56,26 +56,32 @@ describe('workspace commands on the real stack', function () {
     await stack?.stop();
   });
 
+  /** Runs Clear Trust Cache, pressing `answer` in its dialog (undefined: closing it); what it returned and showed. */
+  const clearCache = async (answer: string | undefined) => {
+    const prompts = scriptPrompts({ passphrase: () => undefined, warning: () => answer });
+    try {
+      const outcome = await vscode.commands.executeCommand<ClearCacheOutcome>('trustlens.clearCache');
+      return { outcome, asked: prompts.asked };
+    } finally {
+      prompts.restore();
+    }
+  };
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
   const rootRequests = (from: number) => requests.events.slice(from).filter((e) => e.url.includes(`/v2/${encodeURIComponent(stack.registry.host)}/commands/app/_trust/tuf/root.json`));
 
   it('Clear Trust Cache asks before it forgets pinned roots, and forgets nothing when told no', async () => {
     const held = await api.services.store.list();
     const ours = held.find((r) => r.gun === scenario.gun && r.server === stack.notary.url);
     assert.equal(ours?.pinnedRoot, true, 'the check pinned the root of the repository');
-    const prompts = scriptPrompts({ passphrase: () => undefined, warning: () => undefined });
-    let outcome: ClearCacheOutcome | undefined;
-    try {
-      outcome = await vscode.commands.executeCommand<ClearCacheOutcome>('trustlens.clearCache');
-    } finally {
-      prompts.restore();
-    }
+    const { outcome, asked } = await clearCache(undefined);
     const roots = held.filter((r) => r.pinnedRoot).length;
     assert.deepEqual(outcome, { cleared: false, repositories: held.length, pinnedRoots: roots });
-    assert.equal(prompts.asked.length, 1, JSON.stringify(prompts.asked));
-    const [warning] = prompts.asked;
+    assert.equal(asked.length, 1, JSON.stringify(asked));
+    const [warning] = asked;
     assert.equal(warning?.kind, 'warning');
     assert.equal(warning?.modal, true, 'asked in a modal dialog');
-    assert.equal(warning?.text, `Forget the trust data of ${held.length} repositor${held.length === 1 ? 'y' : 'ies'}, and ${roots} root${roots === 1 ? '' : 's'} pinned on first use?`);
+    assert.equal(warning?.text, `Forget the trust data of ${plural(held.length, 'repository', 'repositories')}, and ${plural(roots, 'root', 'roots')} pinned on first use?`);
     assert.match(warning?.detail ?? '', /the next check of each repository trusts whatever root its trust server sends/);
     assert.deepEqual(warning?.items, ['Clear Trust Cache']);
     assert.deepEqual(await api.services.store.list(), held, 'nothing was forgotten');
@@ -87,20 +93,14 @@ describe('workspace commands on the real stack', function () {
 
   it('Clear Trust Cache forgets the trust data and pinned roots once agreed, and says what it did', async () => {
     const held = await api.services.store.list();
-    const prompts = scriptPrompts({ passphrase: () => undefined, warning: () => 'Clear Trust Cache' });
     const before = requests.events.length;
     // The open file is checked again at once, and, the cache being empty, its root is fetched and pinned anew.
     const rechecked = nextEvent(vscode.languages.onDidChangeDiagnostics, (e) => e.uris.some((u) => u.toString() === doc.uri.toString()) && rootRequests(before).length > 0, 60_000, 'the re-check after clearing');
-    let outcome: ClearCacheOutcome | undefined;
-    try {
-      outcome = await vscode.commands.executeCommand<ClearCacheOutcome>('trustlens.clearCache');
-    } finally {
-      prompts.restore();
-    }
+    const { outcome, asked } = await clearCache('Clear Trust Cache');
     const roots = held.filter((r) => r.pinnedRoot).length;
     assert.deepEqual(outcome, { cleared: true, repositories: held.length, pinnedRoots: roots });
-    const info = prompts.asked.find((a) => a.kind === 'info');
-    assert.equal(info?.text, `TrustLens: cleared the trust cache: forgot the trust data of ${held.length} repositor${held.length === 1 ? 'y' : 'ies'} and ${roots} pinned root${roots === 1 ? '' : 's'}. The open files are being checked again.`);
+    const info = asked.find((a) => a.kind === 'info');
+    assert.equal(info?.text, `TrustLens: cleared the trust cache: forgot the trust data of ${plural(held.length, 'repository', 'repositories')} and ${plural(roots, 'pinned root', 'pinned roots')}. The open files are being checked again.`);
     await rechecked;
     assert.ok(rootRequests(before).length > 0, 'the root was fetched again: it had been forgotten');
   });
