@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { USAGE } from '../../../src/cli/usage';
 import { FINDING_CODES } from '../../../src/core/trust/findings';
@@ -91,6 +91,38 @@ describe('README', () => {
         assert.ok(USAGE.includes(option), `${option} in "${line}" is an option of the CLI`);
       }
     }
+  });
+
+  it('puts the editor and trustlens check first, refs and its parser rules after them', () => {
+    const at = (heading: string) => {
+      const i = readme.split('\n').indexOf(heading);
+      assert.ok(i >= 0, `README has no "${heading}"`);
+      return i;
+    };
+    const editor = at('## In the editor');
+    const check = at('## Checking trust: `trustlens check`');
+    const refs = at('## Finding image references: `trustlens refs`');
+    assert.ok(at('## Install') < editor && editor < check && check < refs, 'Install, the editor, check, then refs');
+    // The two commands stay at the very top.
+    const top = readme.split('\n').slice(0, 12).join('\n');
+    assert.match(top, /\*\*Run it:\*\* `npm start`/);
+    assert.match(top, /\*\*Test it:\*\* `npm test`/);
+  });
+
+  it('says how to get the .vsix, and points at no file that is not in the repository', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const install = section('## Install');
+    assert.match(install, /\bnpm run package\b/);
+    // Every .vsix named is the one `npm run package` writes, in the checkout.
+    for (const [name] of readme.matchAll(/[\w./$"{}-]*\.vsix\b/g)) {
+      assert.ok([`trustlens-${version}.vsix`, 'trustlens-<version>.vsix', '.vsix'].includes(name), `${name}: not what npm run package writes`);
+    }
+    assert.ok(readme.indexOf('npm run package') < readme.indexOf(`trustlens-${version}.vsix`), 'npm run package comes before the file it writes');
+    // Links, images and paths of the repository's own folders exist.
+    const linked = [...readme.matchAll(/\]\(([^)#\s]+)\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z]+:/.test(target));
+    const named = [...readme.matchAll(/(?<![\w./$~-])((?:src|test|scripts|media|examples|bench|\.ci)\/[\w./-]*[\w/])/g)].map((m) => m[1]!);
+    const missing = [...new Set([...linked, ...named])].filter((path) => !existsSync(join(root, path)));
+    assert.deepEqual(missing, []);
   });
 
   it('explains the notary.docker.io shutdown', () => {
