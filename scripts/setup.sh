@@ -7,3 +7,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 # The real trust stack: notary-server, docker-registry, the notary and docker CLIs.
 bash scripts/setup-stack.sh
+# The Sigstore tools the cosign tests check against: cosign, oras, sigstore-go (Debian trixie builds).
+bash scripts/setup-sigstore.sh
