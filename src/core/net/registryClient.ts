@@ -140,12 +140,17 @@ function descriptorFromHead(res: HttpResponse): ManifestDescriptor | undefined {
   return { digest, size, mediaType, isIndex: isIndexMediaType(mediaType) };
 }
 
-function digestOf(algorithm: string, body: Uint8Array): string {
+/** `<algorithm>:<hex>` of some bytes, e.g. `digestOf('sha256', bytes)`. */
+export function digestOf(algorithm: string, body: Uint8Array): string {
   return `${algorithm}:${createHash(HASHES[algorithm] ?? 'sha256').update(body).digest('hex')}`;
 }
 
-// The bytes are the truth: their hash must equal every digest the server or the caller named.
-function descriptorFromBody(res: HttpResponse, requested: string | undefined): ManifestDescriptor {
+/**
+ * The descriptor of a fetched manifest. The bytes are the truth: their hash must equal every digest
+ * the server (`Docker-Content-Digest`) or the caller (`requested`) named.
+ * @throws NetError `digest-mismatch`, `bad-response`
+ */
+export function descriptorFromBody(res: HttpResponse, requested: string | undefined): ManifestDescriptor {
   const url = redactUrl(res.url);
   const announced = res.headers['docker-content-digest'];
   for (const expected of [announced, requested]) {
