@@ -1,0 +1,69 @@
+/**
+ * Wires the cosign verifier on Node: the undici transport (docker's `tls/<host:port>/` CAs), docker
+ * credentials and token auth behind an {@link OciRegistry}, and the Sigstore public-good trusted root
+ * cached under the TrustLens cache directory.
+ */
+import { join } from 'node:path';
+import { AuthCache } from '../../net/authCache';
+import { CredentialResolver } from '../../net/credentials';
+import type { RequestEvent } from '../../net/http';
+import { UndiciHttpClient } from '../../net/undiciHttpClient';
+import { OciRegistry, type OciLimits } from '../../oci/ociRegistry';
+import type { Clock, Logger } from '../../ports';
+import { CosignVerifier } from './cosignVerifier';
+import { PublicGoodTrustedRoot } from './sigstoreRoot';
+
+/** Everything needed to build the cosign backend on Node. */
+export interface CosignBackendOptions {
+  /** The docker config directory (credentials, `tls/<host:port>/` CAs), e.g. `~/.docker`. */
+  dockerConfigDir: string;
+  /** False in untrusted workspaces: no credential helper runs and no credential is sent. */
+  allowCredentials: boolean;
+  /** TrustLens's cache directory; the Sigstore trusted root is kept in its `sigstore/` folder. */
+  cacheDir: string;
+  clock: Clock;
+  logger: Logger;
+  /** e.g. `trustlens/0.1.0` */
+  userAgent: string;
+  /** A re-check within this many ms makes no request (default 5 minutes). */
+  ttlMs?: number;
+  /** Per-request time budget (default 15 s). */
+  timeoutMs?: number;
+  /** Talk plain http to loopback registries, as docker does (default true). */
+  plainHttpForLoopback?: boolean;
+  /** Sigstore's TUF repository (default the public-good one). */
+  tufMirrorUrl?: string;
+  limits?: Partial<OciLimits>;
+  onRequest?: (event: RequestEvent) => void;
+}
+
+/** The cosign verifier and the registry access it uses (signing shares it); `close()` ends connections. */
+export interface CosignBackend {
+  readonly verifier: CosignVerifier;
+  readonly oci: OciRegistry;
+  readonly http: UndiciHttpClient;
+  close(): Promise<void>;
+}
+
+export function createCosignBackend(options: CosignBackendOptions): CosignBackend {
+  const http = new UndiciHttpClient({
+    dockerConfigDir: options.dockerConfigDir,
+    logger: options.logger,
+    userAgent: options.userAgent,
+    timeoutMs: options.timeoutMs,
+    onRequest: options.onRequest,
+  });
+  const credentials = options.allowCredentials
+    ? new CredentialResolver({ dockerConfigDir: options.dockerConfigDir, allowCredentialHelpers: true, logger: options.logger })
+    : { get: async () => undefined };
+  const oci = new OciRegistry({
+    http, credentials, cache: new AuthCache(options.clock), logger: options.logger,
+    plainHttpForLoopback: options.plainHttpForLoopback ?? true, timeoutMs: options.timeoutMs, limits: options.limits,
+  });
+  const root = new PublicGoodTrustedRoot({
+    cacheDir: join(options.cacheDir, 'sigstore'), clock: options.clock, logger: options.logger,
+    ...(options.tufMirrorUrl !== undefined ? { mirrorUrl: options.tufMirrorUrl } : {}),
+  });
+  const verifier = new CosignVerifier({ oci, publicGoodRoot: () => root.get(), clock: options.clock, logger: options.logger, ttlMs: options.ttlMs });
+  return { verifier, oci, http, close: () => http.close() };
+}
