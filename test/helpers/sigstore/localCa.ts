@@ -58,7 +58,7 @@ export function createTestCa(name: string, options: CaOptions = {}): TestCa {
   const issuer = options.parent ? nameOf(options.parent.name) : subject;
   const der = certificate({
     issuer, subject, spki, signer: options.parent?.key ?? privateKey,
-    notBefore: options.notBefore ?? new Date(Date.now() - HOUR), notAfter: options.notAfter ?? new Date(Date.now() + 3650 * 24 * HOUR),
+    notBefore: options.notBefore ?? new Date(Date.now() - 365 * 24 * HOUR), notAfter: options.notAfter ?? new Date(Date.now() + 3650 * 24 * HOUR),
     extensions: [
       extension(OID.basicConstraints, true, derSequence(derBoolean(true))),
       extension(OID.keyUsage, true, derBitString(Uint8Array.of(0x06), 1)),

@@ -60,43 +60,40 @@ export function certificateIdentity(cert: X509Certificate): CertificateIdentity 
 export function oidcIssuer(cert: X509Certificate): string | undefined {
   return safe(() => {
     const v2 = cert.extension(OID_ISSUER_V2);
-    if (v2) return v2.valueObj.value.toString('utf8');
+    if (v2) return v2.valueObj.subs[0]?.value.toString('utf8');
     return cert.extension(OID_ISSUER_V1)?.value.toString('utf8');
   });
 }
 
-/** The outcome of building a path to a trusted root. */
-export type ChainCheck = { ok: true; path: X509Certificate[] } | { ok: false; reason: string };
+/**
+ * The outcome of building a path to a trusted root. `reachedRoot` tells a certificate that chains to
+ * the roots but fails a check (expired, wrong usage) from one those roots never issued.
+ */
+export type ChainCheck = { ok: true; path: X509Certificate[] } | { ok: false; reachedRoot: boolean; reason: string };
 
 /**
- * Builds a path from `leaf` through `intermediates` to one of `roots`, checked at `at`.
+ * Builds a path from `leaf` through `intermediates` to one of `roots` and checks it at `at`.
  * `intermediates` come from the signature (untrusted); only `roots` are trusted.
  */
 export function verifyChain(leaf: X509Certificate, intermediates: readonly X509Certificate[], roots: readonly X509Certificate[], at: Date): ChainCheck {
-  if (!allowsCodeSigning(leaf)) return { ok: false, reason: 'the certificate does not allow code signing (extended key usage)' };
-  if (!leaf.validForDate(at)) {
-    return { ok: false, reason: `the signature was made at ${at.toISOString()}, outside the certificate's validity (${leaf.notBefore.toISOString()} to ${leaf.notAfter.toISOString()})` };
-  }
-  let failure = 'the certificate does not chain to a trusted root';
-  const walk = (cert: X509Certificate, path: X509Certificate[]): X509Certificate[] | undefined => {
-    if (path.length > MAX_CHAIN) return undefined;
-    for (const root of roots) {
-      if (issues(root, cert)) {
-        const checked = checkPath([...path, root], at);
-        if (checked === undefined) return [...path, root];
-        failure = checked;
-      }
-    }
+  if (roots.some((r) => r.equals(leaf))) return { ok: false, reachedRoot: true, reason: 'the signing certificate is itself a trusted root, not a certificate it issued' };
+  const paths: X509Certificate[][] = [];
+  const walk = (cert: X509Certificate, path: X509Certificate[]): void => {
+    if (path.length > MAX_CHAIN || paths.length >= MAX_CHAIN) return;
+    for (const root of roots) if (issues(root, cert)) paths.push([...path, root]);
     for (const ca of intermediates) {
-      if (path.some((c) => c.equals(ca)) || !issues(ca, cert)) continue;
-      const found = walk(ca, [...path, ca]);
-      if (found) return found;
+      if (!path.some((c) => c.equals(ca)) && !roots.some((r) => r.equals(ca)) && issues(ca, cert)) walk(ca, [...path, ca]);
     }
-    return undefined;
   };
-  if (roots.some((r) => r.equals(leaf))) return { ok: false, reason: 'the signing certificate is itself a trusted root, not a certificate it issued' };
-  const path = walk(leaf, [leaf]);
-  return path ? { ok: true, path } : { ok: false, reason: failure };
+  walk(leaf, [leaf]);
+  if (paths.length === 0) return { ok: false, reachedRoot: false, reason: 'the certificate does not chain to a trusted root' };
+  let reason = '';
+  for (const path of paths) {
+    const problem = checkPath(path, at);
+    if (problem === undefined) return { ok: true, path };
+    reason ||= problem;
+  }
+  return { ok: false, reachedRoot: true, reason };
 }
 
 // Whether `issuer` names and signed `cert`.
@@ -104,8 +101,14 @@ function issues(issuer: X509Certificate, cert: X509Certificate): boolean {
   return safe(() => issuer.subject.equals(cert.issuer) && cert.verify(issuer)) ?? false;
 }
 
-// Every certificate above the leaf must be a CA within its path length, and all must be valid at `at`.
+// The leaf must allow code signing and be valid at `at`; every certificate above it must be a CA
+// within its path length, allowed to sign certificates, and valid at `at`.
 function checkPath(path: readonly X509Certificate[], at: Date): string | undefined {
+  const leaf = path[0] as X509Certificate;
+  if (!allowsCodeSigning(leaf)) return 'the certificate does not allow code signing (extended key usage)';
+  if (!leaf.validForDate(at)) {
+    return `the signature was made at ${at.toISOString()}, outside the certificate's validity (${leaf.notBefore.toISOString()} to ${leaf.notAfter.toISOString()})`;
+  }
   for (let i = 1; i < path.length; i++) {
     const ca = path[i] as X509Certificate;
     if (!ca.isCA) return 'an issuer in the chain is not a CA';
@@ -121,7 +124,7 @@ function checkPath(path: readonly X509Certificate[], at: Date): string | undefin
 function allowsCodeSigning(cert: X509Certificate): boolean {
   const ext = safe(() => cert.extension(OID_EXT_KEY_USAGE));
   if (!ext) return true;
-  const usages = safe(() => ext.valueObj.subs.map((s) => s.toOID())) ?? [];
+  const usages = safe(() => ext.valueObj.subs[0]?.subs.map((s) => s.toOID())) ?? [];
   return usages.includes(OID_CODE_SIGNING) || usages.includes(OID_ANY_EXT_KEY_USAGE);
 }
 

@@ -159,7 +159,7 @@ async function verifyCertificateSignature(c: CertificateCase): Promise<Signature
   for (const group of caGroups(ctx.trust.identities)) {
     const chain = verifyChain(leaf, c.intermediates, group.roots, ctx.now);
     if (!chain.ok) {
-      if (group.roots.some((r) => r.subject.equals(leaf.issuer) || c.intermediates.some((i) => i.subject.equals(leaf.issuer)))) namedCaFailure = chain.reason;
+      if (chain.reachedRoot) namedCaFailure = chain.reason;
       continue;
     }
     if (!c.madeBy(leafKey)) return { kind: 'invalid', location, reason: `the signature does not verify with the certificate of ${who(claimed)}` };
