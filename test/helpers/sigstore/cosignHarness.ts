@@ -31,7 +31,7 @@ export interface CosignHarness {
   /** `{ registry: <host>, repository }`. */
   repo(repository: string): OciRepository;
   /** Checks `<host>/<repository>` at a tag or digest under `policy`. */
-  check(repository: string, reference: string, policy: CosignPolicy, options?: Omit<CosignCheckOptions, 'policy'> & { platform?: string }): Promise<CosignCheckResult>;
+  check(repository: string, reference: string, policy: CosignPolicy, options?: Omit<CosignCheckOptions, 'policy'> & { platform?: string; via?: string }): Promise<CosignCheckResult>;
   /** Writes a file into `dir` and returns its path. */
   write(name: string, content: string | Uint8Array): Promise<string>;
   stop(): Promise<void>;
@@ -67,7 +67,7 @@ export async function startCosignHarness(options: HarnessOptions = {}): Promise<
       requests: () => client.requestCount,
       repo: (repository) => ({ registry: registry.host, repository }),
       check: (repository, reference, policy, checkOptions = {}) => verifier.check(
-        { registry: registry.host, repository, reference, ...(checkOptions.platform ? { platform: checkOptions.platform } : {}) },
+        { registry: checkOptions.via ?? registry.host, repository, reference, ...(checkOptions.platform ? { platform: checkOptions.platform } : {}) },
         { ...checkOptions, policy },
       ),
       write: async (name, content) => {

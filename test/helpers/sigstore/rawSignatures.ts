@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { OciRegistry, OciRepository } from '../../../src/core/oci/ociRegistry';
-import { digestTag } from '../../../src/core/oci/mediaTypes';
-import { ANNOTATIONS, SIMPLE_SIGNING_MEDIA_TYPE, signatureTag } from '../../../src/core/trust/cosign/cosignFormats';
+import { EMPTY_JSON_DIGEST, digestTag } from '../../../src/core/oci/mediaTypes';
+import { pushReferrer } from '../../../src/core/oci/referrers';
+import { ANNOTATIONS, BUNDLE_ARTIFACT_TYPE, SIMPLE_SIGNING_MEDIA_TYPE, signatureTag } from '../../../src/core/trust/cosign/cosignFormats';
 import type { CosignSigningKey } from '../../../src/core/trust/cosign/cosignKeys';
 import { signatureConfig, simpleSigningPayload } from '../../../src/core/trust/cosign/cosignSign';
 
@@ -57,4 +58,22 @@ export async function putRawManifest(oci: OciRegistry, repo: OciRepository, refe
 /** Replaces the referrers tag-schema index of `subject` with these entries. */
 export async function putReferrersIndex(oci: OciRegistry, repo: OciRepository, subject: string, entries: readonly object[]): Promise<string> {
   return putRawManifest(oci, repo, digestTag(subject), { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries });
+}
+
+/** Pushes a bundle (any JSON) as a Sigstore bundle referrer of `subject` and lists it in the tag-schema index. */
+export async function pushBundleReferrer(oci: OciRegistry, repo: OciRepository, subject: { digest: string; size: number; mediaType: string }, bundle: unknown): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify(bundle));
+  await oci.pushBlob(repo, bytes);
+  await oci.pushBlob(repo, new TextEncoder().encode('{}'));
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    artifactType: BUNDLE_ARTIFACT_TYPE,
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', size: 2, digest: EMPTY_JSON_DIGEST },
+    layers: [{ mediaType: BUNDLE_ARTIFACT_TYPE, size: bytes.byteLength, digest: sha256(bytes) }],
+    subject,
+  };
+  const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest));
+  const descriptor = { mediaType: manifest.mediaType, digest: sha256(manifestBytes), size: manifestBytes.byteLength, artifactType: BUNDLE_ARTIFACT_TYPE };
+  return (await pushReferrer(oci, repo, manifestBytes, descriptor, subject.digest, { settle: () => Promise.resolve() })).digest;
 }

@@ -204,7 +204,7 @@ function caGroups(identities: readonly LoadedIdentity[]): { files: readonly stri
 function unknownKey(location: SignatureLocation, ctx: VerifyContext): SignatureOutcome {
   const reason = ctx.trust.keys.length === 0
     ? 'signed with a key, and no rule in .trustlens.yaml names a key for this image'
-    : `signed with a key that none of the trusted keys (${ctx.trust.keys.map((k) => describeKey(k)).join(', ')}) verifies`;
+    : `a signature that none of the trusted keys (${ctx.trust.keys.map((k) => describeKey(k)).join(', ')}) verifies: made with another key, or changed after signing`;
   return { kind: 'unknown-key', location, reason };
 }
 
