@@ -110,10 +110,16 @@ function parseIdentity(item: unknown, path: (value: unknown, what: string) => st
   return rule;
 }
 
+/** Most unbounded quantifiers (`*`, `+`, `{n,}`) in one RegExp: each can multiply the work by the text's length. */
+const MAX_UNBOUNDED_QUANTIFIERS = 3;
+/** Text longer than this never matches a RegExp rule (SANs and issuers are far shorter). */
+const MAX_MATCHED_LENGTH = 512;
+
 /**
- * Why a RegExp source is refused, or undefined. Besides syntax, patterns that can take exponential time
- * (a quantified group that itself contains a quantifier or an alternation, or a back-reference) are
- * refused: the text they run against comes from certificates anyone can present.
+ * Why a RegExp source is refused, or undefined. Besides syntax, patterns whose matching time can
+ * explode are refused: a quantified group that itself contains a quantifier or an alternation, a
+ * back-reference, or more than three unbounded quantifiers. The text they run against comes from
+ * certificates anyone can present, and the policy file from the repository being edited.
  */
 export function regExpProblem(source: string): string | undefined {
   if (source.length > 1000) return 'is longer than 1000 characters';
@@ -123,6 +129,8 @@ export function regExpProblem(source: string): string | undefined {
     return `is not a valid regular expression: ${(e as Error).message}`;
   }
   if (/\\[1-9]|\\k</.test(source)) return 'may not use back-references';
+  const unbounded = source.replace(/\\./g, '').replace(/\[[^\]]*\]/g, 'c').match(/[*+]|\{\d+,\}/g)?.length ?? 0;
+  if (unbounded > MAX_UNBOUNDED_QUANTIFIERS) return `may use at most ${MAX_UNBOUNDED_QUANTIFIERS} unbounded quantifiers (*, +, {n,}); split it into several identities`;
   // Walk the groups: a group containing a quantifier or `|`, followed by a quantifier, can backtrack exponentially.
   const stack: { risky: boolean }[] = [];
   for (let i = 0; i < source.length; i++) {
@@ -166,6 +174,7 @@ export function trustsAnyone(policy: CosignPolicy): boolean {
 /** Whether an identity rule accepts a certificate's SAN and issuer. */
 export function identityMatches(rule: CosignIdentityRule, subject: string | undefined, issuer: string | undefined): boolean {
   if (subject === undefined || issuer === undefined) return false;
+  if ((rule.issuerRegExp !== undefined && issuer.length > MAX_MATCHED_LENGTH) || (rule.subjectRegExp !== undefined && subject.length > MAX_MATCHED_LENGTH)) return false;
   const issuerOk = rule.issuer !== undefined ? rule.issuer === issuer : new RegExp(rule.issuerRegExp as string, 'u').test(issuer);
   const subjectOk = rule.subject !== undefined ? rule.subject === subject : new RegExp(rule.subjectRegExp as string, 'u').test(subject);
   return issuerOk && subjectOk;

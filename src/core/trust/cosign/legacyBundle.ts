@@ -76,9 +76,10 @@ export function legacyToBundle(sig: LegacySignature, keyHint = ''): LegacyBundle
   if (rekorText !== undefined && !rekor) return { ok: false, reason: 'the Rekor bundle annotation is malformed' };
   let certificates: { rawBytes: string }[] | undefined;
   if (certPem !== undefined) {
-    const blocks = [...decodePemBlocks(new TextEncoder().encode(certPem)), ...decodePemBlocks(new TextEncoder().encode(chainPem ?? ''))];
-    certificates = blocks.filter((b) => b.type === 'CERTIFICATE').map((b) => ({ rawBytes: Buffer.from(b.bytes).toString('base64') }));
-    if (certificates.length === 0) return { ok: false, reason: 'the certificate annotation holds no PEM certificate' };
+    const pemCertificates = (text: string) => decodePemBlocks(new TextEncoder().encode(text)).filter((b) => b.type === 'CERTIFICATE').map((b) => ({ rawBytes: Buffer.from(b.bytes).toString('base64') }));
+    const leaf = pemCertificates(certPem)[0];
+    if (!leaf) return { ok: false, reason: 'the certificate annotation holds no PEM certificate' };
+    certificates = [leaf, ...pemCertificates(chainPem ?? '')];
   }
   let rfc3161: string | undefined;
   if (timestampText !== undefined) {
