@@ -25,14 +25,17 @@ export interface HostileRegistry {
   readonly host: string;
   /** Serves `forgery` at `/v2/<repository>/manifests/<reference>` (or any path given with a leading `/`). */
   forge(path: string, forgery: Forgery): void;
+  /** Adds headers to the real registry's answers to requests whose `METHOD path` matches. */
+  addHeaders(match: RegExp, headers: Record<string, string>): void;
   close(): Promise<void>;
 }
 
 export async function startHostileRegistry(registry: Registry): Promise<HostileRegistry> {
   const forgeries = new Map<string, Forgery>();
+  const extraHeaders: { match: RegExp; headers: Record<string, string> }[] = [];
   const server: TestServer = await startTestServer(async (req, res, body) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const forged = forgeries.get(url.pathname);
+    const forged = forgeries.get(url.pathname + url.search) ?? forgeries.get(url.pathname);
     if (forged && (req.method === 'GET' || req.method === 'HEAD')) {
       serve(res, req.method === 'HEAD', forged);
       return;
@@ -47,6 +50,7 @@ export async function startHostileRegistry(registry: Registry): Promise<HostileR
     });
     // Upload locations point at the real registry; keep them on this one.
     if (out.location) out.location = out.location.replace(registry.url, `http://127.0.0.1:${server.port}`);
+    for (const extra of extraHeaders) if (extra.match.test(`${req.method ?? ''} ${url.pathname}`)) Object.assign(out, extra.headers);
     const payload = req.method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await answer.arrayBuffer());
     res.writeHead(answer.status, out);
     res.end(payload);
@@ -54,6 +58,7 @@ export async function startHostileRegistry(registry: Registry): Promise<HostileR
   return {
     host: `127.0.0.1:${server.port}`,
     forge: (path, forgery) => forgeries.set(path, forgery),
+    addHeaders: (match, headers) => extraHeaders.push({ match, headers }),
     close: () => server.close(),
   };
 }
