@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { toMessageSignatureBundle, bundleToJSON } from '@sigstore/bundle';
+import { isNetError } from '../../src/core/net/netError';
 import { publicKeyPem, signingKey, type CosignSigningKey } from '../../src/core/trust/cosign/cosignKeys';
 import { signBundle, signLegacy } from '../../src/core/trust/cosign/cosignSign';
 import { keysPolicy, startCosignHarness, type CosignHarness } from '../helpers/sigstore/cosignHarness';
@@ -59,6 +60,18 @@ void describe('the cosign engine', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => cached.check('engine/shared', 'v1', keysPolicy(pub))));
     assert.deepEqual(results.map((r) => r.status), ['signed', 'signed', 'signed', 'signed', 'signed']);
     assert.equal(cached.requests() - start, single);
+  });
+
+  void it('a cancelled check stops waiting without cancelling the fetch another check shares', async () => {
+    const img = await pushImage(cached.registry, 'engine/cancel', 'v1');
+    await signLegacy({ oci: cached.oci, repo: cached.repo('engine/cancel'), digest: img.digest, key, settle: noSettle });
+    cached.verifier.clear();
+    const controller = new AbortController();
+    const cancelled = cached.check('engine/cancel', 'v1', keysPolicy(pub), { signal: controller.signal });
+    const other = cached.check('engine/cancel', 'v1', keysPolicy(pub));
+    controller.abort();
+    await assert.rejects(cancelled, (e: unknown) => isNetError(e, 'aborted'));
+    assert.equal((await other).status, 'signed');
   });
 
   void describe('multi-platform images: the index digest and the platform digest are kept apart', () => {

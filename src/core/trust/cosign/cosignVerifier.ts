@@ -8,7 +8,7 @@
  * files give `unverifiable`; nothing here can turn a failure into `signed`.
  */
 import { describeError } from '../../errors';
-import { isNetError } from '../../net/netError';
+import { NetError, isNetError } from '../../net/netError';
 import { isValidDigest } from '../../net/manifestTypes';
 import type { OciRegistry, OciRepository, ResolvedImage } from '../../oci/ociRegistry';
 import { nullLogger, type Clock, type Logger } from '../../ports';
@@ -70,13 +70,32 @@ interface Evidence {
 
 const DEFAULT_TTL_MS = 5 * 60_000;
 
+interface CacheEntry<T> {
+  at: number;
+  value: Promise<T>;
+  /** True until `value` settles. */
+  pending: boolean;
+}
+
+/** Resolves with `promise`, or rejects with an `aborted` error as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  const aborted = () => new NetError('aborted', 'the cosign check was cancelled');
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Checks images for cosign signatures. */
 export class CosignVerifier {
   readonly #o: CosignVerifierOptions;
   readonly #logger: Logger;
   readonly #limits: DiscoveryLimits;
-  readonly #evidence = new Map<string, { at: number; value: Promise<Evidence> }>();
-  readonly #trust = new Map<string, { at: number; value: Promise<CosignTrust> }>();
+  readonly #evidence = new Map<string, CacheEntry<Evidence>>();
+  readonly #trust = new Map<string, CacheEntry<CosignTrust>>();
 
   constructor(options: CosignVerifierOptions) {
     this.#o = options;
@@ -104,7 +123,7 @@ export class CosignVerifier {
     let top: Evidence;
     try {
       const key = `${request.registry}/${request.repository}@${request.reference}#${request.platform ?? ''}`;
-      top = await this.#cached(this.#evidence, key, options.force, () => this.#gather(repo, request.reference, options.signal, request.platform));
+      top = await untilAborted(this.#cached(this.#evidence, key, options.force, () => this.#gather(repo, request.reference, request.platform)), options.signal);
     } catch (e) {
       if (isNetError(e, 'aborted')) throw e;
       return unverifiableResult(`cosign signatures of ${displayName}:${request.reference} could not be checked: ${describeError(e)}`, { ...base, digest: isValidDigest(request.reference) ? request.reference : null, platformDigest: null });
@@ -130,7 +149,7 @@ export class CosignVerifier {
       const platform = top.resolved?.platform;
       if (result.status !== 'signed' && platform) {
         // A multi-platform image whose index is not signed may still have its platform's manifest signed.
-        const own = await this.#cached(this.#evidence, `${request.registry}/${request.repository}@${platform.digest}#`, options.force, () => this.#gather(repo, platform.digest, options.signal));
+        const own = await untilAborted(this.#cached(this.#evidence, `${request.registry}/${request.repository}@${platform.digest}#`, options.force, () => this.#gather(repo, platform.digest)), options.signal);
         const platformResult = await evaluate(own, platform.digest);
         if (platformResult.status === 'signed') result = { ...platformResult, digest: top.digest };
       }
@@ -141,29 +160,38 @@ export class CosignVerifier {
     return result;
   }
 
-  async #gather(repo: OciRepository, reference: string, signal: AbortSignal | undefined, platform?: string): Promise<Evidence> {
+  // Shared by every caller asking for the same reference at once, so it is bounded by the requests'
+  // own time limits, not by any one caller's signal: a caller that gives up stops waiting, not the fetch.
+  async #gather(repo: OciRepository, reference: string, platform?: string): Promise<Evidence> {
     let resolved: ResolvedImage | undefined;
     let digest = reference;
     if (!isValidDigest(reference) || platform !== undefined) {
-      resolved = await this.#o.oci.resolve(repo, reference, { signal, ...(platform !== undefined ? { platform } : {}) });
+      resolved = await this.#o.oci.resolve(repo, reference, platform !== undefined ? { platform } : {});
       digest = resolved.digest;
     }
-    const discovery = await discoverSignatures(this.#o.oci, repo, digest, this.#limits, signal);
+    const discovery = await discoverSignatures(this.#o.oci, repo, digest, this.#limits);
     this.#logger.debug(`cosign: ${repo.registry}/${repo.repository}@${digest}: ${discovery.signatures.length} signature(s), ${discovery.problems.length} problem(s), referrers via ${discovery.referrersSource}`);
     return { resolved, digest, discovery, fetchedAt: this.#o.clock.now().getTime() };
   }
 
   // One shared promise per key within the TTL; a failure is not kept.
-  #cached<T>(cache: Map<string, { at: number; value: Promise<T> }>, key: string, force: boolean | undefined, load: () => Promise<T>): Promise<T> {
+  #cached<T>(cache: Map<string, CacheEntry<T>>, key: string, force: boolean | undefined, load: () => Promise<T>): Promise<T> {
     const now = this.#o.clock.now().getTime();
     const hit = cache.get(key);
     const ttl = this.#o.ttlMs ?? DEFAULT_TTL_MS;
     if (hit && !force && now - hit.at >= 0 && now - hit.at < ttl) return hit.value;
-    const value = load();
-    cache.set(key, { at: now, value });
-    value.catch(() => {
-      if (cache.get(key)?.value === value) cache.delete(key);
-    });
-    return value;
+    // An update still under way is shared even past the TTL (and by `force`): it is as fresh as it gets.
+    if (hit?.pending) return hit.value;
+    const entry: { at: number; value: Promise<T>; pending: boolean } = { at: now, value: load(), pending: true };
+    cache.set(key, entry);
+    entry.value.then(
+      () => {
+        entry.pending = false;
+      },
+      () => {
+        if (cache.get(key) === entry) cache.delete(key);
+      },
+    );
+    return entry.value;
   }
 }
