@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { isNetError } from '../../src/core/net/netError';
 import { digestTag } from '../../src/core/oci/mediaTypes';
-import { listReferrers, pushReferrer } from '../../src/core/oci/referrers';
+import { listReferrers, pushReferrer, referrerDescriptors } from '../../src/core/oci/referrers';
 import { BUNDLE_ARTIFACT_TYPE } from '../../src/core/trust/cosign/cosignFormats';
 import { signingKey } from '../../src/core/trust/cosign/cosignKeys';
 import { signBundle } from '../../src/core/trust/cosign/cosignSign';
@@ -48,6 +48,13 @@ void describe('OCI referrers and manifests', () => {
     assert.deepEqual(found.referrers.map((r) => [r.descriptor.digest, r.artifactType]), [[referrer, BUNDLE_ARTIFACT_TYPE]]);
     const bare = await pushImage(h.registry, 'oci/bare', 'v1');
     assert.deepEqual(await listReferrers(h.oci, h.repo('oci/bare'), bare.digest), { source: 'none', referrers: [], problems: [] });
+  });
+
+  void it('lists the raw descriptors for callers that read referrers themselves, and caps a manifest fetch at the caller\'s size', async () => {
+    const { img, referrer } = await signed('oci/descriptors');
+    const listed = await referrerDescriptors(h.oci, h.repo('oci/descriptors'), img.digest);
+    assert.deepEqual([listed.source, listed.descriptors.map((d) => d.digest)], ['tag-schema', [referrer]]);
+    await assert.rejects(h.oci.fetchManifest(h.repo('oci/descriptors'), referrer, { maxBytes: 10 }), (e: unknown) => isNetError(e, 'too-large'));
   });
 
   void it('reads each referrer\'s type from its own manifest, not from cosign 2.5\'s index entry', async () => {

@@ -112,15 +112,15 @@ export class OciRegistry {
   }
 
   /**
-   * Fetches a manifest or index by tag or digest: at most `maxManifestBytes`, the bytes hashed against
+   * Fetches a manifest or index by tag or digest: at most `maxManifestBytes` (or a smaller `maxBytes`), the bytes hashed against
    * `Docker-Content-Digest` and a requested digest, then parsed within the layer/entry limits.
    * @throws NetError `not-found`, `too-large`, `digest-mismatch`, `bad-response`, or a transport code
    */
-  async fetchManifest(repo: OciRepository, reference: string, options: CallOptions = {}): Promise<FetchedManifest> {
+  async fetchManifest(repo: OciRepository, reference: string, options: CallOptions & { maxBytes?: number } = {}): Promise<FetchedManifest> {
     checkReference(reference);
     const url = this.#url(repo, `manifests/${reference}`);
     const res = await this.#client(repo, false).get(url, {
-      accept: MANIFEST_MEDIA_TYPES_ACCEPTED, signal: options.signal, maxBytes: this.limits.maxManifestBytes, timeoutMs: this.#o.timeoutMs,
+      accept: MANIFEST_MEDIA_TYPES_ACCEPTED, signal: options.signal, maxBytes: Math.min(options.maxBytes ?? Infinity, this.limits.maxManifestBytes), timeoutMs: this.#o.timeoutMs,
     });
     const byDigest = isValidDigest(reference);
     const checked = descriptorFromBody(res, byDigest ? reference.toLowerCase() : undefined);

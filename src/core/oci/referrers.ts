@@ -84,6 +84,15 @@ export async function listReferrers(oci: OciRegistry, repo: OciRepository, subje
   return { source: listed.source, referrers, problems };
 }
 
+/**
+ * The descriptors the referrers API (or the tag-schema index) lists for `subject`, unread and unfiltered,
+ * for callers that fetch and check each referrer themselves. Bounded as {@link listReferrers}.
+ */
+export async function referrerDescriptors(oci: OciRegistry, repo: OciRepository, subject: string, options: CallOptions = {}): Promise<{ source: ReferrersResult['source']; descriptors: readonly OciDescriptor[] }> {
+  const listed = await listEntries(oci, repo, subject, options);
+  return listed ? { source: listed.source, descriptors: listed.entries } : { source: 'none', descriptors: [] };
+}
+
 type Listed = { source: 'api' | 'tag-schema'; entries: OciDescriptor[]; indexDigest: string | undefined };
 
 async function listEntries(oci: OciRegistry, repo: OciRepository, subject: string, options: CallOptions): Promise<Listed | undefined> {
