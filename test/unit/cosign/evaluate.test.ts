@@ -45,10 +45,11 @@ void describe('the cosign verdict', () => {
     assert.deepEqual(r.source, { registry: 'registry.example.com', repository: 'registry.example.com/team/app', referrers: 'tag-schema' });
   });
 
-  void it('a trusted signature beside a broken one is signed, and the broken one is still reported', () => {
+  void it('a trusted signature beside broken ones is signed, and the broken ones are still reported, as warnings', () => {
     const r = evaluateCosign(discovery(['referrer sha256:… is missing']), [verified(key, true), { kind: 'invalid', location: at, reason: 'bad' }], options);
     assert.equal(r.status, 'signed');
-    assert.deepEqual(codes(r), ['invalid-signature/error', 'invalid-signature/error']);
+    assert.deepEqual(codes(r), ['invalid-signature/warning', 'invalid-signature/warning']);
+    assert.deepEqual(codes(evaluateCosign(discovery(), [verified(key, true), { kind: 'invalid', location: at, reason: 'bad' }], { ...options, severity: { 'invalid-signature': 'error' } })), ['invalid-signature/error']);
   });
 
   void it('a signature no rule trusts is invalid with untrusted-signer naming who signed', () => {

@@ -5,7 +5,7 @@
  * - `invalid`: no trusted signature, and at least one is broken, or the registry lists signatures it
  *   does not deliver, or one verifies but no rule trusts its signer (finding `untrusted-signer`);
  * - `unsigned`: no cosign signature at all.
- * Nothing that failed is hidden: a trusted image still lists the broken signatures beside it.
+ * Nothing that failed is hidden: a trusted image still lists the broken signatures beside it, as warnings.
  */
 import type { Severity } from '../findings';
 import type { CosignFinding, CosignCheckResult, CosignFindingCode, CosignStatus, Expiry, SignerEvidence, TrustSignerFix } from './cosignResult';
@@ -61,7 +61,13 @@ export function evaluateCosign(discovery: Discovery, outcomes: readonly Signatur
     const attestations = outcomes.length > 0 ? ` (only ${outcomes.length} attestation${outcomes.length === 1 ? '' : 's'} of other types)` : '';
     add('no-signature', `no cosign signature for ${o.digest}${attestations}`);
   }
-  limited(broken, (reason) => add('invalid-signature', `invalid cosign signature: ${reason}`), (rest) => add('invalid-signature', `${rest} more invalid cosign signatures`));
+  // Beside a trusted signature, broken ones are shown but do not fail the image: anyone who can push
+  // to the registry can add a broken signature, and that must not undo a good one.
+  const brokenFinding = (message: string): void => {
+    if (status === 'signed' && o.severity?.['invalid-signature'] === undefined) findings.push({ code: 'invalid-signature', severity: 'warning', message });
+    else add('invalid-signature', message);
+  };
+  limited(broken, (reason) => brokenFinding(`invalid cosign signature: ${reason}`), (rest) => brokenFinding(`${rest} more invalid cosign signatures`));
   for (const u of undecided) add('unverifiable', u.reason);
   if (status !== 'signed') {
     for (const v of untrusted) add('untrusted-signer', untrustedMessage(v.signer), fixFor(v.signer, o.repository));
