@@ -4,8 +4,18 @@ import type { Range } from './range';
 /** Where an image reference was written. */
 export type ReferenceKind = 'from' | 'copy-from' | 'mount-from' | 'syntax' | 'compose-image' | 'compose-build-image';
 
-/** Why a written image-like value is not checked. */
-export type SkipReason = 'stage-alias' | 'scratch' | 'variable-unresolved' | 'invalid-reference';
+/**
+ * Why a written image-like value is not checked. `unparsable-file` marks a whole file (or a limit hit
+ * reading it) rather than one value; its kind is `file`.
+ */
+export type SkipReason =
+  | 'stage-alias'
+  | 'scratch'
+  | 'variable-unresolved'
+  | 'invalid-reference'
+  | 'variable-in-from'
+  | 'stage-order'
+  | 'unparsable-file';
 
 /**
  * Where the text of an image comes from when it is written through a variable whose value is an ARG
@@ -37,13 +47,15 @@ export interface ImageOccurrence {
   stage: string | null;
   /** Set when the whole image text comes from one ARG default declared in this file. */
   argSource?: ArgSource;
+  /** Variables without a value that expanded to nothing in this reference, e.g. `FLAVOR` in `python:3.12${FLAVOR}`. */
+  emptyVariables?: string[];
 }
 
 /** A written value that looks like an image but is not checked, with the reason. */
 export interface SkippedOccurrence {
   file: string;
-  /** Where the value was written, e.g. `from` for `FROM build`. */
-  kind: ReferenceKind;
+  /** Where the value was written, e.g. `from` for `FROM build`; `file` for a file that could not be read. */
+  kind: ReferenceKind | 'file';
   text: string;
   range: Range;
   reason: SkipReason;
@@ -57,6 +69,8 @@ export interface FileError {
   message: string;
   /** Where the problem is, when known. */
   range?: Range;
+  /** Set when the reader itself failed (a defect), rather than the file being refused. */
+  internal?: true;
 }
 
 /** Everything found in one or more files. */

@@ -1,106 +1,121 @@
 import type { ArgSource } from '../model/occurrence';
 import type { Range } from '../model/range';
-import { dockerfileWord, expand, type Expansion } from './expand';
+import type { WorkBudget } from './limits';
+import { processWord, ShellError, UNKNOWN, type LexResult } from './shellLex';
 
 /**
- * Docker's ARG/ENV scoping for one Dockerfile:
- * - ARGs before the first FROM are global: visible to every FROM line, and inside a stage only when
- *   re-declared there with `ARG NAME` (which then takes the global value);
- * - a build-arg override replaces the default of a declared ARG, and nothing else;
- * - inside a stage, ENV always wins over an ARG of the same name;
- * - BuildKit's platform ARGs are predeclared in the global scope, without a value.
+ * The variables a FROM line sees, as buildkit's Dockerfile frontend builds them
+ * (frontend/dockerfile/dockerfile2llb: platform.go `defaultArgs`, convert.go `buildMetaArgs`):
+ * - the platform ARGs (`TARGETARCH`, `BUILDPLATFORM`…) are set by the build itself, so their value is
+ *   not known here unless a build-arg gives it;
+ * - an ARG before the first FROM takes its build-arg override, else its default (expanded with the
+ *   ARGs before it); declared without either, it stays unset;
+ * - a build-arg for a name no ARG declares does nothing.
+ * Nothing inside a stage reaches a FROM, and `COPY --from`/`--mount from=` are never expanded, so
+ * stage ARGs and ENV play no part in which images are pulled.
  */
 
-/** A variable's value and, when it is an unmodified ARG default written in this file, where it is. */
+const PREDECLARED = [
+  'BUILDPLATFORM', 'BUILDOS', 'BUILDOSVERSION', 'BUILDARCH', 'BUILDVARIANT',
+  'TARGETPLATFORM', 'TARGETOS', 'TARGETOSVERSION', 'TARGETARCH', 'TARGETVARIANT', 'TARGETSTAGE',
+];
+
 interface Binding {
-  value: string | undefined;
+  value: string | typeof UNKNOWN;
+  /** Why the value is not known: set by the build, or buildkit's error for the ARG's default. */
+  why?: string;
+  /** Set when the value is the ARG's default exactly as written in this file. */
   source?: ArgSource;
 }
 
-const PREDECLARED = [
-  'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT',
-  'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
-];
-
-/** The written default of an ARG: its value text and range, when it has one. */
-export interface ArgDeclaration {
-  name: string;
-  /** The default as written (quotes included), or null for `ARG NAME`. */
-  defaultText: string | null;
-  /** Range of the default value text, or null. */
-  defaultRange: Range | null;
+/** An expansion of a FROM word, with where it came from when it is one ARG's default. */
+export interface FromExpansion {
+  value: string;
+  /** Why the value cannot be known here (an unknown platform ARG, or buildkit's error), if so. */
+  unresolved?: string;
+  /** Variables without a value whose place in the word is empty. */
+  emptied: string[];
+  source?: ArgSource;
 }
 
-export class DockerfileScope {
-  readonly #globals = new Map<string, Binding>();
-  #stageArgs = new Map<string, Binding>();
-  #stageEnv = new Map<string, string>();
-  readonly #stageEnvs = new Map<string, Map<string, string>>();
-  #inStage = false;
+export class GlobalArgs {
+  readonly #bindings = new Map<string, Binding>();
+  readonly #declared = new Set<string>();
 
   constructor(
     private readonly buildArgs: ReadonlyMap<string, string>,
-    private readonly escapeChar: string,
+    private readonly escapeToken: string,
+    private readonly budget: WorkBudget,
   ) {
-    for (const name of PREDECLARED) this.#globals.set(name, { value: buildArgs.get(name) });
-  }
-
-  /** Records an ARG instruction, global or in the current stage. */
-  declareArg(decl: ArgDeclaration): void {
-    const override = this.buildArgs.get(decl.name);
-    let binding: Binding;
-    if (override !== undefined) {
-      binding = { value: override };
-    } else if (decl.defaultText !== null) {
-      const expansion = this.expand(decl.defaultText);
-      binding = { value: expansion.unresolved.length > 0 ? undefined : expansion.value };
-      if (expansion.variables.length === 0 && decl.defaultRange && binding.value !== undefined) {
-        binding.source = { name: decl.name, range: decl.defaultRange, text: binding.value };
-      }
-    } else {
-      binding = this.#inStage ? (this.#globals.get(decl.name) ?? { value: undefined }) : { value: undefined };
+    for (const name of PREDECLARED) {
+      const override = buildArgs.get(name);
+      this.#bindings.set(name, override !== undefined
+        ? { value: override }
+        : { value: UNKNOWN, why: `${name} is set by the build for its platform; pass --build-arg ${name}=<value> to check a given one` });
     }
-    (this.#inStage ? this.#stageArgs : this.#globals).set(decl.name, binding);
   }
 
-  /** Records an ENV instruction in the current stage. */
-  declareEnv(name: string, valueText: string): void {
-    const expansion = this.expand(valueText);
-    if (expansion.unresolved.length === 0) this.#stageEnv.set(name, expansion.value);
-    else this.#stageEnv.delete(name);
+  /** Records one ARG before the first FROM: `default` as written (quotes included) and its range, or null. */
+  declare(name: string, written: string | null, range: Range | null): void {
+    this.#declared.add(name);
+    const override = this.buildArgs.get(name);
+    if (override !== undefined) {
+      this.#bindings.set(name, { value: override });
+      return;
+    }
+    if (written === null) return;
+    let lexed: LexResult;
+    try {
+      lexed = this.#lex(written);
+    } catch (e) {
+      if (!(e instanceof ShellError)) throw e;
+      this.#bindings.set(name, { value: UNKNOWN, why: `${e.message}; pass --build-arg ${name}=<value>` });
+      return;
+    }
+    const unknown = [...lexed.unknown].map((n) => this.#bindings.get(n)?.why).find(Boolean);
+    if (unknown) {
+      this.#bindings.set(name, { value: UNKNOWN, why: unknown });
+      return;
+    }
+    const binding: Binding = { value: lexed.result };
+    const unquoted = /^(["'])(.*)\1$/s.exec(written)?.[2] ?? written;
+    if (range && lexed.matched.size === 0 && lexed.unmatched.size === 0 && unquoted === lexed.result) {
+      const quoted = unquoted !== written;
+      binding.source = {
+        name, text: lexed.result,
+        range: quoted ? { start: { ...range.start, character: range.start.character + 1 }, end: { ...range.end, character: range.end.character - 1 } } : range,
+      };
+    }
+    this.#bindings.set(name, binding);
   }
 
-  /**
-   * Starts a new stage. A stage built on an earlier stage inherits its ENV (not its ARGs).
-   * `parentStage` is the lower-cased name of that earlier stage, if any.
-   */
-  enterStage(name: string | null, parentStage: string | null): void {
-    this.#inStage = true;
-    this.#stageArgs = new Map();
-    const inherited = parentStage ? this.#stageEnvs.get(parentStage) : undefined;
-    this.#stageEnv = new Map(inherited ?? []);
-    if (name) this.#stageEnvs.set(name.toLowerCase(), this.#stageEnv);
+  /** Whether an ARG before the first FROM declares `name` (only those take a build-arg). */
+  isDeclared(name: string): boolean {
+    return this.#declared.has(name);
   }
 
-  /** Expands a word as a FROM line sees it: global ARGs only. */
-  expandForFrom(text: string): Expansion & { source?: ArgSource } {
-    return this.#expandWith(text, (name) => this.#globals.get(name));
-  }
-
-  /** Expands a word inside the current stage (or the global scope before the first FROM). */
-  expand(text: string): Expansion & { source?: ArgSource } {
-    if (!this.#inStage) return this.expandForFrom(text);
-    return this.#expandWith(text, (name) => {
-      const env = this.#stageEnv.get(name);
-      return env !== undefined ? { value: env } : this.#stageArgs.get(name);
-    });
-  }
-
-  #expandWith(text: string, get: (name: string) => Binding | undefined): Expansion & { source?: ArgSource } {
-    const expansion = expand(text, dockerfileWord((name) => get(name)?.value, this.escapeChar));
-    const whole = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(text);
+  /** Expands a FROM word (image or `--platform`) with the global ARGs. */
+  expand(word: string): FromExpansion {
+    let lexed: LexResult;
+    try {
+      lexed = this.#lex(word);
+    } catch (e) {
+      if (!(e instanceof ShellError)) throw e;
+      return { value: '', unresolved: e.message, emptied: [] };
+    }
+    const unknown = [...lexed.unknown].map((n) => this.#bindings.get(n)?.why).find(Boolean);
+    const whole = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(word);
     const name = whole?.[1] ?? whole?.[2];
-    const source = name ? get(name)?.source : undefined;
-    return source ? { ...expansion, source } : expansion;
+    const source = name ? this.#bindings.get(name)?.source : undefined;
+    return {
+      value: lexed.result,
+      ...(unknown ? { unresolved: unknown } : {}),
+      emptied: [...lexed.emptied],
+      ...(source ? { source } : {}),
+    };
+  }
+
+  #lex(word: string): LexResult {
+    return processWord(word, (n) => this.#bindings.get(n)?.value, { escapeToken: this.escapeToken, budget: this.budget });
   }
 }

@@ -33,7 +33,9 @@ export interface CheckResult {
 }
 
 /** The public JSON shape of a check result: every `refs` field plus the verdict. */
-export interface CheckResultJson extends Omit<ReferenceJson, 'reference' | 'repository' | 'tag' | 'digest'> {
+export interface CheckResultJson extends Omit<ReferenceJson, 'kind' | 'reference' | 'repository' | 'tag' | 'digest'> {
+  /** Where the value is written; `file` for a file that could not be read. */
+  kind: ReferenceJson['kind'] | 'file';
   reference: string | null;
   repository: string | null;
   tag: string | null;
@@ -46,6 +48,8 @@ export interface CheckResultJson extends Omit<ReferenceJson, 'reference' | 'repo
   findings: Finding[];
   trustServer: string | null;
   reason?: string;
+  /** Why a skipped value was not checked, e.g. buildkit's reason for refusing it. */
+  message?: string;
 }
 
 export function checkResultJson(result: CheckResult): CheckResultJson {
@@ -73,5 +77,6 @@ export function checkResultJson(result: CheckResult): CheckResultJson {
     stage: null,
     ...verdict,
     reason: s.reason,
+    message: s.message,
   };
 }

@@ -1,0 +1,66 @@
+import { TrustLensError } from '../errors';
+import type { Range } from '../model/range';
+
+/**
+ * Hard limits on the work reading one file may take, so that no input, however hostile, costs more than
+ * time linear in its size. Each limit that is hit becomes an `unparsable-file` finding naming it; nothing
+ * is cut silently.
+ */
+
+/** The default largest file read (a setting in the editor, `--max-file-bytes` on the command line). */
+export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/** Fixed limits, far above anything a real Dockerfile, compose file or `.env` file needs. */
+export const LIMITS = {
+  /** Characters one variable expansion may produce. */
+  expansionLength: 65_536,
+  /** Characters all variable expansions of one file may produce together. */
+  expansionTotal: 16 * 1024 * 1024,
+  /** `${…}` nested inside one another. */
+  expansionDepth: 32,
+  /** Steps of shell pattern matching (`${v#p}`, `${v/p/r}`) in one file. */
+  patternSteps: 20_000_000,
+  /** Instructions in one Dockerfile. */
+  instructions: 50_000,
+  /** Flags (`--from=…`, `--mount=…`) in one Dockerfile. */
+  flags: 10_000,
+  /** Nesting of YAML collections (flow `[`/`{` and block indentation). */
+  yamlDepth: 200,
+} as const;
+
+/** A limit hit while reading a file: the finding names it and, when known, where it was hit. */
+export class LimitError extends TrustLensError<'limit'> {
+  constructor(message: string, readonly range?: Range) {
+    super('limit', message);
+  }
+}
+
+/** Counts the work of one file against the limits that span it. */
+export class WorkBudget {
+  #expanded = 0;
+  #patternSteps = 0;
+
+  /** Records `n` characters produced by a variable expansion. */
+  expanded(n: number): void {
+    if (n > LIMITS.expansionLength) {
+      throw new LimitError(`a variable expansion produces more than ${LIMITS.expansionLength.toLocaleString('en')} characters`);
+    }
+    this.#expanded += n;
+    if (this.#expanded > LIMITS.expansionTotal) {
+      throw new LimitError(`variable expansions in this file produce more than ${LIMITS.expansionTotal.toLocaleString('en')} characters`);
+    }
+  }
+
+  /** Records `n` steps of shell pattern matching. */
+  patternSteps(n: number): void {
+    this.#patternSteps += n;
+    if (this.#patternSteps > LIMITS.patternSteps) {
+      throw new LimitError(`pattern substitutions in this file take more than ${LIMITS.patternSteps.toLocaleString('en')} steps`);
+    }
+  }
+}
+
+/** The message for a file over the size limit. */
+export function fileTooLarge(bytes: number, limit: number): string {
+  return `the file is ${bytes.toLocaleString('en')} bytes, over the limit of ${limit.toLocaleString('en')} bytes (setting trustlens.limits.maxFileBytes, option --max-file-bytes)`;
+}
