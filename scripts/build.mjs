@@ -58,6 +58,8 @@ const [extension] = await Promise.all([
   build({ ...common, entryPoints: ['src/extension.ts'], outfile: join(dist, 'extension.js'), external: ['vscode'], metafile: metafile !== undefined }),
   // What activation does not need, loaded on first use by src/vscode/engine/load.ts.
   build({ ...common, entryPoints: ['src/vscode/engine/modules.ts'], outfile: join(dist, 'engine.js'), external: ['vscode'] }),
+  // The worker thread that reads documents for the editor, started by the engine on the first check.
+  build({ ...common, entryPoints: ['src/vscode/scan/scanWorker.ts'], outfile: join(dist, 'scanWorker.js') }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
 ]);
 

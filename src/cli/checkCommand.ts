@@ -1,27 +1,34 @@
 import { dirname, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { defaultDockerConfigDir } from '../core/net/dockerConfig';
-import { defaultPolicy, type Policy } from '../core/policy/policy';
-import { findPolicyFile, loadPolicyFile } from '../core/policy/policyFile';
+import { defaultPolicy } from '../core/policy/policy';
+import { findPolicyFile } from '../core/policy/policyFile';
+import { loadGatePolicy, type GatePolicy } from '../core/policy/policyProblem';
 import { errorJson } from '../core/model/serialize';
+import { DEFAULT_MAX_FILE_BYTES } from '../core/parse/limits';
 import { scanPaths } from '../core/parse/scanPaths';
 import { nullLogger, systemClock, type Logger } from '../core/ports';
 import { toSarif } from '../core/report/sarif';
-import { checkResultJson } from '../core/trust/checkResult';
+import { checkResultJson, type CheckResult } from '../core/trust/checkResult';
 import { createDctBackend, defaultCacheDir, DEFAULT_TTL_MS } from '../core/trust/dct/createBackend';
 import { FileMetadataStore } from '../core/trust/metadataStore';
+import { fileErrorResult, skippedResult } from '../core/trust/scanFindings';
 import { TrustService } from '../core/trust/trustService';
+import type { ScanResult } from '../core/model/occurrence';
 import { formatCheckText } from './checkFormat';
 import { parseCommandLine } from './commandLine';
 import type { CliIo } from './refsCommand';
-import { parseBuildArgs, parseFormat, UsageError } from './usage';
+import { parseBuildArgs, parseFormat, parseMaxFileBytes, UsageError } from './usage';
 
 declare const TRUSTLENS_VERSION: string | undefined;
 const VERSION = typeof TRUSTLENS_VERSION === 'string' ? TRUSTLENS_VERSION : 'dev';
 
-/** The policy: `--config FILE`, else `.trustlens.yaml` in the first checked directory or its nearest parent. */
-function loadPolicy(config: string | undefined, paths: readonly string[]): Policy {
-  if (config) return loadPolicyFile(config);
+/**
+ * The policy: `--config FILE`, else `.trustlens.yaml` in the first checked directory or its nearest
+ * parent. An invalid policy file is a problem entry (the run reports it and fails), not an abort.
+ */
+function loadPolicy(config: string | undefined, paths: readonly string[], maxFileBytes: number): GatePolicy {
+  if (config) return loadGatePolicy(config, maxFileBytes);
   const first = resolve(paths[0] ?? '.');
   let dir = first;
   try {
@@ -30,7 +37,23 @@ function loadPolicy(config: string | undefined, paths: readonly string[]): Polic
     dir = dirname(first);
   }
   const found = findPolicyFile(dir);
-  return found ? loadPolicyFile(found) : defaultPolicy();
+  return found ? loadGatePolicy(found, maxFileBytes) : { policy: defaultPolicy() };
+}
+
+/**
+ * Results when the policy file is invalid: no trust server is asked (the file may be what names them),
+ * so every reference is reported unverified, failing the gate beside the policy file's own finding.
+ */
+function notChecked(scan: ScanResult, policyFile: string): CheckResult[] {
+  const policy = defaultPolicy();
+  return [
+    ...scan.references.map((occurrence): CheckResult => ({
+      target: { kind: 'reference', occurrence }, status: 'unverifiable', signedDigest: null, role: null, signers: [], expires: null,
+      findings: [{ code: 'unverifiable', severity: 'error', message: `${occurrence.text} was not checked: the policy file ${policyFile} is invalid.` }],
+    })),
+    ...scan.skipped.map((s) => skippedResult(s, policy)),
+    ...scan.errors.map((e) => fileErrorResult(e, policy)),
+  ];
 }
 
 /** `trustlens check [PATH...] [--format text|json|sarif] [--config FILE] [--build-arg N=V]...` */
@@ -44,14 +67,17 @@ export async function checkCommand(argv: readonly string[], io: CliIo): Promise<
     ttl: { type: 'string' },
     refresh: { type: 'boolean' },
     verbose: { type: 'boolean' },
+    'max-file-bytes': { type: 'string' },
   });
   const format = parseFormat(values.format, ['text', 'json', 'sarif'] as const);
   const buildArgs = parseBuildArgs(values['build-arg'] ?? []);
   const ttlSeconds = values.ttl === undefined ? DEFAULT_TTL_MS / 1000 : Number(values.ttl);
   if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new UsageError(`--ttl must be a number of seconds ≥ 0, got "${values.ttl}"`, 'check');
+  const maxFileBytes = parseMaxFileBytes(values['max-file-bytes'], DEFAULT_MAX_FILE_BYTES, 'check');
   const paths = positionals.length > 0 ? positionals : ['.'];
-  const policy = loadPolicy(values.config, paths);
-  const scan = scanPaths(paths, { buildArgs, env: io.env });
+  const { policy, problem } = loadPolicy(values.config, paths, maxFileBytes);
+  const scan = scanPaths(paths, { buildArgs, env: io.env, maxFileBytes });
+  if (problem) scan.errors.unshift(problem);
 
   const logger: Logger = values.verbose
     ? { debug: (m) => io.stderr(`debug: ${m}\n`), info: (m) => io.stderr(`info: ${m}\n`), warn: (m) => io.stderr(`warning: ${m}\n`), error: (m) => io.stderr(`error: ${m}\n`) }
@@ -67,13 +93,14 @@ export async function checkCommand(argv: readonly string[], io: CliIo): Promise<
   });
   try {
     const service = new TrustService({ backend, clock: systemClock, logger, env: io.env });
-    const results = await service.check(scan, { policy, force: values.refresh === true });
+    const results = problem ? notChecked(scan, problem.file) : await service.check(scan, { policy, force: values.refresh === true });
     if (format === 'json') {
       io.stdout(`${JSON.stringify({ results: results.map(checkResultJson), errors: scan.errors.map(errorJson) }, null, 2)}\n`);
     } else if (format === 'sarif') {
       io.stdout(`${JSON.stringify(toSarif(results, VERSION), null, 2)}\n`);
     } else {
-      io.stdout(formatCheckText(results, scan.errors));
+      // Every file error is a result with its unparsable-file finding, so none is listed twice.
+      io.stdout(formatCheckText(results, []));
     }
     return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
   } finally {

@@ -11,6 +11,7 @@ export type CommandName = (typeof COMMANDS)[number];
 export const OPTION_HELP: Readonly<Record<string, readonly [string, string]>> = {
   format: ['--format FORMAT', 'text or json; check also takes sarif (default: text).'],
   'build-arg': ['--build-arg NAME=VALUE', 'Override a Dockerfile ARG (repeatable).'],
+  'max-file-bytes': ['--max-file-bytes N', 'Refuse (as unparsable-file) any file larger than N bytes (default: 5242880).'],
   config: ['--config FILE', 'Policy file (default: .trustlens.yaml in PATH or its nearest parent).'],
   'docker-config': ['--docker-config DIR', 'Docker config directory (default: $DOCKER_CONFIG or ~/.docker).'],
   'cache-dir': ['--cache-dir DIR', 'Verified metadata cache (default: $XDG_CACHE_HOME/trustlens).'],
@@ -65,16 +66,16 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
   refs: {
     synopsis: 'trustlens refs [PATH...] [options]',
     summary: 'List every image reference in Dockerfiles and compose files.',
-    options: ['format', 'build-arg', 'help'],
+    options: ['format', 'build-arg', 'max-file-bytes', 'help'],
     optionText: { format: 'text or json (default: text).' },
-    notes: [PATHS, 'Exit status: 0 on success, 2 on a usage error or an unreadable path.'],
+    notes: [PATHS, 'Exit status: 0 on success, 2 on a usage error, a path that does not exist or a directory that holds\nno Dockerfile or compose file.'],
   },
   check: {
     synopsis: 'trustlens check [PATH...] [options]',
     summary: 'Check every image reference against its Docker Content Trust data.',
-    options: ['format', 'build-arg', 'config', 'docker-config', 'cache-dir', 'ttl', 'refresh', 'verbose', 'help'],
+    options: ['format', 'build-arg', 'config', 'docker-config', 'cache-dir', 'ttl', 'refresh', 'verbose', 'max-file-bytes', 'help'],
     optionText: { format: 'text, json or sarif (default: text).' },
-    notes: [PATHS, 'Exit status: 0 when no finding has severity error, 1 when one does, 2 on a usage error, an unreadable\npath or an invalid policy file.'],
+    notes: [PATHS, 'Exit status: 0 when no finding has severity error, 1 when one does (a file that cannot be read, an\ninvalid reference or an invalid policy file is one), 2 on a usage error, a path that does not exist\nor holds no Dockerfile or compose file, or a policy file that cannot be read.'],
   },
   sign: {
     synopsis: 'trustlens sign IMAGE:TAG [options]',

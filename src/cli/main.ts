@@ -68,7 +68,7 @@ export async function run(argv: readonly string[], io: WriteIo): Promise<number>
       io.stderr(`trustlens: ${e.message}\n\n${usageOf(e.command ?? topLevel)}\n`);
       return 2;
     }
-    if (TrustLensError.is(e, 'unreadable-path') || TrustLensError.is(e, 'invalid-config')) {
+    if (TrustLensError.is(e, 'unreadable-path') || TrustLensError.is(e, 'no-files') || TrustLensError.is(e, 'invalid-config')) {
       io.stderr(`trustlens: ${(e as Error).message}\n`);
       return 2;
     }

@@ -2,8 +2,9 @@ import { refsJson } from '../core/model/serialize';
 import type { ScanResult } from '../core/model/occurrence';
 import type { Range } from '../core/model/range';
 import { scanPaths } from '../core/parse/scanPaths';
+import { DEFAULT_MAX_FILE_BYTES } from '../core/parse/limits';
 import { parseCommandLine } from './commandLine';
-import { parseBuildArgs, parseFormat } from './usage';
+import { parseBuildArgs, parseFormat, parseMaxFileBytes } from './usage';
 
 /** Output streams and environment of one CLI run, injectable for tests. */
 export interface CliIo {
@@ -37,10 +38,12 @@ export function refsCommand(argv: readonly string[], io: CliIo): number {
   const { values, positionals } = parseCommandLine('refs', argv, {
     format: { type: 'string' },
     'build-arg': { type: 'string', multiple: true },
+    'max-file-bytes': { type: 'string' },
   });
   const format = parseFormat(values.format, ['text', 'json'] as const);
   const buildArgs = parseBuildArgs(values['build-arg'] ?? []);
-  const scan = scanPaths(positionals.length > 0 ? positionals : ['.'], { buildArgs, env: io.env });
+  const maxFileBytes = parseMaxFileBytes(values['max-file-bytes'], DEFAULT_MAX_FILE_BYTES, 'refs');
+  const scan = scanPaths(positionals.length > 0 ? positionals : ['.'], { buildArgs, env: io.env, maxFileBytes });
   io.stdout(format === 'json' ? `${JSON.stringify(refsJson(scan), null, 2)}\n` : formatRefsText(scan));
   return 0;
 }

@@ -41,7 +41,7 @@ Commands:
                                             (role: --name, else the file's role header, else signer).
 
 Options for refs and check:
-${optionLines(['format', 'build-arg'])}
+${optionLines(['format', 'build-arg', 'max-file-bytes'])}
 
 Options for check:
 ${optionLines(['config', 'docker-config', 'cache-dir', 'ttl', 'refresh', 'verbose'])}
@@ -55,9 +55,11 @@ ${PASSPHRASES}
 
 ${PATHS}
 
-Exit status: refs: 0 on success. check: 0 when no finding has severity error, 1 when one does.
+Exit status: refs: 0 on success. check: 0 when no finding has severity error, 1 when one does (a file
+that cannot be read, an invalid reference or an invalid policy file is one).
 sign, revoke, signer and key: 0 when done, 1 when the operation failed.
-All: 2 on a usage error, an unreadable path or an invalid policy file.`;
+All: 2 on a usage error, a path that does not exist or holds no Dockerfile or compose file, or a policy
+file that cannot be read.`;
 
 /** Parses repeated `NAME=VALUE` build-arg options. */
 export function parseBuildArgs(values: readonly string[]): Map<string, string> {
@@ -68,6 +70,14 @@ export function parseBuildArgs(values: readonly string[]): Map<string, string> {
     args.set(value.slice(0, eq), value.slice(eq + 1));
   }
   return args;
+}
+
+/** Parses `--max-file-bytes`: a whole number of bytes > 0. */
+export function parseMaxFileBytes(value: string | undefined, fallback: number, command: 'refs' | 'check'): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--max-file-bytes must be a whole number of bytes > 0, got "${value}"`, command);
+  return n;
 }
 
 /** Validates a `--format` value against the formats a command supports. */

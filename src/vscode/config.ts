@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { defaultDockerConfigDir } from '../core/net/dockerConfig';
+import { DEFAULT_MAX_FILE_BYTES } from '../core/parse/limits';
 import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../core/trust/findings';
 
 /** TrustLens settings for one resource, typed and validated. */
@@ -15,6 +16,8 @@ export interface TrustLensSettings {
   /** Empty: `$DOCKER_CONFIG` or `~/.docker`. */
   dockerConfigDir: string;
   debounceMs: number;
+  /** Larger files are not read: they are an `unparsable-file` finding. */
+  maxFileBytes: number;
 }
 
 const SECTION = 'trustlens';
@@ -54,6 +57,7 @@ export function readSettings(scope?: vscode.Uri): TrustLensSettings {
     expiryWarningDays: number(c, 'expiryWarningDays', 30),
     dockerConfigDir: w.get<string>('dockerConfigDir') ?? '',
     debounceMs: number(w, 'debounceMs', 400),
+    maxFileBytes: number(c, 'limits.maxFileBytes', DEFAULT_MAX_FILE_BYTES) || DEFAULT_MAX_FILE_BYTES,
   };
 }
 

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { ScanResult } from '../core/model/occurrence';
+import type { FileError, ScanResult } from '../core/model/occurrence';
 import { kindOfFileName, type ScannableKind } from '../core/parse/fileKinds';
-import { engine } from './engine/load';
+import { fileTooLarge } from '../core/parse/limits';
+import { readSettings } from './config';
+import type { ScanWorkerClient } from './scan/scanClient';
 
 /** Where Dockerfiles and compose files are checked: on disk (`file`) and unsaved (`untitled`). */
 const SCHEMES = ['file', 'untitled'] as const;
@@ -33,22 +35,45 @@ export function documentLabel(uri: vscode.Uri): string {
   return vscode.workspace.asRelativePath(uri, false);
 }
 
-/** Finds the image references in a document; compose variables come from the environment and `.env`. */
-export function scanDocument(doc: vscode.TextDocument, kind: ScannableKind): Promise<ScanResult> {
-  return scanContent(doc.uri, kind, doc.getText());
+const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** The `.env` beside a compose file, or an error entry for it when it is over the size limit. */
+async function readDotenv(composePath: string, maxFileBytes: number): Promise<{ path: string; text: string } | FileError | undefined> {
+  const path = join(dirname(composePath), '.env');
+  const label = documentLabel(vscode.Uri.file(path));
+  try {
+    const { size } = await stat(path);
+    if (size > maxFileBytes) return { file: label, message: `not read: ${fileTooLarge(size, maxFileBytes)}` };
+    return { path: label, text: await readFile(path, 'utf8') };
+  } catch {
+    // No .env beside the compose file: only the environment counts.
+    return undefined;
+  }
 }
 
-/** Finds the image references in the text of a file (open or not), as {@link scanDocument} does. */
-export async function scanContent(uri: vscode.Uri, kind: ScannableKind, text: string): Promise<ScanResult> {
-  const { parseDotenv, scanText } = engine();
-  let lookup: ((name: string) => string | undefined) | undefined;
-  if (kind === 'compose') {
-    let dotenv = new Map<string, string>();
-    if (uri.scheme === 'file') {
-      const env = await readFile(join(dirname(uri.fsPath), '.env'), 'utf8').catch(() => '');
-      dotenv = parseDotenv(env, (name) => process.env[name]);
-    }
-    lookup = (name) => process.env[name] ?? dotenv.get(name);
+/** Finds the image references in a document; compose variables come from the environment and `.env`. */
+export function scanDocument(doc: vscode.TextDocument, kind: ScannableKind, scanner: ScanWorkerClient): Promise<ScanResult> {
+  return scanContent(doc.uri, kind, doc.getText(), scanner);
+}
+
+/**
+ * Finds the image references in the text of a file (open or not), off the extension host's thread;
+ * compose variables come from the environment and `.env`. A problem with the `.env` file is shown on
+ * the compose file it affects, at its top, naming the `.env` line.
+ */
+export async function scanContent(uri: vscode.Uri, kind: ScannableKind, text: string, scanner: ScanWorkerClient): Promise<ScanResult> {
+  const { maxFileBytes } = readSettings(uri);
+  const file = documentLabel(uri);
+  // A UTF-16 code unit takes at least one byte, so a text this long is over the limit without counting.
+  if (text.length > maxFileBytes) {
+    return { references: [], skipped: [], errors: [{ file, message: `not read: ${fileTooLarge(text.length, maxFileBytes)}`, range: TOP }] };
   }
-  return scanText(documentLabel(uri), kind, text, { lookup });
+  const dotenv = kind === 'compose' && uri.scheme === 'file' ? await readDotenv(uri.fsPath, maxFileBytes) : undefined;
+  const envErrors: FileError[] = dotenv && 'message' in dotenv ? [dotenv] : [];
+  const reply = await scanner.scan({ file, kind, text, dotenv: dotenv && 'text' in dotenv ? dotenv : undefined, maxFileBytes });
+  envErrors.push(...reply.dotenvErrors);
+  const onThisFile = envErrors.map((e): FileError => ({
+    file, range: TOP, message: `${e.file}${e.range ? `:${e.range.start.line + 1}` : ''}: ${e.message}`,
+  }));
+  return { ...reply.scan, errors: [...onThisFile, ...reply.scan.errors] };
 }

@@ -6,6 +6,7 @@ import type { Policy } from '../core/policy/policy';
 import { systemClock } from '../core/ports';
 import type { FileMetadataStore } from '../core/trust/metadataStore';
 import type { TrustService } from '../core/trust/trustService';
+import type { ScanWorkerClient } from './scan/scanClient';
 import { dockerConfigDir, readSettings } from './config';
 import { engine } from './engine/load';
 import { createLogChannel } from './logging';
@@ -28,6 +29,7 @@ export class TrustLensServices implements vscode.Disposable {
   readonly #storageDir: string;
   readonly #version: string;
   #engine: TrustEngine | undefined;
+  #scanner: ScanWorkerClient | undefined;
   readonly #policyCache = new Map<string, { mtimeMs: number; policy: Policy | Error }>();
 
   constructor(context: vscode.ExtensionContext) {
@@ -38,6 +40,12 @@ export class TrustLensServices implements vscode.Disposable {
   /** The trust service, built on first use with the current settings and workspace trust. */
   get trust(): TrustService {
     return this.#getEngine().service;
+  }
+
+  /** Reads documents off the extension host's thread, started on first use. */
+  get scanner(): ScanWorkerClient {
+    this.#scanner ??= new (engine().ScanWorkerClient)();
+    return this.#scanner;
   }
 
   get store(): FileMetadataStore {
@@ -128,6 +136,7 @@ export class TrustLensServices implements vscode.Disposable {
 
   dispose(): void {
     this.reset();
+    this.#scanner?.dispose();
     this.results.dispose();
     this.log.channel.dispose();
   }

@@ -1,7 +1,9 @@
-import type { ScanResult } from '../model/occurrence';
+import { describeError } from '../errors';
+import type { FileError, ScanResult } from '../model/occurrence';
 import { scanCompose } from './compose';
 import { scanDockerfile } from './dockerfile';
 import type { ScannableKind } from './fileKinds';
+import { DEFAULT_MAX_FILE_BYTES, fileTooLarge, LimitError } from './limits';
 
 /** Everything a scan of one document may need besides its text. */
 export interface ScanTextOptions {
@@ -9,16 +11,39 @@ export interface ScanTextOptions {
   buildArgs?: ReadonlyMap<string, string>;
   /** Variable lookup for compose interpolation (environment over `.env`). */
   lookup?: (name: string) => string | undefined;
+  /** The largest file read, in bytes (default 5 MB). */
+  maxFileBytes?: number;
 }
 
-/** Finds the image references in one document's text. Never throws. */
+const START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** The size of a text in UTF-8 bytes, as it is on disk. */
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** An error entry for a file that is not read because it is over the size limit. */
+export function tooLargeError(file: string, bytes: number, limit: number): FileError {
+  return { file, message: `not read: ${fileTooLarge(bytes, limit)}`, range: START };
+}
+
+/**
+ * Finds the image references in one document's text. Never throws: a file over a limit, or one the
+ * reader fails on, is an error entry for that file, so one bad file never costs the rest of a run.
+ */
 export function scanText(file: string, kind: ScannableKind, text: string, options: ScanTextOptions = {}): ScanResult {
+  const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const bytes = utf8Length(text);
+  if (bytes > limit) return { references: [], skipped: [], errors: [tooLargeError(file, bytes, limit)] };
   try {
     return kind === 'compose'
       ? scanCompose(file, text, { lookup: options.lookup })
       : scanDockerfile(file, text, { buildArgs: options.buildArgs });
   } catch (e) {
-    // A parser bug on odd input must cost one file, not the whole run.
-    return { references: [], skipped: [], errors: [{ file, message: `could not parse: ${e instanceof Error ? e.message : String(e)}` }] };
+    if (e instanceof LimitError) {
+      return { references: [], skipped: [], errors: [{ file, message: `not read: ${e.message}`, range: e.range ?? START }] };
+    }
+    // A reader defect on odd input must cost one file, not the whole run; the gate still fails on it.
+    return { references: [], skipped: [], errors: [{ file, message: `could not read the file (internal error: ${describeError(e)})`, range: START, internal: true }] };
   }
 }

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import { TrustLensError } from '../errors';
+import { LimitError } from '../parse/limits';
+import { parseYaml } from '../parse/yamlBounded';
 import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../trust/findings';
 import { defaultPolicy, type Policy, type PolicyRule } from './policy';
 
@@ -36,7 +38,13 @@ export function loadPolicyFile(path: string): Policy {
  */
 export function parsePolicy(text: string, file = POLICY_FILE_NAME): Policy {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  let doc: Document.Parsed;
+  try {
+    doc = parseYaml(text, lines, { prettyErrors: false });
+  } catch (e) {
+    if (e instanceof LimitError) throw new TrustLensError('invalid-config', `${file}:1:1: ${e.message}`);
+    throw e;
+  }
   const fail = (node: Node | null | undefined, message: string, offset?: number): never => {
     const at = offset ?? node?.range?.[0] ?? 0;
     const { line, col } = lines.linePos(at);

@@ -14,6 +14,10 @@ export const FINDING_CODES = [
   'unverifiable',
   'implicit-latest',
   'dct-retired',
+  'unparsable-file',
+  'invalid-reference',
+  'variable-unresolved',
+  'variable-empty',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -39,6 +43,10 @@ export const DEFAULT_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
   unverifiable: 'error',
   'implicit-latest': 'warning',
   'dct-retired': 'warning',
+  'unparsable-file': 'error',
+  'invalid-reference': 'error',
+  'variable-unresolved': 'error',
+  'variable-empty': 'info',
 };
 
 /** One thing a user should know about a reference. */
@@ -98,5 +106,21 @@ export const FINDING_DOCS: Readonly<Record<FindingCode, { title: string; help: s
   'dct-retired': {
     title: 'Docker Hub notary is retiring',
     help: 'The reference resolves to notary.docker.io, which shuts down on 2026-12-08. Move trust to a private notary server or another signing system.',
+  },
+  'unparsable-file': {
+    title: 'File could not be read',
+    help: 'The Dockerfile, compose file, .env file or policy file is one that docker, compose or TrustLens refuses (invalid YAML, an instruction buildkit rejects), or it exceeds a hard limit. Nothing in it can be trusted until it is fixed.',
+  },
+  'invalid-reference': {
+    title: 'Invalid image reference',
+    help: 'The image is not a valid reference (upper case in the repository, a bad digest, an empty part), or buildkit refuses it (a variable in --from, a stage used before it is defined). Docker would not pull it. Correct the reference.',
+  },
+  'variable-unresolved': {
+    title: 'Image depends on a variable without a value',
+    help: 'A variable in the image has no value here, and without it the image is not a valid reference, so docker would refuse it. Pass it with --build-arg (declared by an ARG before the first FROM), or set it in the environment or .env for compose.',
+  },
+  'variable-empty': {
+    title: 'Variable expands to nothing',
+    help: 'A variable in the image has no value, so it expands to nothing, as docker and compose expand it. The image checked is the one without it. Give the variable a value if another image was meant.',
   },
 };

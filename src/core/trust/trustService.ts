@@ -5,6 +5,7 @@ import type { Clock, Logger } from '../ports';
 import type { CheckResult } from './checkResult';
 import { evaluateReference } from './dct/evaluate';
 import type { RepositoryKey, RepositoryOutcome } from './dct/outcome';
+import { fileErrorResult, skippedResult, withVariableEmpty } from './scanFindings';
 import { Semaphore } from './semaphore';
 import { resolveTrustServer } from './trustServer';
 
@@ -96,12 +97,12 @@ export class TrustService {
       if (outcome.kind === 'verified' && outcome.data.snapshot.expiresAt - now.getTime() < r.policy.expiryWarningDays * DAY_MS) {
         snapshotServerManaged = await untilAborted(this.o.backend.snapshotServerManaged(r.key, outcome), options.signal);
       }
-      return evaluateReference(r.occurrence, outcome, { policy: r.policy, now, server: r.key.server, snapshotServerManaged });
+      const result = evaluateReference(r.occurrence, outcome, { policy: r.policy, now, server: r.key.server, snapshotServerManaged });
+      return withVariableEmpty(result, r.occurrence, r.policy.severity);
     }));
-    const skipped = scan.skipped.map((s): CheckResult => ({
-      target: { kind: 'skipped', skipped: s }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [],
-    }));
-    return [...results, ...skipped];
+    const skipped = scan.skipped.map((s) => skippedResult(s, options.policy));
+    const files = scan.errors.map((e) => fileErrorResult(e, options.policy));
+    return [...results, ...skipped, ...files];
   }
 }
 

@@ -26,14 +26,14 @@ function toVsSeverity(severity: Severity): vscode.DiagnosticSeverity | undefined
 }
 
 /**
- * One diagnostic per finding, covering exactly the image text, with the finding code as a stable code
- * linking to its README section. `unverifiable` takes the editor's own, quieter level.
+ * One diagnostic per finding, covering exactly the image text (or, for a value that is not checked or
+ * a file that cannot be read, where the problem is), with the finding code as a stable code linking to
+ * its README section. `unverifiable` takes the editor's own, quieter level.
  */
 export function toDiagnostics(results: readonly CheckResult[], unverifiableLevel: Severity): vscode.Diagnostic[] {
   const out: vscode.Diagnostic[] = [];
   for (const result of results) {
-    if (result.target.kind !== 'reference') continue;
-    const range = toVsRange(result.target.occurrence.range);
+    const range = toVsRange(result.target.kind === 'reference' ? result.target.occurrence.range : result.target.skipped.range);
     for (const finding of result.findings) {
       const diagnostic = toDiagnostic(range, finding, unverifiableLevel);
       if (diagnostic) out.push(diagnostic);

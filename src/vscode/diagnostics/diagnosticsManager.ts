@@ -127,7 +127,7 @@ export class DiagnosticsManager implements vscode.Disposable {
         return;
       }
       const version = doc.version;
-      const scan = await scanDocument(doc, kind);
+      const scan = await scanDocument(doc, kind, this.services.scanner);
       const policy = await this.services.policyFor(doc.uri);
       if (policy instanceof Error) {
         this.#showPolicyError(policy);

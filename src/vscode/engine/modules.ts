@@ -8,6 +8,7 @@ export { CredentialResolver } from '../../core/net/credentials';
 export { RegistryClient } from '../../core/net/registryClient';
 export { parseDotenv } from '../../core/parse/dotenv';
 export { scanText } from '../../core/parse/scanText';
+export { ScanWorkerClient } from '../scan/scanClient';
 export { addIgnoredRepository } from '../../core/policy/ignoreEdit';
 export { effectivePolicy, mergePolicy } from '../../core/policy/policy';
 export { findPolicyFile, parsePolicy, POLICY_FILE_NAME } from '../../core/policy/policyFile';

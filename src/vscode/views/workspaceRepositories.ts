@@ -124,7 +124,7 @@ export class WorkspaceRepositories implements vscode.Disposable {
     if (!kind || /[\\/](node_modules|\.git)[\\/]/.test(uri.fsPath)) return [];
     try {
       if ((await stat(uri.fsPath)).size > MAX_LISTED_FILE_BYTES) return [];
-      const scan = await scanContent(uri, kind, await readFile(uri.fsPath, 'utf8'));
+      const scan = await scanContent(uri, kind, await readFile(uri.fsPath, 'utf8'), this.services.scanner);
       const policy = await this.services.policyFor(uri);
       if (policy instanceof Error) return [];
       const { effectivePolicy } = engine();

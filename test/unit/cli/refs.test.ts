@@ -114,14 +114,22 @@ void describe('trustlens refs', () => {
 });
 
 void describe('trustlens check (usage)', () => {
-  void it('exits with 2 on an invalid policy file, naming the line', () => {
+  void it('reports an invalid policy file as an unparsable-file finding at its line, lists the rest, and fails (exit 1)', () => {
     const work = mkdtempSync(join(tmpdir(), 'trustlens-check-'));
     try {
       writeFileSync(join(work, '.trustlens.yaml'), 'rules:\n  - images: [x]\n    bogus: 1\n');
-      writeFileSync(join(work, 'Dockerfile'), 'FROM scratch\n');
-      const r = trustlens(['check', '.', '--cache-dir', join(work, 'cache')], {}, work);
-      assert.equal(r.status, 2, r.stdout + r.stderr);
-      assert.match(r.stderr, /\.trustlens\.yaml:3:5: unknown rule key "bogus"/);
+      writeFileSync(join(work, 'Dockerfile'), 'FROM scratch\nFROM 127.0.0.1:15099/team/app:1.0\n');
+      const r = trustlens(['check', '.', '--format', 'json', '--cache-dir', join(work, 'cache')], {}, work);
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      const doc = JSON.parse(r.stdout) as { results: { file: string; kind: string; line: number; column: number; status: string; reason?: string; findings: { code: string; severity: string; message: string }[] }[]; errors: { file: string; message: string; line?: number }[] };
+      const policy = doc.results.find((x) => x.kind === 'file')!;
+      assert.deepEqual([policy.file.endsWith('.trustlens.yaml'), policy.line, policy.column, policy.reason], [true, 3, 5, 'unparsable-file']);
+      assert.deepEqual(policy.findings.map((f) => [f.code, f.severity, f.message]), [['unparsable-file', 'error', 'invalid policy file: unknown rule key "bogus" (expected images, requireSigners or severity)']]);
+      assert.equal(doc.errors.length, 1, 'the errors array still lists it');
+      // Nothing is checked against a trust server the broken policy may have been meant to name.
+      const app = doc.results.find((x) => x.kind === 'from' && x.status !== 'skipped')!;
+      assert.deepEqual([app.status, app.findings.map((f) => f.code)], ['unverifiable', ['unverifiable']]);
+      assert.ok(doc.results.some((x) => x.reason === 'scratch'));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
