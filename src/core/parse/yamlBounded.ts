@@ -4,7 +4,7 @@
  * expression, crash the process). The CST parser underneath does not recurse, so its tokens are
  * checked before they are composed.
  */
-import { Composer, Parser, YAMLParseError, type CST, type Document, type DocumentOptions, type LineCounter, type ParseOptions, type SchemaOptions } from 'yaml';
+import { Composer, isMap, isPair, isScalar, isSeq, Parser, YAMLParseError, type CST, type Document, type DocumentOptions, type LineCounter, type ParseOptions, type SchemaOptions } from 'yaml';
 import { LIMITS, LimitError } from './limits';
 
 /** The deepest nesting of collections in a CST token, walked without recursion. */
@@ -33,7 +33,8 @@ function depthOf(token: CST.Token): number {
  */
 export function parseYaml(text: string, lines: LineCounter, options: DocumentOptions & ParseOptions & SchemaOptions = {}): Document.Parsed {
   const parser = new Parser(lines.addNewLine);
-  const composer = new Composer(options);
+  // The library compares each key with every earlier one: unique keys are checked here instead, in one pass.
+  const composer = new Composer({ ...options, uniqueKeys: false });
   function* bounded(tokens: Generator<CST.Token>): Generator<CST.Token> {
     for (const token of tokens) {
       if (token.type === 'document' && depthOf(token) > LIMITS.yamlDepth) {
@@ -50,6 +51,31 @@ export function parseYaml(text: string, lines: LineCounter, options: DocumentOpt
       break;
     }
   }
+  if (options.uniqueKeys !== false && doc!.errors.length === 0) checkUniqueKeys(doc!);
   return doc!;
+}
+
+/** The library's `DUPLICATE_KEY` error, found with one set per map; merge keys (`<<`) may repeat. */
+function checkUniqueKeys(doc: Document.Parsed): void {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isPair(node)) stack.push(node.key, node.value);
+    else if (isSeq(node)) stack.push(...node.items);
+    else if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        stack.push(pair.key, pair.value);
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (typeof key === 'symbol' || (isScalar(pair.key) && pair.key.source === '<<')) continue;
+        if (seen.has(key)) {
+          const at = (pair.key as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
+          doc.errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+          return;
+        }
+        seen.add(key);
+      }
+    }
+  }
 }
 
