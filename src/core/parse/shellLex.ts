@@ -332,8 +332,15 @@ class ShellWord {
   }
 }
 
+const PLAIN = /^[^$'"<\\`\s]*$/;
+
 /** Processes one word; throws {@link ShellError} where buildkit fails, or a LimitError. */
 export function processWord(word: string, vars: ShellVars, options: LexOptions): LexResult {
+  // Most words have nothing to process: no variable, quote, escape, heredoc or blank.
+  if (PLAIN.test(word)) {
+    const none = new Set<string>();
+    return { result: word, words: word === '' ? [] : [word], matched: none, unmatched: none, unknown: none, emptied: none };
+  }
   const sw = new ShellWord(word, vars, options);
   let out: { result: string; words: string[] };
   try {
