@@ -1,5 +1,5 @@
 // Bundles the extension and the CLI (and, with --tests, every unit test file) with esbuild.
-//   node scripts/build.mjs [--production] [--outdir DIR] [--metafile FILE] [--tests] [--demo] [--bench]
+//   node scripts/build.mjs [--production] [--outdir DIR] [--metafile FILE] [--tests] [--demo] [--bench] [--fuzz]
 // --outdir DIR puts dist/'s files elsewhere (scripts/package.mjs builds into its staging copy).
 // --metafile FILE writes esbuild's metafile of dist/extension.js (what activation loads) to FILE.
 import { build } from 'esbuild';
@@ -75,6 +75,11 @@ if (args.has('--tests')) {
 if (args.has('--demo')) {
   // Tools run from this checkout, so their dependencies load from node_modules rather than the bundle.
   await build({ ...common, entryPoints: ['scripts/demo/main.ts'], outfile: 'out/demo/main.js', packages: 'external' });
+}
+
+if (args.has('--fuzz')) {
+  // The fuzz target runs from this checkout (it reads test/fuzz/seeds), its packages from node_modules.
+  await build({ ...common, entryPoints: ['test/fuzz/fuzz.ts'], outfile: 'out/fuzz/fuzz.js', packages: 'external' });
 }
 
 if (args.has('--bench')) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs (npm packages, the real trust stack, code-server and
-# Chromium), then typechecks, lints, builds and runs the unit, integration and VS Code tests.
+# Chromium), then typechecks, lints, builds and runs the unit tests, a short fuzz run, and the
+# integration and VS Code tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -9,5 +10,7 @@ npm run --silent typecheck
 npm run --silent lint
 npm run --silent build:tests
 npm run --silent test:unit
+# A short fuzz run: fails on any crash or any input that takes more than 1 s.
+npm run --silent fuzz -- --seconds 20
 npm run --silent test:integration
 npm run --silent test:vscode

@@ -1,0 +1,17 @@
+ARG REGISTRY=docker.io
+ARG IMAGE=${REGISTRY}/library/node
+ARG TAG
+ARG VARIANT=
+ARG OPTIONAL
+FROM ${IMAGE}:${TAG:-20}${VARIANT:+-$VARIANT}
+ARG IMAGE
+ARG LOCAL=busybox:1.36
+COPY --from=${LOCAL} /bin/sh /sh
+COPY --from=${IMAGE}:22 /x /x
+ENV IMAGE=python:3.12
+COPY --from=${IMAGE} /y /y
+FROM $OPTIONAL
+FROM ${REGISTRY}/library/redis:${TAG}
+FROM alpine:${LOCAL}
+ARG LOCAL
+FROM ${UNDECLARED:-debian}:12

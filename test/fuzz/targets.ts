@@ -1,0 +1,77 @@
+/**
+ * What the fuzz target runs each input through, and what counts as a crash: the readers must never
+ * throw (a file they cannot read is an error entry), must never fail inside themselves (an `internal`
+ * error entry), and the policy parser may only reject with `invalid-config`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TrustLensError } from '../../src/core/errors';
+import type { FileError, ScanResult } from '../../src/core/model/occurrence';
+import { dotenvVariables, scanPaths } from '../../src/core/parse/scanPaths';
+import { scanText } from '../../src/core/parse/scanText';
+import { parsePolicy } from '../../src/core/policy/policyFile';
+import type { FuzzCase } from './generators';
+
+function internal(errors: readonly FileError[]): void {
+  const failed = errors.find((e) => e.internal);
+  if (failed) throw new Error(`reader failure reported as ${JSON.stringify(failed.message)}`);
+}
+
+function sane(scan: ScanResult): void {
+  internal(scan.errors);
+  for (const r of [...scan.references, ...scan.skipped]) {
+    const { start, end } = r.range;
+    if (start.line > end.line || (start.line === end.line && start.character > end.character)) throw new Error(`a range ends before it starts: ${JSON.stringify(r.range)}`);
+  }
+}
+
+/** Runs one input; returns how long it took and, for a crash, what happened. */
+export function runCase(c: FuzzCase, throughFiles: boolean): { ms: number; crash?: string } {
+  const started = performance.now();
+  try {
+    switch (c.kind) {
+      case 'dockerfile':
+        sane(scanText('Dockerfile', 'dockerfile', c.text));
+        break;
+      case 'compose': {
+        const errors: FileError[] = [];
+        const vars = c.dotenv === undefined ? new Map<string, string>() : dotenvVariables('.env', c.dotenv, () => undefined, errors);
+        internal(errors);
+        sane(scanText('compose.yaml', 'compose', c.text, { lookup: (n) => vars.get(n) }));
+        break;
+      }
+      case 'dotenv': {
+        const errors: FileError[] = [];
+        dotenvVariables('.env', c.text, () => undefined, errors);
+        internal(errors);
+        break;
+      }
+      case 'policy':
+        try {
+          parsePolicy(c.text, '.trustlens.yaml');
+        } catch (e) {
+          if (!TrustLensError.is(e, 'invalid-config')) throw e;
+        }
+        break;
+    }
+    // Now and then, the whole way a run reads files: a directory walk, .env beside compose files.
+    if (throughFiles && c.kind !== 'policy') {
+      const dir = mkdtempSync(join(tmpdir(), 'trustlens-fuzz-'));
+      try {
+        writeFileSync(join(dir, c.kind === 'dockerfile' ? 'Dockerfile' : c.kind === 'compose' ? 'compose.yaml' : '.env'), c.text);
+        if (c.kind === 'dotenv') writeFileSync(join(dir, 'compose.yaml'), 'services:\n  a:\n    image: nginx:${TAG:-1}\n');
+        if (c.dotenv !== undefined) writeFileSync(join(dir, '.env'), c.dotenv);
+        writeFileSync(join(dir, 'Dockerfile.good'), 'FROM alpine:3.19\n');
+        const scan = scanPaths([dir]);
+        sane(scan);
+        if (!scan.references.some((r) => r.ref.reference === 'docker.io/library/alpine:3.19')) throw new Error('a good file beside the input was lost');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } catch (e) {
+    return { ms: performance.now() - started, crash: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  }
+  return { ms: performance.now() - started };
+}
