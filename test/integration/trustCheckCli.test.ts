@@ -66,6 +66,15 @@ void describe('trustlens check (the CLI) on the real stack', () => {
     await writeFile(join(project.path, 'signed', 'compose.yaml'), composeWith([`${s.gun}@${v1}`]));
     await writeFile(join(project.path, 'mixed', 'Dockerfile'), dockerfileFrom([`${s.gun}:v1`, `${s.gun}:beta`, `${s.gun}:never-signed`]));
     await writeFile(join(project.path, 'mixed', 'compose.yaml'), composeWith([`${s.gun}:v1@${beta}`]));
+    // A signed reference among files that cannot be read and a reference docker would refuse.
+    for (const dir of ['hostile/signed', 'hostile/broken', 'hostile/bomb', 'hostile/env']) await mkdir(join(project.path, dir), { recursive: true });
+    await writeFile(join(project.path, 'hostile', 'signed', 'Dockerfile'), `FROM ${s.gun}:v1\nFROM ${s.gun.replace('/', '/Upper')}:v1\n`);
+    await writeFile(join(project.path, 'hostile', 'broken', 'compose.yaml'), 'services:\n  web:\n    image: nginx:1.25\n   bad: [unclosed\n');
+    let bomb = 'l0: &l0 {image: nginx}\n';
+    for (let level = 1; level <= 6; level += 1) bomb += `l${level}: &l${level} {<<: [${Array(10).fill(`*l${level - 1}`).join(', ')}]}\n`;
+    await writeFile(join(project.path, 'hostile', 'bomb', 'compose.yaml'), `${bomb}services:\n  s: *l6\n`);
+    await writeFile(join(project.path, 'hostile', 'env', '.env'), `TAG=v1\nDEEP=${'${Y:-'.repeat(40)}${'}'.repeat(40)}\n`);
+    await writeFile(join(project.path, 'hostile', 'env', 'compose.yaml'), composeWith([`${s.gun}:\${TAG}`]));
   });
 
   after(async () => {
@@ -170,6 +179,36 @@ void describe('trustlens check (the CLI) on the real stack', () => {
     const signed = await cli('signed', 'sarif');
     assert.equal(signed.code, 0);
     assert.deepEqual((JSON.parse(signed.stdout) as typeof sarif).runs[0]!.results, []);
+  });
+
+  void it('files that cannot be read and an invalid reference fail the gate, located in JSON and SARIF, and the signed references beside them are still verified', async () => {
+    const run = await cli('hostile', 'json');
+    assert.equal(run.code, 1, run.stderr);
+    const doc = JSON.parse(run.stdout) as { results: Array<JsonResult & { reason?: string; message?: string }>; errors: Array<{ file: string }> };
+    const signed = doc.results.filter((r) => r.status === 'signed');
+    assert.deepEqual(signed.map((r) => [r.file, r.text, r.findings]), [
+      [join('hostile', 'env', 'compose.yaml'), `${s.gun}:\${TAG}`, []],
+      [join('hostile', 'signed', 'Dockerfile'), `${s.gun}:v1`, []],
+    ]);
+    const failures = doc.results.filter((r) => r.status !== 'signed').map((r) => [r.file, r.kind, r.line, r.findings.map((f) => `${f.code} ${f.severity}`)]);
+    assert.deepEqual(failures, [
+      [join('hostile', 'signed', 'Dockerfile'), 'from', 2, ['invalid-reference error']],
+      [join('hostile', 'bomb', 'compose.yaml'), 'file', 1, ['unparsable-file error']],
+      [join('hostile', 'broken', 'compose.yaml'), 'file', 4, ['unparsable-file error']],
+      [join('hostile', 'env', '.env'), 'file', 2, ['unparsable-file error']],
+    ]);
+    assert.equal(doc.errors.length, 3);
+
+    const sarif = JSON.parse((await cli('hostile', 'sarif')).stdout) as { runs: Array<{ results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }> };
+    assert.deepEqual(sarif.runs[0]!.results.map((r) => [r.ruleId, r.level, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region.startLine]), [
+      ['invalid-reference', 'error', 'hostile/signed/Dockerfile', 2],
+      ['unparsable-file', 'error', 'hostile/bomb/compose.yaml', 1],
+      ['unparsable-file', 'error', 'hostile/broken/compose.yaml', 4],
+      ['unparsable-file', 'error', 'hostile/env/.env', 2],
+    ]);
+    const text = await cli('hostile', 'text');
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /4 error findings$/m);
   });
 
   void it('a rerun within the TTL answers from --cache-dir; --refresh with the server gone is unverifiable, exit 1', async () => {
