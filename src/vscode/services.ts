@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import type { RegistryClient } from '../core/net/registryClient';
 import type { Policy } from '../core/policy/policy';
+import { LIMITS, policyTooLarge } from '../core/parse/limits';
 import { systemClock } from '../core/ports';
 import type { FileMetadataStore } from '../core/trust/metadataStore';
 import type { TrustService } from '../core/trust/trustService';
@@ -109,12 +110,14 @@ export class TrustLensServices implements vscode.Disposable {
     let file: Policy | Error | undefined;
     if (path) {
       try {
-        const { mtimeMs } = await stat(path);
+        const { mtimeMs, size } = await stat(path);
         const cached = this.#policyCache.get(path);
         if (cached && cached.mtimeMs === mtimeMs) {
           file = cached.policy;
         } else {
           try {
+            // The policy is parsed on this thread: a file too large to parse quickly is refused unread.
+            if (size > LIMITS.policyBytes) throw new Error(`${vscode.workspace.asRelativePath(path, false)}:1:1: not read: ${policyTooLarge(size)}`);
             file = parsePolicy(await readFile(path, 'utf8'), vscode.workspace.asRelativePath(path, false));
           } catch (e) {
             file = e instanceof Error ? e : new Error(String(e));

@@ -26,6 +26,8 @@ export const LIMITS = {
   flags: 10_000,
   /** Nesting of YAML collections (flow `[`/`{` and block indentation). */
   yamlDepth: 200,
+  /** Bytes of a `.trustlens.yaml`, which the editor reads on its main thread. */
+  policyBytes: 262_144,
 } as const;
 
 /** A limit hit while reading a file: the finding names it and, when known, where it was hit. */
@@ -58,6 +60,11 @@ export class WorkBudget {
       throw new LimitError(`pattern substitutions in this file take more than ${LIMITS.patternSteps.toLocaleString('en')} steps`);
     }
   }
+}
+
+/** The message for a policy file over its size limit. */
+export function policyTooLarge(bytes: number): string {
+  return `the policy file is ${bytes.toLocaleString('en')} bytes, over the limit of ${LIMITS.policyBytes.toLocaleString('en')} bytes for policy files`;
 }
 
 /** The message for a file over the size limit. */

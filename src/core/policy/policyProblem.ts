@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { TrustLensError } from '../errors';
 import type { FileError } from '../model/occurrence';
+import { LIMITS, policyTooLarge } from '../parse/limits';
 import { tooLargeError } from '../parse/scanText';
 import { defaultPolicy, type Policy } from './policy';
 import { parsePolicy } from './policyFile';
@@ -32,6 +33,7 @@ export function loadGatePolicy(path: string, maxFileBytes: number): GatePolicy {
   try {
     const { size } = statSync(path);
     if (size > maxFileBytes) return { policy: defaultPolicy(), problem: tooLargeError(path, size, maxFileBytes) };
+    if (size > LIMITS.policyBytes) return { policy: defaultPolicy(), problem: { file: path, message: `not read: ${policyTooLarge(size)}` } };
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new TrustLensError('invalid-config', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });

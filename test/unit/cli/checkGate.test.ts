@@ -102,6 +102,15 @@ void describe('trustlens check fails closed', () => {
     assert.match(result!.findings[0]!.message, /^not read: the file is 56 bytes, over the limit of 20 bytes \(setting trustlens\.limits\.maxFileBytes, option --max-file-bytes\)$/);
     assert.equal(trustlens(['check', 'invalid', '--max-file-bytes', 'lots']).status, 2);
   });
+
+  void it('a policy file over 256 KB is not read: a finding on it, and the gate fails', () => {
+    write('bigpolicy/.trustlens.yaml', `# ${'x'.repeat(300_000)}\n`);
+    write('bigpolicy/Dockerfile', 'FROM scratch\n');
+    const r = check('bigpolicy', 'json');
+    assert.equal(r.status, 1);
+    const policy = (JSON.parse(r.stdout) as { results: Result[] }).results.find((x) => x.kind === 'file')!;
+    assert.equal(policy.findings[0]!.message, 'not read: the policy file is 300,003 bytes, over the limit of 262,144 bytes for policy files');
+  });
 });
 
 void describe('no file loses the rest of a run', () => {
