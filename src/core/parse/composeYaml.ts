@@ -84,32 +84,53 @@ export class ComposeGraph {
       if (isSeq(node)) return node.items;
       return [];
     };
-    const stack: [unknown, boolean][] = [[doc.contents, false]];
-    while (stack.length > 0) {
-      const [node, expanded] = stack.pop()!;
-      if (node === null || node === undefined || total.has(node)) continue;
-      if (!expanded) {
+    // Two parallel stacks: the node, and its children once it has been opened (null before).
+    const nodes: unknown[] = [doc.contents];
+    const opened: (unknown[] | null)[] = [null];
+    while (nodes.length > 0) {
+      const node = nodes[nodes.length - 1];
+      const kids = opened[opened.length - 1];
+      if (kids === null || kids === undefined) {
+        if (node === null || node === undefined || total.has(node)) {
+          nodes.pop();
+          opened.pop();
+          continue;
+        }
+        if (isScalar(node)) {
+          total.set(node, 1);
+          aliased.set(node, 0);
+          nodes.pop();
+          opened.pop();
+          continue;
+        }
         if (open.has(node)) {
           const name = isAlias(node) ? node.source : (node as Node).anchor;
           throw new ComposeYamlError(`anchor '${name}' value contains itself`, (node as Node).range?.[0] ?? 0);
         }
         open.add(node);
-        stack.push([node, true]);
-        for (const child of children(node)) {
-          if (child !== null && child !== undefined && !total.has(child)) {
-            if (open.has(child)) {
-              throw new ComposeYamlError(`anchor '${(child as Node).anchor ?? ''}' value contains itself`, (node as Node).range?.[0] ?? 0);
-            }
-            stack.push([child, false]);
+        const own = children(node);
+        opened[opened.length - 1] = own;
+        for (const child of own) {
+          if (child === null || child === undefined || total.has(child)) continue;
+          if (open.has(child)) {
+            throw new ComposeYamlError(`anchor '${(child as Node).anchor ?? ''}' value contains itself`, (node as Node).range?.[0] ?? 0);
           }
+          nodes.push(child);
+          opened.push(null);
         }
         continue;
       }
+      nodes.pop();
+      opened.pop();
       open.delete(node);
-      const kids = children(node);
-      const sum = (m: Map<unknown, number>) => kids.reduce<number>((n, c) => n + (m.get(c) ?? 0), 0);
-      total.set(node, 1 + sum(total));
-      aliased.set(node, isAlias(node) ? total.get(kids[0]) ?? 0 : sum(aliased));
+      let built = 1;
+      let throughAliases = 0;
+      for (const child of kids) {
+        built += total.get(child) ?? 0;
+        throughAliases += aliased.get(child) ?? 0;
+      }
+      total.set(node, built);
+      aliased.set(node, isAlias(node) ? built - 1 : throughAliases);
       if (isMap(node)) this.#mapLookups(node);
     }
     const built = total.get(doc.contents) ?? 0;
