@@ -1,11 +1,70 @@
 /**
- * YAML parsed with the `yaml` library, after its nesting is checked: the library's composer recurses
- * once per level, so a few hundred thousand `[` would exhaust the stack (and, inside a regular
- * expression, crash the process). The CST parser underneath does not recurse, so its tokens are
- * checked before they are composed.
+ * YAML parsed with the `yaml` library, after its nesting is checked: the library's parser and composer
+ * recurse once per level (the parser for compact nesting on one line, `a: : : :` or `- - - -`), so a
+ * few thousand levels would exhaust the stack, and a stack overflow inside a regular expression
+ * crashes the whole process. The library's lexer does not recurse: its tokens bound the nesting
+ * before the parser sees the text, and the parsed document is checked again before it is composed.
  */
-import { Composer, isMap, isPair, isScalar, isSeq, Parser, YAMLParseError, type CST, type Document, type DocumentOptions, type LineCounter, type ParseOptions, type SchemaOptions } from 'yaml';
+import { Composer, CST, isMap, isPair, isScalar, isSeq, Lexer, Parser, YAMLParseError, type Document, type DocumentOptions, type LineCounter, type ParseOptions, type SchemaOptions } from 'yaml';
 import { LIMITS, LimitError } from './limits';
+
+const tooDeep = () => new LimitError(`YAML collections are nested more than ${LIMITS.yamlDepth} deep`);
+
+/**
+ * Throws when the text may nest deeper than the limit: an upper bound from the lexer's tokens (the
+ * block indentation levels open, the indicators on the line, the flow collections open). Scalars,
+ * quoted or block, are single tokens, so their content never counts.
+ */
+export function checkYamlNesting(text: string): void {
+  const indents: number[] = [];
+  let flow = 0;
+  let indicators = 0;
+  let indent = 0;
+  let lineStarted = false;
+  let scalarSource = false;
+  for (const token of new Lexer().lex(text)) {
+    const type = scalarSource ? 'scalar-source' : CST.tokenType(token);
+    scalarSource = false;
+    switch (type) {
+      case 'newline':
+        indent = 0;
+        indicators = 0;
+        lineStarted = false;
+        continue;
+      case 'space':
+        if (!lineStarted) indent = /^ */.exec(token)![0].length;
+        continue;
+      case 'comment':
+      case 'byte-order-mark':
+      case 'doc-mode':
+      case 'directive-line':
+        continue;
+      case 'doc-start':
+      case 'doc-end':
+        indents.length = 0;
+        flow = 0;
+        continue;
+      case 'scalar':
+        // The marker of a scalar: the next token is its source, whatever its first character.
+        scalarSource = true;
+        break;
+      default:
+        break;
+    }
+    if (!lineStarted) {
+      lineStarted = true;
+      if (flow === 0) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+        indents.push(indent);
+      }
+    }
+    if (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind') indicators += 1;
+    else if (type === 'flow-seq-start' || type === 'flow-map-start') flow += 1;
+    else if ((type === 'flow-seq-end' || type === 'flow-map-end') && flow > 0) flow -= 1;
+    else if (type === 'flow-error-end') flow = 0;
+    if (indents.length + indicators + flow > LIMITS.yamlDepth) throw tooDeep();
+  }
+}
 
 /** The deepest nesting of collections in a CST token, walked without recursion. */
 function depthOf(token: CST.Token): number {
@@ -32,14 +91,24 @@ function depthOf(token: CST.Token): number {
  * the limit before the recursive part of the library sees it.
  */
 export function parseYaml(text: string, lines: LineCounter, options: DocumentOptions & ParseOptions & SchemaOptions = {}): Document.Parsed {
+  checkYamlNesting(text);
+  // A broken file makes the library create an error object per bad token: without stack traces they are cheap.
+  const traces = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return compose(text, lines, options);
+  } finally {
+    Error.stackTraceLimit = traces;
+  }
+}
+
+function compose(text: string, lines: LineCounter, options: DocumentOptions & ParseOptions & SchemaOptions): Document.Parsed {
   const parser = new Parser(lines.addNewLine);
   // The library compares each key with every earlier one: unique keys are checked here instead, in one pass.
   const composer = new Composer({ ...options, uniqueKeys: false });
   function* bounded(tokens: Generator<CST.Token>): Generator<CST.Token> {
     for (const token of tokens) {
-      if (token.type === 'document' && depthOf(token) > LIMITS.yamlDepth) {
-        throw new LimitError(`YAML collections are nested more than ${LIMITS.yamlDepth} deep`);
-      }
+      if (token.type === 'document' && depthOf(token) > LIMITS.yamlDepth) throw tooDeep();
       yield token;
     }
   }

@@ -10,6 +10,8 @@ import { scanCompose } from '../../../src/core/parse/compose';
 import { parseDotenv } from '../../../src/core/parse/dotenv';
 import { LimitError } from '../../../src/core/parse/limits';
 import { scanText } from '../../../src/core/parse/scanText';
+import { TrustLensError } from '../../../src/core/errors';
+import { parsePolicy } from '../../../src/core/policy/policyFile';
 
 function summary(result: ScanResult): string[] {
   return [
@@ -112,8 +114,19 @@ void describe('compose images as compose-go loads them', () => {
     assert.deepEqual(summary(scanCompose('c.yaml', merged)), ['1:17 compose-image docker.io/library/nginx:1.27']);
   });
 
-  void it('refuses nesting deeper than the limit before the YAML library recurses into it', () => {
-    const deep = `services: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
-    assert.throws(() => scanCompose('c.yaml', deep), (e) => e instanceof LimitError && /nested more than 200 deep/.test(e.message));
+  void it('refuses nesting deeper than the limit before the YAML library recurses into it (flow, compact maps and sequences on one line, indentation)', () => {
+    const shapes = [
+      `services: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+      `x: ${': '.repeat(100_000)}\n`,
+      `${'- '.repeat(100_000)}x\n`,
+      Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'),
+    ];
+    for (const text of shapes) {
+      assert.throws(() => scanCompose('c.yaml', text), (e) => e instanceof LimitError && /nested more than 200 deep/.test(e.message), text.slice(0, 20));
+      assert.throws(() => parsePolicy(text), (e) => TrustLensError.is(e, 'invalid-config') && /nested more than 200 deep/.test(e.message));
+    }
+    // Brackets and indicators inside scalars, quoted or block, are text, not nesting.
+    const script = `services:\n  a:\n    image: nginx\n    command: |\n${'      echo "[[[ : : : - - -"\n'.repeat(500)}    labels: ["${'[{'.repeat(300)}"]\n`;
+    assert.deepEqual(scanCompose('c.yaml', script).errors, []);
   });
 });
