@@ -123,7 +123,7 @@ const HOSTILE: Record<string, (rng: Prng) => FuzzCase> = {
   },
   'yaml-nesting': (rng) => {
     const n = rng.size(100_000);
-    const open = rng.pick(['[', '{a: ', '- ']);
+    const open = rng.pick(['[', '{a: ', '- ', ': ', '? ', '- a: ']);
     return { kind: rng.pick(['compose', 'policy'] as const), shape: 'yaml-nesting', text: `services: ${open.repeat(n)}x\n` };
   },
   'many-stages': (rng) => {
