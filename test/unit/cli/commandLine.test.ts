@@ -43,8 +43,8 @@ void describe('trustlens <command> --help', () => {
 
   void it('lists exactly the options each command takes', () => {
     const options = (command: string) => [...trustlens([...command.split(' '), '--help']).stdout.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
-    assert.deepEqual(options('refs'), ['--format', '--build-arg', '--help']);
-    assert.deepEqual(options('check'), ['--format', '--build-arg', '--config', '--docker-config', '--cache-dir', '--ttl', '--refresh', '--verbose', '--help']);
+    assert.deepEqual(options('refs'), ['--format', '--build-arg', '--max-file-bytes', '--help']);
+    assert.deepEqual(options('check'), ['--format', '--build-arg', '--config', '--docker-config', '--cache-dir', '--ttl', '--refresh', '--verbose', '--max-file-bytes', '--help']);
     assert.deepEqual(options('signer remove'), ['--force', '--config', '--docker-config', '--cache-dir', '--verbose', '--help']);
   });
 
@@ -74,8 +74,8 @@ void describe('trustlens usage errors', () => {
   });
 
   void it('says which command has an option given to another, and lists what this one takes when nothing is close', () => {
-    usageError(['refs', '--ttl', '5'], 'trustlens: unknown option --ttl: it is an option of check; refs takes --format, --build-arg, --help, -h', /^Usage: trustlens refs /);
-    usageError(['refs', '-x'], 'trustlens: unknown option -x: refs takes --format, --build-arg, --help, -h', /^Usage: trustlens refs /);
+    usageError(['refs', '--ttl', '5'], 'trustlens: unknown option --ttl: it is an option of check; refs takes --format, --build-arg, --max-file-bytes, --help, -h', /^Usage: trustlens refs /);
+    usageError(['refs', '-x'], 'trustlens: unknown option -x: refs takes --format, --build-arg, --max-file-bytes, --help, -h', /^Usage: trustlens refs /);
   });
 
   void it('names an unknown command or sub-command with what was probably meant', () => {
