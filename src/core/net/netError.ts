@@ -41,6 +41,8 @@ export interface NetErrorDetails {
   status?: number;
   /** The lower-level error, if any. */
   cause?: unknown;
+  /** The first errcode of a docker/distribution error body, e.g. `DIGEST_INVALID`. */
+  registryCode?: string;
 }
 
 /**
@@ -50,11 +52,13 @@ export interface NetErrorDetails {
 export class NetError extends TrustLensError<NetErrorCode> {
   readonly url: string | undefined;
   readonly status: number | undefined;
+  readonly registryCode: string | undefined;
 
   constructor(code: NetErrorCode, message: string, details: NetErrorDetails = {}) {
     super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
     this.url = details.url;
     this.status = details.status;
+    this.registryCode = details.registryCode;
   }
 }
 

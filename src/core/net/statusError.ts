@@ -9,13 +9,18 @@ const MAX_DETAIL = 200;
  * (`{"errors":[{"code":"METADATA_NOT_FOUND","message":"…"}]}`), read only when the server says it is JSON.
  */
 export function errorBodySummary(response: HttpResponse): string | undefined {
+  const first = firstError(response);
+  if (!first) return undefined;
+  const text = [first.code, first.message].filter((p) => typeof p === 'string' && p !== '').join(': ');
+  return text === '' ? undefined : text.slice(0, MAX_DETAIL);
+}
+
+function firstError(response: HttpResponse): { code?: unknown; message?: unknown } | undefined {
   if (!/json/i.test(response.headers['content-type'] ?? '') || response.body.byteLength === 0) return undefined;
   try {
     const parsed = JSON.parse(bodyText(response)) as { errors?: { code?: unknown; message?: unknown }[] };
     const first = Array.isArray(parsed.errors) ? parsed.errors[0] : undefined;
-    if (!first) return undefined;
-    const text = [first.code, first.message].filter((p) => typeof p === 'string' && p !== '').join(': ');
-    return text === '' ? undefined : text.slice(0, MAX_DETAIL);
+    return first !== null && typeof first === 'object' ? first : undefined;
   } catch {
     return undefined;
   }
@@ -30,5 +35,6 @@ export function statusError(method: HttpMethod, response: HttpResponse): NetErro
   const summary = errorBodySummary(response);
   const message = `${method} ${url} -> ${response.status}${summary ? ` (${summary})` : ''}`;
   const code = response.status === 401 || response.status === 403 ? 'auth' : response.status === 404 ? 'not-found' : 'http-status';
-  return new NetError(code, message, { url, status: response.status });
+  const registryCode = firstError(response)?.code;
+  return new NetError(code, message, { url, status: response.status, ...(typeof registryCode === 'string' ? { registryCode } : {}) });
 }

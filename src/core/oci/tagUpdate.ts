@@ -10,7 +10,10 @@
  * 5. once it holds the addition, waits a moment (longer than another writer's HEAD-to-PUT gap) and
  *    reads once more: a writer that checked the tag just before this one wrote, and wrote just after,
  *    replaced the addition without seeing it, and that final read catches it.
- * Writers sharing one {@link OciRegistry} are also serialised per tag.
+ * Writers sharing one {@link OciRegistry} are also serialised per tag. A write the registry refuses
+ * because a blob the manifest names is momentarily unreadable (another writer is uploading the same
+ * blob: distribution answers `DIGEST_INVALID` or `MANIFEST_BLOB_UNKNOWN`) starts a new round too, which
+ * uploads the blobs again; the manifest's own bytes are hashed here, so that refusal is never ours.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { TrustLensError } from '../errors';
@@ -93,7 +96,7 @@ async function attempt(oci: OciRegistry, repo: OciRepository, tag: string, updat
     try {
       await oci.pushManifest(repo, tag, next.bytes, next.mediaType, { ...call, ...(base ? { ifMatch: base } : {}) });
     } catch (e) {
-      if (isNetError(e) && e.status === 412) continue;
+      if (isNetError(e) && (e.status === 412 || isBlobRace(e))) continue;
       throw e;
     }
     const after = await read(oci, repo, tag, call);
@@ -103,6 +106,11 @@ async function attempt(oci: OciRegistry, repo: OciRepository, tag: string, updat
     if (settled && update.contains(settled)) return { digest: settled.descriptor.digest, written: true, attempts };
   }
   throw new TrustLensError('conflict', `${repo.registry}/${repo.repository}:${tag} kept changing under concurrent writers; gave up after ${maxAttempts} attempts`);
+}
+
+/** The registry refused the manifest because a blob it names was being written by someone else. */
+function isBlobRace(e: { status: number | undefined; registryCode: string | undefined }): boolean {
+  return e.status === 400 && (e.registryCode === 'DIGEST_INVALID' || e.registryCode === 'MANIFEST_BLOB_UNKNOWN');
 }
 
 async function read(oci: OciRegistry, repo: OciRepository, tag: string, call: { signal?: AbortSignal }): Promise<FetchedManifest | undefined> {
