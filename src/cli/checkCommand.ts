@@ -9,7 +9,8 @@ import { DEFAULT_MAX_FILE_BYTES } from '../core/parse/limits';
 import { scanPaths } from '../core/parse/scanPaths';
 import { nullLogger, systemClock, type Logger } from '../core/ports';
 import { toSarif } from '../core/report/sarif';
-import { checkResultJson, type CheckResult } from '../core/trust/checkResult';
+import { checkResultJson, type CheckResult, type EvaluatedResult } from '../core/trust/checkResult';
+import { withVerdict } from '../core/trust/verdict';
 import { createDctBackend, defaultCacheDir, DEFAULT_TTL_MS } from '../core/trust/dct/createBackend';
 import { FileMetadataStore } from '../core/trust/metadataStore';
 import { fileErrorResult, skippedResult } from '../core/trust/scanFindings';
@@ -47,13 +48,13 @@ function loadPolicy(config: string | undefined, paths: readonly string[], maxFil
 function notChecked(scan: ScanResult, policyFile: string): CheckResult[] {
   const policy = defaultPolicy();
   return [
-    ...scan.references.map((occurrence): CheckResult => ({
+    ...scan.references.map((occurrence): EvaluatedResult => ({
       target: { kind: 'reference', occurrence }, status: 'unverifiable', signedDigest: null, role: null, signers: [], expires: null,
       findings: [{ code: 'unverifiable', severity: 'error', message: `${occurrence.text} was not checked: the policy file ${policyFile} is invalid.` }],
     })),
     ...scan.skipped.map((s) => skippedResult(s, policy)),
     ...scan.errors.map((e) => fileErrorResult(e, policy)),
-  ];
+  ].map(withVerdict);
 }
 
 /** `trustlens check [PATH...] [--format text|json|sarif] [--config FILE] [--build-arg N=V]...` */

@@ -29,8 +29,16 @@ export function formatRefsText(scan: ScanResult): string {
   const fileOrder = new Map<string, number>();
   for (const e of entries) if (!fileOrder.has(e.file)) fileOrder.set(e.file, fileOrder.size);
   entries.sort((a, b) => (fileOrder.get(a.file)! - fileOrder.get(b.file)!) || key(a) - key(b));
-  const summary = `${scan.references.length} references, ${scan.skipped.length} skipped, ${scan.errors.length} errors`;
-  return `${[...entries.map((e) => e.line), summary].join('\n')}\n`;
+  const counts = (references: number, skipped: number, errors: number) =>
+    `${references} reference${references === 1 ? '' : 's'}, ${skipped} skipped, ${errors} error${errors === 1 ? '' : 's'}`;
+  const perFile: string[] = [];
+  if (fileOrder.size > 1) {
+    perFile.push('Per file:');
+    const inFile = (list: readonly { file: string }[], file: string) => list.filter((x) => x.file === file).length;
+    for (const file of fileOrder.keys()) perFile.push(`  ${file}: ${counts(inFile(scan.references, file), inFile(scan.skipped, file), inFile(scan.errors, file))}`);
+  }
+  const summary = counts(scan.references.length, scan.skipped.length, scan.errors.length);
+  return `${[...entries.map((e) => e.line), ...perFile, summary].join('\n')}\n`;
 }
 
 /** `trustlens refs [PATH...] [--format text|json] [--build-arg NAME=VALUE]...` */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { statusSummary } from '../core/report/statusSummary';
+import { statusSummary, verdictCounts } from '../core/report/statusSummary';
 import { readSettings } from './config';
 import type { DiagnosticsManager } from './diagnostics/diagnosticsManager';
 import { documentKind } from './documents';
@@ -17,7 +17,8 @@ export const FOCUS_PROBLEMS_FILTER = 'problems.action.focusFilter';
 /** What to type in the Problems filter to see only TrustLens problems (it matches the diagnostics' source). */
 export const PROBLEMS_FILTER_TEXT = 'TrustLens';
 /**
- * "TrustLens: 3 signed · 1 unsigned" for the active Dockerfile or compose file, hidden for any other
+ * "TrustLens: Fail — 3 signed · 1 unsigned" for the active Dockerfile or compose file (the worst verdict
+ * first, coloured as VS Code colours errors and warnings), hidden for any other
  * file; a spinner while a check of it is under way. Clicking it shows the TrustLens problems.
  */
 export class TrustStatusBar implements vscode.Disposable {
@@ -58,9 +59,15 @@ export class TrustStatusBar implements vscode.Disposable {
     const known = results.length > 0;
     const text = known ? `TrustLens: ${summary.text}` : checking ? 'TrustLens: checking…' : `TrustLens: ${summary.text}`;
     this.item.text = checking ? `$(sync~spin) ${text}` : text;
+    // The verdict at a glance, as VS Code colours items that report errors and warnings.
+    const colour = summary.total === 0 ? undefined : summary.verdict === 'fail' ? 'statusBarItem.errorBackground' : summary.verdict === 'warn' ? 'statusBarItem.warningBackground' : undefined;
+    this.item.backgroundColor = colour ? new vscode.ThemeColor(colour) : undefined;
     const tooltip = new vscode.MarkdownString();
     tooltip.appendText(checking ? 'TrustLens is checking this file.\n\n' : '');
-    if (summary.lines.length > 0) tooltip.appendText(`Image references in this file: ${summary.lines.join(', ')}.\n\n`);
+    if (summary.lines.length > 0) {
+      const verdicts = verdictCounts(summary.verdicts);
+      tooltip.appendText(`Image references in this file: ${verdicts} (${summary.lines.join(', ')}).\n\n`);
+    }
     tooltip.appendText('Click to show the TrustLens problems.');
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: `${text}${checking ? ', checking' : ''}. Show TrustLens problems.` };

@@ -10,7 +10,7 @@ import type { Severity } from '../trust/findings';
 import { expiryBadge, utcDay, type ExpiryBadge } from '../trust/signersModel';
 import type { TrustData, VerifiedRole } from '../tuf/verifiedData';
 import type { ManifestKind } from './manifestKind';
-import { STATUS_WORDS } from './statusSummary';
+import { verdictHeadline } from './statusSummary';
 
 /** Escapes every ASCII punctuation character (CommonMark backslash escapes) and folds newlines. */
 export function escapeMarkdown(text: string): string {
@@ -153,7 +153,8 @@ export function hoverMarkdown(input: HoverInput): string {
   const { result, details } = input;
   const lines: string[] = [];
   lines.push(`**TrustLens** · ${title(result)}`, '');
-  lines.push(`**${STATUS_WORDS[result.status]}**`, '');
+  // The verdict first: a signed tag the policy fails never opens with "Signed".
+  lines.push(`**${verdictHeadline(result, escapeMarkdown)}**`, '');
 
   const facts: string[] = [];
   if (result.target.kind === 'reference') facts.push(`Repository: ${escapeMarkdown(result.target.occurrence.ref.repository)}`);

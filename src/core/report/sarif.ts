@@ -1,5 +1,6 @@
 import type { CheckResult } from '../trust/checkResult';
 import { FINDING_CODES, FINDING_DOCS, DEFAULT_SEVERITY, type Severity } from '../trust/findings';
+import { worstVerdict, type Verdict } from '../trust/verdict';
 
 const README_URL = 'https://github.com/trustlens/trustlens';
 
@@ -18,7 +19,9 @@ function artifactUri(file: string): string {
 
 /**
  * Renders check results as SARIF 2.1.0 for GitHub code scanning: one rule per finding code, one
- * result per finding (ignored findings are left out), located at the image text.
+ * result per finding (ignored findings are left out), located at the image text. Each result's
+ * `properties` carry its reference's verdict and status; the run's carry the worst verdict and the
+ * count of references per verdict.
  */
 export function toSarif(results: readonly CheckResult[], version: string): object {
   const rules = FINDING_CODES.map((code) => ({
@@ -52,8 +55,11 @@ export function toSarif(results: readonly CheckResult[], version: string): objec
           },
         }],
         partialFingerprints: { 'trustlensReference/v1': `${f.code}:${target.text}` },
+        properties: { verdict: result.verdict, status: result.status },
       }));
   });
+  const verdicts: Partial<Record<Verdict, number>> = {};
+  for (const r of results) verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -62,6 +68,7 @@ export function toSarif(results: readonly CheckResult[], version: string): objec
       columnKind: 'utf16CodeUnits',
       originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory trustlens check ran in.' } } },
       results: sarifResults,
+      properties: { verdict: worstVerdict(results.map((r) => r.verdict)), verdicts },
     }],
   };
 }

@@ -1,5 +1,11 @@
-/** Verdicts in words: the status bar's count per status, and the sentence a hover opens with. */
+/**
+ * Verdicts in words: what a person reads at a glance (the status bar, the text report's summary, the
+ * hover's headline, the Signers view). Each leads with the verdict, and a signed tag that the policy
+ * fails never reads or counts as "signed".
+ */
 import type { CheckResult, TrustStatus } from '../trust/checkResult';
+import { FINDING_DOCS } from '../trust/findings';
+import { VERDICT_ORDER, glanceStatus, worstVerdict, type GlanceStatus, type Verdict } from '../trust/verdict';
 
 /** Statuses in the order a summary lists them: good news first, then what needs acting on. */
 export const STATUS_ORDER: readonly TrustStatus[] = [
@@ -14,6 +20,9 @@ export const STATUS_ORDER: readonly TrustStatus[] = [
   'skipped',
 ];
 
+/** {@link STATUS_ORDER} with signed tags the policy fails right after the signed ones. */
+export const GLANCE_ORDER: readonly GlanceStatus[] = ['signed', 'policy-not-met', ...STATUS_ORDER.slice(1)];
+
 /** A status as a count's noun, e.g. `3 signed`, `1 not released`. */
 export const STATUS_SHORT: Readonly<Record<TrustStatus, string>> = {
   signed: 'signed',
@@ -26,6 +35,9 @@ export const STATUS_SHORT: Readonly<Record<TrustStatus, string>> = {
   unverifiable: 'unverifiable',
   skipped: 'not checked',
 };
+
+/** A glance status as a count's noun, e.g. `1 policy not met`. */
+export const GLANCE_SHORT: Readonly<Record<GlanceStatus, string>> = { ...STATUS_SHORT, 'policy-not-met': 'policy not met' };
 
 /** A status as the verdict a person reads first. */
 export const STATUS_WORDS: Readonly<Record<TrustStatus, string>> = {
@@ -40,27 +52,70 @@ export const STATUS_WORDS: Readonly<Record<TrustStatus, string>> = {
   skipped: 'Not checked: ignored by policy',
 };
 
+/** A verdict as the word a summary opens with. */
+export const VERDICT_WORDS: Readonly<Record<Verdict, string>> = { pass: 'Pass', warn: 'Warn', fail: 'Fail' };
+
+/** `a`, `a and b`, `a, b and c`. */
+function andList(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/**
+ * The sentence a result is summed up in, e.g. `Not signed` or `Signed, but the policy requires ci and
+ * qa; qa has not signed`. `name` formats the signer names (which come from the policy file), e.g. to
+ * escape them for Markdown; the rest of the sentence is this module's own text.
+ */
+export function headline(result: CheckResult, name: (signer: string) => string = (n) => n): string {
+  if (glanceStatus(result) !== 'policy-not-met') return STATUS_WORDS[result.status];
+  const missing = result.missingSigners ?? [];
+  if (missing.length > 0 && result.findings.some((f) => f.code === 'missing-required-signer' && f.severity !== 'ignore')) {
+    const required = result.requiredSigners ?? missing;
+    return `Signed, but the policy requires ${andList(required.map(name))}; ${andList(missing.map(name))} ${missing.length === 1 ? 'has' : 'have'} not signed`;
+  }
+  const failing = result.findings.find((f) => f.severity === 'error') ?? result.findings.find((f) => f.severity === 'warning');
+  const title = failing ? FINDING_DOCS[failing.code].title : 'a finding';
+  return `Signed, but the policy fails it: ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
+}
+
+/** `Fail — Signed, but …`: the verdict first, then the headline. */
+export function verdictHeadline(result: CheckResult, name?: (signer: string) => string): string {
+  return `${VERDICT_WORDS[result.verdict]} — ${headline(result, name)}`;
+}
+
+/** Counts per verdict, worst first, e.g. `2 fail · 3 pass`. */
+export function verdictCounts(counts: Readonly<Partial<Record<Verdict, number>>>): string {
+  return VERDICT_ORDER.filter((v) => counts[v]).map((v) => `${counts[v]} ${v}`).join(' · ');
+}
+
 /** What the status bar shows for one document's verdicts. */
 export interface StatusSummary {
-  /** References per status (skipped values that are not images are left out). */
-  readonly counts: Readonly<Partial<Record<TrustStatus, number>>>;
+  /** References per glance status (skipped values that are not images are left out). */
+  readonly counts: Readonly<Partial<Record<GlanceStatus, number>>>;
+  /** References per verdict. */
+  readonly verdicts: Readonly<Partial<Record<Verdict, number>>>;
+  /** The worst verdict (`pass` when there are no references). */
+  readonly verdict: Verdict;
   /** How many references were counted. */
   readonly total: number;
-  /** e.g. `3 signed · 1 unsigned`, or `no images` */
+  /** e.g. `Fail — 3 signed · 1 policy not met`, or `no images` */
   readonly text: string;
-  /** One line per status, e.g. `3 signed`, for a tooltip. */
+  /** One line per glance status, e.g. `3 signed`, for a tooltip. */
   readonly lines: readonly string[];
 }
 
-/** Counts a document's verdicts per status. Pure. */
+/** Counts a document's verdicts per glance status and per verdict. Pure. */
 export function statusSummary(results: readonly CheckResult[]): StatusSummary {
-  const counts: Partial<Record<TrustStatus, number>> = {};
+  const counts: Partial<Record<GlanceStatus, number>> = {};
+  const verdicts: Partial<Record<Verdict, number>> = {};
   let total = 0;
   for (const r of results) {
     if (r.target.kind !== 'reference') continue;
-    counts[r.status] = (counts[r.status] ?? 0) + 1;
+    const glance = glanceStatus(r);
+    counts[glance] = (counts[glance] ?? 0) + 1;
+    verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
     total += 1;
   }
-  const lines = STATUS_ORDER.filter((s) => counts[s]).map((s) => `${counts[s]} ${STATUS_SHORT[s]}`);
-  return { counts, total, text: lines.length > 0 ? lines.join(' · ') : 'no images', lines };
+  const verdict = worstVerdict(Object.keys(verdicts) as Verdict[]);
+  const lines = GLANCE_ORDER.filter((s) => counts[s]).map((s) => `${counts[s]} ${GLANCE_SHORT[s]}`);
+  return { counts, verdicts, verdict, total, text: lines.length > 0 ? `${VERDICT_WORDS[verdict]} — ${lines.join(' · ')}` : 'no images', lines };
 }

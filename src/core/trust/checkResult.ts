@@ -1,6 +1,7 @@
 import type { ImageOccurrence, SkippedOccurrence } from '../model/occurrence';
 import { locationJson, referenceJson, type ReferenceJson } from '../model/serialize';
 import type { Finding } from './findings';
+import type { Verdict } from './verdict';
 
 /** The verdict for one reference. */
 export type TrustStatus =
@@ -19,6 +20,8 @@ export interface CheckResult {
   /** The reference checked; for a skipped value, the value that was not checked. */
   target: { kind: 'reference'; occurrence: ImageOccurrence } | { kind: 'skipped'; skipped: SkippedOccurrence };
   status: TrustStatus;
+  /** What a gate does with it: `fail` on an error finding, `warn` on a warning, else `pass` (see `verdictOf`). */
+  verdict: Verdict;
   /** `sha256:<hex>` signed for the tag in a released role, or null. */
   signedDigest: string | null;
   /** The role the signed tag came from: `targets/releases` or `targets`, or a signer's role when not released. */
@@ -30,7 +33,14 @@ export interface CheckResult {
   findings: Finding[];
   /** The trust server consulted, e.g. `https://127.0.0.1:4443`, when one was. */
   trustServer?: string;
+  /** The signers the policy requires for this reference, e.g. `['ci', 'qa']`, when it requires any. */
+  requiredSigners?: string[];
+  /** Those of {@link requiredSigners} that have not signed the released digest, e.g. `['qa']`. */
+  missingSigners?: string[];
 }
+
+/** A result before its verdict is taken from its findings (what a backend's evaluation returns). */
+export type EvaluatedResult = Omit<CheckResult, 'verdict'>;
 
 /** The public JSON shape of a check result: every `refs` field plus the verdict. */
 export interface CheckResultJson extends Omit<ReferenceJson, 'kind' | 'reference' | 'repository' | 'tag' | 'digest'> {
@@ -41,6 +51,7 @@ export interface CheckResultJson extends Omit<ReferenceJson, 'kind' | 'reference
   tag: string | null;
   digest: string | null;
   status: TrustStatus;
+  verdict: Verdict;
   signedDigest: string | null;
   role: string | null;
   signers: string[];
@@ -55,6 +66,7 @@ export interface CheckResultJson extends Omit<ReferenceJson, 'kind' | 'reference
 export function checkResultJson(result: CheckResult): CheckResultJson {
   const verdict = {
     status: result.status,
+    verdict: result.verdict,
     signedDigest: result.signedDigest,
     role: result.role,
     signers: result.signers,

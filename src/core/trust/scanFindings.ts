@@ -5,7 +5,7 @@
 import type { FileError, ImageOccurrence, SkippedOccurrence } from '../model/occurrence';
 import { DEFAULT_SEVERITY, type Finding, type FindingCode, type Severity } from './findings';
 import type { Policy } from '../policy/policy';
-import type { CheckResult } from './checkResult';
+import type { EvaluatedResult } from './checkResult';
 
 const START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -41,19 +41,19 @@ function message(s: SkippedOccurrence): string {
 }
 
 /** The result for a skipped value, with its finding when docker would refuse it. */
-export function skippedResult(s: SkippedOccurrence, policy: Policy): CheckResult {
+export function skippedResult(s: SkippedOccurrence, policy: Policy): EvaluatedResult {
   const code = CODE_OF[s.reason];
   const findings: Finding[] = code ? [{ code, severity: unscopedSeverity(policy)[code], message: message(s) }] : [];
   return { target: { kind: 'skipped', skipped: s }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings };
 }
 
 /** A file that could not be read or parsed, as a result with an `unparsable-file` finding on it. */
-export function fileErrorResult(e: FileError, policy: Policy): CheckResult {
+export function fileErrorResult(e: FileError, policy: Policy): EvaluatedResult {
   return skippedResult({ file: e.file, kind: 'file', text: '', range: e.range ?? START, reason: 'unparsable-file', message: e.message }, policy);
 }
 
 /** Adds the `variable-empty` finding to a reference whose variables expanded to nothing. */
-export function withVariableEmpty(result: CheckResult, occurrence: ImageOccurrence, severity: Record<FindingCode, Severity>): CheckResult {
+export function withVariableEmpty(result: EvaluatedResult, occurrence: ImageOccurrence, severity: Record<FindingCode, Severity>): EvaluatedResult {
   const names = occurrence.emptyVariables ?? [];
   if (names.length === 0) return result;
   const plural = names.length > 1;

@@ -7,8 +7,9 @@ import { familiarRepository, parseImageRef } from '../model/imageRef';
 import { listSignedTags } from '../tuf/resolveTag';
 import { RELEASES_ROLE, signerName } from '../tuf/roleNames';
 import type { DelegationInfo, KeyInfo, TrustData, VerifiedRole, VerifiedTargetsRole } from '../tuf/verifiedData';
-import type { CheckResult, TrustStatus } from './checkResult';
+import type { CheckResult } from './checkResult';
 import type { RepositoryKey } from './dct/outcome';
+import { glanceStatus, worstVerdict, type GlanceStatus, type Verdict } from './verdict';
 
 const DAY_MS = 86_400_000;
 
@@ -176,8 +177,14 @@ export interface RepositoryRef {
   readonly references: number;
   /** How many of them are in files that were only listed, not checked (files that are not open). */
   readonly unchecked: number;
+  /** How many checked references count as each status at a glance (a signed tag the policy fails is not `signed`). */
+  readonly statuses: Readonly<Partial<Record<GlanceStatus, number>>>;
   /** How many checked references got each verdict. */
-  readonly statuses: Readonly<Partial<Record<TrustStatus, number>>>;
+  readonly verdicts: Readonly<Partial<Record<Verdict, number>>>;
+  /** The worst verdict of its checked references; undefined when none was checked. */
+  readonly verdict: Verdict | undefined;
+  /** Its checked references whose verdict is not `pass`, in document order. */
+  readonly failing: readonly CheckResult[];
   /** The documents (as given) that reference it, in first-seen order. */
   readonly documents: readonly string[];
 }
@@ -203,17 +210,32 @@ export function repositoriesOf(
   documents: Iterable<{ document: string; results: readonly CheckResult[] }>,
   listed: Iterable<{ document: string; keys: readonly RepositoryKey[] }> = [],
 ): RepositoryRef[] {
-  const byId = new Map<string, { key: RepositoryKey; references: number; unchecked: number; statuses: Partial<Record<TrustStatus, number>>; documents: string[] }>();
-  const add = (document: string, key: RepositoryKey, status: TrustStatus | undefined) => {
+  interface Entry {
+    key: RepositoryKey;
+    references: number;
+    unchecked: number;
+    statuses: Partial<Record<GlanceStatus, number>>;
+    verdicts: Partial<Record<Verdict, number>>;
+    failing: CheckResult[];
+    documents: string[];
+  }
+  const byId = new Map<string, Entry>();
+  const add = (document: string, key: RepositoryKey, result: CheckResult | undefined) => {
     const id = repositoryId(key);
     let entry = byId.get(id);
     if (!entry) {
-      entry = { key, references: 0, unchecked: 0, statuses: {}, documents: [] };
+      entry = { key, references: 0, unchecked: 0, statuses: {}, verdicts: {}, failing: [], documents: [] };
       byId.set(id, entry);
     }
     entry.references += 1;
-    if (status === undefined) entry.unchecked += 1;
-    else entry.statuses[status] = (entry.statuses[status] ?? 0) + 1;
+    if (result === undefined) {
+      entry.unchecked += 1;
+    } else {
+      const glance = glanceStatus(result);
+      entry.statuses[glance] = (entry.statuses[glance] ?? 0) + 1;
+      entry.verdicts[result.verdict] = (entry.verdicts[result.verdict] ?? 0) + 1;
+      if (result.verdict !== 'pass') entry.failing.push(result);
+    }
     if (!entry.documents.includes(document)) entry.documents.push(document);
   };
   const checked = new Set<string>();
@@ -221,14 +243,17 @@ export function repositoriesOf(
     checked.add(document);
     for (const result of results) {
       const key = repositoryKeyOf(result);
-      if (key) add(document, key, result.status);
+      if (key) add(document, key, result);
     }
   }
   for (const { document, keys } of listed) {
     if (!checked.has(document)) for (const key of keys) add(document, key, undefined);
   }
   return [...byId.entries()]
-    .map(([id, e]) => ({ id, name: familiarRepository(e.key.gun), ...e }))
+    .map(([id, e]) => {
+      const verdicts = Object.keys(e.verdicts) as Verdict[];
+      return { id, name: familiarRepository(e.key.gun), verdict: verdicts.length > 0 ? worstVerdict(verdicts) : undefined, ...e };
+    })
     .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }) || a.key.server.localeCompare(b.key.server));
 }
 

@@ -8,6 +8,7 @@ import type { RepositoryKey, RepositoryOutcome } from './dct/outcome';
 import { fileErrorResult, skippedResult, withVariableEmpty } from './scanFindings';
 import { Semaphore } from './semaphore';
 import { resolveTrustServer } from './trustServer';
+import { withVerdict } from './verdict';
 
 const DAY_MS = 86_400_000;
 
@@ -91,20 +92,21 @@ export class TrustService {
     const results = await Promise.all(references.map(async (r, i): Promise<CheckResult> => {
       const outcome = outcomes[i];
       if (!r.key || !outcome) {
-        return { target: { kind: 'reference', occurrence: r.occurrence }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [] };
+        return withVerdict({ target: { kind: 'reference', occurrence: r.occurrence }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [] });
       }
       let snapshotServerManaged: boolean | undefined;
       if (outcome.kind === 'verified' && outcome.data.snapshot.expiresAt - now.getTime() < r.policy.expiryWarningDays * DAY_MS) {
         snapshotServerManaged = await untilAborted(this.o.backend.snapshotServerManaged(r.key, outcome), options.signal);
       }
       const result = evaluateReference(r.occurrence, outcome, { policy: r.policy, now, server: r.key.server, snapshotServerManaged });
-      return withVariableEmpty(result, r.occurrence, r.policy.severity);
+      return withVerdict(withVariableEmpty(result, r.occurrence, r.policy.severity));
     }));
-    const skipped = scan.skipped.map((s) => skippedResult(s, options.policy));
-    const files = scan.errors.map((e) => fileErrorResult(e, options.policy));
+    const skipped = scan.skipped.map((s) => withVerdict(skippedResult(s, options.policy)));
+    const files = scan.errors.map((e) => withVerdict(fileErrorResult(e, options.policy)));
     return [...results, ...skipped, ...files];
   }
 }
+
 
 function abortError(): TrustLensError<'aborted'> {
   return new TrustLensError('aborted', 'the check was cancelled');

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { RepositoryOutcome } from '../../core/trust/dct/outcome';
 import type { ExpiryBadge, KeyModel, RepositoryRef, RoleModel, SignersModel, TagModel } from '../../core/trust/signersModel';
-import { STATUS_ORDER, STATUS_SHORT } from '../../core/report/statusSummary';
+import { GLANCE_ORDER, GLANCE_SHORT, VERDICT_WORDS, headline, verdictHeadline } from '../../core/report/statusSummary';
+import type { CheckResult } from '../../core/trust/checkResult';
+import type { Verdict } from '../../core/trust/verdict';
 import { shortKeyId } from '../../core/keys/keyId';
 import { RELEASES_ROLE } from '../../core/tuf/roleNames';
 
@@ -142,19 +144,37 @@ export class RoleNode extends SignersNode {
   }
 }
 
+/** The icon of a verdict that is not `pass`. */
+function verdictIcon(verdict: Verdict): vscode.ThemeIcon | undefined {
+  if (verdict === 'fail') return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+  if (verdict === 'warn') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  return undefined;
+}
+
 /** A released tag; its digest is what "Copy Digest" copies. */
 export class TagNode extends SignersNode {
   constructor(readonly parent: GroupNode, readonly tag: TagModel) {
     super();
   }
 
+  /** The open references to this tag (or its digest) that do not pass: signed is then not the whole story. */
+  #failing(): CheckResult[] {
+    const t = this.tag;
+    return this.parent.parent.ref.failing.filter((r) => r.target.kind === 'reference'
+      && (r.target.occurrence.ref.effectiveTag === t.tag || (r.target.occurrence.ref.tag === null && t.digest !== null && r.target.occurrence.ref.digest === t.digest)));
+  }
+
   getTreeItem(): vscode.TreeItem {
     const t = this.tag;
+    const failing = this.#failing();
     const item = new vscode.TreeItem(t.tag, vscode.TreeItemCollapsibleState.None);
     item.id = `${this.parent.id}\ntag:${t.tag}@${t.digest ?? ''}`;
-    item.description = `${t.digest ? `${t.digest.slice(0, 19)}…` : 'no sha256'} · ${t.signedBy}`;
-    item.iconPath = new vscode.ThemeIcon('tag');
-    item.tooltip = `${t.tag}\n${t.digest ?? 'released without a sha256: docker cannot pull it'}\nSigned by ${t.signedBy}`;
+    const worst = failing.find((r) => r.verdict === 'fail') ?? failing[0];
+    item.description = `${t.digest ? `${t.digest.slice(0, 19)}…` : 'no sha256'} · ${t.signedBy}${worst ? ` · ${verdictHeadline(worst)}` : ''}`;
+    item.iconPath = (worst && verdictIcon(worst.verdict)) ?? new vscode.ThemeIcon('tag');
+    const lines = [t.tag, t.digest ?? 'released without a sha256: docker cannot pull it', `Signed by ${t.signedBy}`];
+    for (const r of failing) lines.push(`${r.target.kind === 'reference' ? r.target.occurrence.text : ''}: ${verdictHeadline(r)}`);
+    item.tooltip = lines.join('\n');
     item.contextValue = t.digest ? CONTEXT.tag : CONTEXT.tagWithoutDigest;
     return item;
   }
@@ -289,15 +309,18 @@ export class RepositoryNode extends SignersNode {
     if (problem) parts.push(problem.short);
     else if (model?.nearest) parts.push(badgeText(model.nearest.badge));
     if (this.ambiguous) parts.push(new URL(this.ref.key.server).host);
-    item.description = parts.join(' · ');
-    item.iconPath = problem ? new vscode.ThemeIcon(problem.icon) : badgeIcon(model?.nearest?.badge, 'verified');
-    const counts = STATUS_ORDER.filter((s) => this.ref.statuses[s]).map((s) => `${this.ref.statuses[s]} ${STATUS_SHORT[s]}`);
+    // The verdict of its checked references first: verified trust data does not mean the policy is met.
+    const verdict = this.ref.verdict === undefined ? undefined : VERDICT_WORDS[this.ref.verdict];
+    item.description = verdict === undefined ? parts.join(' · ') : parts.length > 0 ? `${verdict} — ${parts.join(' · ')}` : verdict;
+    item.iconPath = problem ? new vscode.ThemeIcon(problem.icon) : ((this.ref.verdict && verdictIcon(this.ref.verdict)) ?? badgeIcon(model?.nearest?.badge, 'verified'));
+    const counts = GLANCE_ORDER.filter((s) => this.ref.statuses[s]).map((s) => `${this.ref.statuses[s]} ${GLANCE_SHORT[s]}`);
     const lines = [
       this.ref.key.gun,
       `Trust server: ${this.ref.key.server}`,
     ];
     const checked = this.ref.references - this.ref.unchecked;
-    if (checked > 0) lines.push(`${checked} reference${checked === 1 ? '' : 's'}: ${counts.join(', ')}`);
+    if (checked > 0) lines.push(`${verdict}: ${checked} reference${checked === 1 ? '' : 's'}: ${counts.join(', ')}`);
+    for (const r of this.ref.failing) lines.push(`${r.target.kind === 'reference' ? r.target.occurrence.text : ''}: ${headline(r)}`);
     if (this.ref.unchecked > 0) lines.push(`${this.ref.unchecked} reference${this.ref.unchecked === 1 ? '' : 's'} in files that are not open, not checked yet`);
     if (problem) lines.push(problem.detail);
     if (model?.nearest) lines.push(`Soonest expiry: ${model.nearest.role}, ${model.nearest.badge.text}`);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { scanDockerfile } from '../../../src/core/parse/dockerfile';
 import { escapeMarkdown, hoverMarkdown, roleExpiries, showSignersUri, type HoverInput } from '../../../src/core/report/hoverText';
 import type { CheckResult } from '../../../src/core/trust/checkResult';
+import { verdictOf } from '../../../src/core/trust/verdict';
 import type { TrustData, VerifiedRole, VerifiedTargetsRole } from '../../../src/core/tuf/verifiedData';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -44,6 +45,7 @@ function result(text: string, rest: Partial<CheckResult> = {}): CheckResult {
     findings: [],
     trustServer: 'https://127.0.0.1:4443',
     ...rest,
+    verdict: verdictOf(rest.findings ?? []),
   };
 }
 
@@ -56,7 +58,7 @@ const details = (d: TrustData = data(), rest: Partial<NonNullable<HoverInput['de
 void describe('hoverMarkdown', () => {
   void it('states a signed verdict with digest, index kind, role, signers, trust server and root pin', () => {
     const text = hover({ result: result(`${IMG}:v1`), details: details(), manifest: { kind: 'index', mediaType: 'application/vnd.oci.image.index.v1+json' } });
-    assert.match(text, /^\*\*TrustLens\*\* · 127\\\.0\\\.0\\\.1\\:5000\\\/acme\\\/app\\:v1\n\n\*\*Signed\*\*\n/);
+    assert.match(text, /^\*\*TrustLens\*\* · 127\\\.0\\\.0\\\.1\\:5000\\\/acme\\\/app\\:v1\n\n\*\*Pass — Signed\*\*\n/);
     assert.ok(text.includes(`Signed digest: \`${D1}\` — multi-platform index`));
     assert.ok(text.includes('Role: targets\\/releases'));
     assert.ok(text.includes('Signed by: alice'));
@@ -108,12 +110,25 @@ void describe('hoverMarkdown', () => {
       findings: [{ code: 'unsigned-tag', severity: 'error', message: 'acme/app:v2 is not signed in 127.0.0.1:5000/acme/app.' }],
     });
     const text = hover({ result: r });
-    assert.match(text, /\*\*Not signed\*\*/);
+    assert.match(text, /\*\*Fail — Not signed\*\*/);
     assert.doesNotMatch(text, /Signed digest|Signed by|Expiry/);
     assert.match(text, /\*\*Findings\*\*\n\n- Error \(unsigned\\-tag\): acme\\\/app\\:v2 is not signed in 127\\\.0\\\.0\\\.1\\:5000\\\/acme\\\/app\\\./);
-    assert.match(hover({ result: { ...r, status: 'unverifiable' } }), /\*\*Unknown: the trust data could not be checked\*\*/);
-    assert.match(hover({ result: { ...r, status: 'no-trust-data' } }), /\*\*Not signed: the repository has no trust data\*\*/);
-    assert.match(hover({ result: { ...r, status: 'not-released' } }), /\*\*Not released/);
+    assert.match(hover({ result: { ...r, status: 'unverifiable' } }), /\*\*Fail — Unknown: the trust data could not be checked\*\*/);
+    assert.match(hover({ result: { ...r, status: 'no-trust-data' } }), /\*\*Fail — Not signed: the repository has no trust data\*\*/);
+    assert.match(hover({ result: { ...r, status: 'not-released' } }), /\*\*Fail — Not released/);
+  });
+
+  void it('never opens with "Signed" for a signed tag the policy fails: it says who has not signed', () => {
+    const r = result(`${IMG}:v1`, {
+      findings: [{ code: 'missing-required-signer', severity: 'error', message: 'Policy requires ci and qa to sign 127.0.0.1:5000/acme/app:v1, but qa has not signed' }],
+      requiredSigners: ['ci', 'qa'],
+      missingSigners: ['qa'],
+    });
+    const text = hover({ result: r, details: details() });
+    assert.match(text, /\n\n\*\*Fail — Signed, but the policy requires ci and qa; qa has not signed\*\*\n/);
+    assert.doesNotMatch(text, /\*\*(Pass — )?Signed\*\*/);
+    const warned = hover({ result: result(`${IMG}:v1`, { findings: [{ code: 'expiring-soon', severity: 'warning', message: 'soon' }] }) });
+    assert.match(warned, /\n\n\*\*Warn — Signed\*\*\n/);
   });
 
   void it('shows unverifiable findings at the editor\'s level and hides ignored ones', () => {

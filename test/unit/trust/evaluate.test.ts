@@ -147,6 +147,8 @@ void describe('evaluateReference', () => {
     const r = check(`${IMG}:1.0`, verified(qaOther), policy);
     assert.deepEqual(codes(r), ['missing-required-signer']);
     assert.match(r.findings[0]!.message, /qa has not signed .*; qa signed a different digest/);
+    assert.deepEqual([r.requiredSigners, r.missingSigners], [['ci', 'qa'], ['qa']], 'the result names them for headlines');
+    assert.deepEqual([check(`${IMG}:1.0`, verified(both), policy).missingSigners], [[]]);
   });
 
   void it('flags implicit latest and notary.docker.io', () => {

@@ -9,7 +9,7 @@ void describe('toSarif', () => {
   void it('renders one result per finding with rules for every code', () => {
     const occurrence = scanDockerfile('dir/Dockerfile', 'FROM alpine:3.19\n').references[0]!;
     const result: CheckResult = {
-      target: { kind: 'reference', occurrence }, status: 'unsigned', signedDigest: null, role: null, signers: [], expires: null,
+      target: { kind: 'reference', occurrence }, status: 'unsigned', verdict: 'fail', signedDigest: null, role: null, signers: [], expires: null,
       findings: [
         { code: 'unsigned-tag', severity: 'error', message: 'alpine:3.19 is not signed' },
         { code: 'dct-retired', severity: 'info', message: 'retiring' },

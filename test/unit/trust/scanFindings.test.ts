@@ -5,6 +5,7 @@ import { defaultPolicy, type Policy } from '../../../src/core/policy/policy';
 import { toSarif } from '../../../src/core/report/sarif';
 import { fileErrorResult, skippedResult, withVariableEmpty } from '../../../src/core/trust/scanFindings';
 import { DEFAULT_SEVERITY } from '../../../src/core/trust/findings';
+import { withVerdict } from '../../../src/core/trust/verdict';
 
 const scan = scanDockerfile('Dockerfile', 'FROM Alpine:3\nFROM scratch\nCOPY --from=$X /a /b\nFROM python:3.12${FLAVOR}\nFROM node:${TAG}\n');
 
@@ -32,7 +33,7 @@ void describe('findings about what a scan found', () => {
     const range = { start: { line: 3, character: 2 }, end: { line: 3, character: 9 } };
     const result = fileErrorResult({ file: 'dir/compose.yaml', message: 'invalid YAML: oops', range }, defaultPolicy());
     assert.deepEqual(result.findings, [{ code: 'unparsable-file', severity: 'error', message: 'invalid YAML: oops' }]);
-    const sarif = toSarif([result], '1.0.0') as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[] }[] }[] };
+    const sarif = toSarif([withVerdict(result)], '1.0.0') as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[] }[] }[] };
     const [located] = sarif.runs[0]!.results;
     assert.equal(located!.ruleId, 'unparsable-file');
     assert.deepEqual(located!.locations[0]!.physicalLocation.region.startLine, 4);

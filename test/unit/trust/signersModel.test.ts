@@ -123,7 +123,7 @@ void describe('signersModel', () => {
 
 function result(text: string, status: TrustStatus, server: string | null = 'https://127.0.0.1:4443'): CheckResult {
   const occurrence = scanDockerfile('Dockerfile', `FROM ${text}\n`).references[0]!;
-  return { target: { kind: 'reference', occurrence }, status, signedDigest: null, role: null, signers: [], expires: null, findings: [], ...(server ? { trustServer: server } : {}) };
+  return { target: { kind: 'reference', occurrence }, status, verdict: status === 'signed' || status === 'skipped' ? 'pass' : 'fail', signedDigest: null, role: null, signers: [], expires: null, findings: [], ...(server ? { trustServer: server } : {}) };
 }
 
 void describe('repositoriesOf', () => {

@@ -3,7 +3,7 @@ import type { ImageOccurrence } from '../../model/occurrence';
 import { isReleasedRole, listSignedTags, resolveTag, releasedTagsForDigest, type TagResolution } from '../../tuf/resolveTag';
 import { signerName } from '../../tuf/roleNames';
 import type { TrustData, VerifiedRole } from '../../tuf/verifiedData';
-import type { CheckResult, TrustStatus } from '../checkResult';
+import type { EvaluatedResult, TrustStatus } from '../checkResult';
 import type { FindingCode, Finding, Severity } from '../findings';
 import type { EffectivePolicy } from '../../policy/policy';
 import { DOCKER_HUB_NOTARY_SHUTDOWN, isDockerHubNotary } from '../trustServer';
@@ -43,11 +43,11 @@ class Findings {
 }
 
 /** The verdict for one reference, from its repository's update outcome and the policy. Pure. */
-export function evaluateReference(o: ImageOccurrence, outcome: RepositoryOutcome, ctx: EvaluationContext): CheckResult {
+export function evaluateReference(o: ImageOccurrence, outcome: RepositoryOutcome, ctx: EvaluationContext): EvaluatedResult {
   const f = new Findings(o, ctx.policy.severity);
   const base = { target: { kind: 'reference' as const, occurrence: o }, trustServer: ctx.server };
   const repo = o.ref.repository;
-  const result = (status: TrustStatus, rest: Partial<CheckResult> = {}): CheckResult => {
+  const result = (status: TrustStatus, rest: Partial<EvaluatedResult> = {}): EvaluatedResult => {
     if (isDockerHubNotary(ctx.server)) {
       const past = ctx.now.toISOString().slice(0, 10) >= DOCKER_HUB_NOTARY_SHUTDOWN;
       f.add('dct-retired', `${repo} resolves to notary.docker.io, which ${past ? 'shut down' : 'shuts down'} on ${DOCKER_HUB_NOTARY_SHUTDOWN}; Docker Content Trust for Docker Hub images ${past ? 'is gone' : 'ends then'}. Move signing to a private notary server or another signing system.`);
@@ -79,8 +79,8 @@ function evaluateVerified(
   data: TrustData,
   ctx: EvaluationContext,
   f: Findings,
-  result: (status: TrustStatus, rest?: Partial<CheckResult>) => CheckResult,
-): CheckResult {
+  result: (status: TrustStatus, rest?: Partial<EvaluatedResult>) => EvaluatedResult,
+): EvaluatedResult {
   const repo = o.ref.repository;
   const tag = o.ref.effectiveTag;
   let resolution: TagResolution;
@@ -127,7 +127,7 @@ function evaluateVerified(
 
   const signers = [...resolution.signers];
   const roles = usedRoles(data, resolution.role, signers.map((s) => `targets/${s}`));
-  const verdict: Partial<CheckResult> = { signedDigest: resolution.digest, role: resolution.role, signers, expires: earliest(roles) };
+  const verdict: Partial<EvaluatedResult> = { signedDigest: resolution.digest, role: resolution.role, signers, expires: earliest(roles) };
   const by = signers.length > 0 ? signers.join(', ') : 'the repository key';
   let status: TrustStatus = 'signed';
   if (o.ref.digest && tag !== null && o.ref.digest !== resolution.digest) {
@@ -135,6 +135,10 @@ function evaluateVerified(
     status = 'digest-mismatch';
   }
   const missing = ctx.policy.requireSigners.filter((s) => !signers.includes(s));
+  if (ctx.policy.requireSigners.length > 0) {
+    verdict.requiredSigners = [...ctx.policy.requireSigners];
+    verdict.missingSigners = missing;
+  }
   if (missing.length > 0) {
     const others = [...new Set(allHolders(data, resolution.tag).filter((h) => h.digest !== resolution.digest && missing.includes(h.signer)).map((h) => h.signer))];
     const detail = others.length > 0 ? `; ${others.join(', ')} signed a different digest` : '';
