@@ -165,6 +165,32 @@ describe('quick fixes on verdicts from a real trust server', function () {
     assert.deepEqual(show.command?.arguments, [{ repository: `${h}/trustlens/releases`, server: s.server }]);
   });
 
+  it('lists the fixes that clear a finding first and "Ignore" last, never preferred', async () => {
+    const doc = await open('order/Dockerfile', `FROM ${h}/trustlens/app:3.19.5\nFROM ${h}/trustlens/app:3.18\nFROM ${h}/trustlens/app:3.20\n`);
+    // VS Code's own order (executeCodeActionProvider sorts as the Quick Fix menu does).
+    const unsigned = await actionsAt(doc, `${h}/trustlens/app:3.19.5`);
+    assert.deepEqual(unsigned.map((a) => a.title), [
+      'Switch to signed tag…', 'Sign image…', `Show signers of ${h}/trustlens/app`, `Ignore ${h}/trustlens/app in .trustlens.yaml`,
+    ]);
+    assert.ok(unsigned.every((a) => !a.isPreferred));
+    const signed = await actionsAt(doc, `${h}/trustlens/app:3.18`);
+    assert.deepEqual(signed.map((a) => a.title.replace(/sha256:\S+/, 'sha256:…')), [
+      'Pin to signed digest sha256:…', `Show signers of ${h}/trustlens/app`, 'Pin all signed references in this file',
+    ]);
+    assert.equal(signed[0]!.isPreferred, true);
+  });
+
+  it('offers no pin for a signed tag that misses a signer the policy requires, since pinning does not clear it', async () => {
+    await fs.mkdir(path.join(dir, 'policy'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'policy', '.trustlens.yaml'), `rules:\n  - images: ["${h}/trustlens/releases"]\n    requireSigners: [alice, qa]\n`);
+    const doc = await open('policy/Dockerfile', `FROM ${h}/trustlens/releases:v1\n`);
+    assert.deepEqual(api.services.results.get(doc.uri).map((r) => [r.status, r.verdict, r.findings.map((f) => f.code).join()]), [['signed', 'fail', 'missing-required-signer']]);
+    const actions = await actionsAt(doc, h);
+    assert.deepEqual(actions.map((a) => a.title), [`Show signers of ${h}/trustlens/releases`, `Ignore ${h}/trustlens/releases in .trustlens.yaml`]);
+    assert.ok(actions.every((a) => !a.isPreferred));
+    assert.deepEqual(await actionsAt(doc, 'FROM', 'source.fixAll.trustlens'), [], 'fix-all on save does not pin it either');
+  });
+
   it('ignores an image in .trustlens.yaml, keeping its comments, and the re-check skips it', async () => {
     const policy = path.join(dir, 'ignore', '.trustlens.yaml');
     await fs.mkdir(path.dirname(policy), { recursive: true });

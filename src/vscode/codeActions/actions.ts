@@ -85,11 +85,16 @@ export function showSignersAction(c: Candidate): vscode.CodeAction | undefined {
   return action;
 }
 
-/** "Ignore this image": adds its repository to `ignore:` in `.trustlens.yaml`. */
+/**
+ * "Ignore this image": adds its repository to `ignore:` in `.trustlens.yaml`. Never preferred, and it
+ * names no diagnostics: VS Code lists actions that name diagnostics before those that name none, and
+ * ignoring a finding must come after every fix that clears it.
+ */
 export function ignoreAction(doc: vscode.TextDocument, c: Candidate): vscode.CodeAction | undefined {
   if (c.diagnostics.length === 0) return undefined;
   const repository = c.occurrence.ref.repository;
-  const action = quickFix(`Ignore ${familiarRepository(repository)} in .trustlens.yaml`, c.diagnostics.map((d) => d.diagnostic));
+  const action = quickFix(`Ignore ${familiarRepository(repository)} in .trustlens.yaml`, []);
+  action.isPreferred = false;
   action.command = { command: COMMANDS.ignoreImage, title: action.title, arguments: [{ uri: doc.uri.toString(), repository }] };
   return action;
 }

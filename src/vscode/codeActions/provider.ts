@@ -33,19 +33,23 @@ export class TrustLensCodeActionProvider implements vscode.CodeActionProvider {
     if (!context.only || context.only.intersects(vscode.CodeActionKind.QuickFix)) {
       const candidates = this.#candidates(doc, range, context);
       const seen = new Set<string>();
+      const ignores: vscode.CodeAction[] = [];
+      const add = (list: vscode.CodeAction[], action: vscode.CodeAction | undefined) => {
+        if (!action || seen.has(keyOf(action))) return;
+        seen.add(keyOf(action));
+        list.push(action);
+      };
       for (const c of candidates) {
-        const actions = [pinAction(doc, c), switchTagAction(doc, c), signAction(c), showSignersAction(c), ignoreAction(doc, c)];
-        for (const action of actions) {
-          if (!action || seen.has(keyOf(action))) continue;
-          seen.add(keyOf(action));
-          out.push(action);
-        }
+        for (const action of [pinAction(doc, c), switchTagAction(doc, c), signAction(c), showSignersAction(c)]) add(out, action);
+        add(ignores, ignoreAction(doc, c));
       }
       if (pinAll.length > 1 && out.some((a) => a.isPreferred)) {
         const action = new vscode.CodeAction(PIN_ALL_TITLE, vscode.CodeActionKind.QuickFix);
         action.edit = replacementsEdit(doc.uri, pinAll);
         out.push(action);
       }
+      // Ignoring is the way out, not a fix: after every fix, and never preferred.
+      out.push(...ignores);
     }
     if (pinAll.length > 0 && context.only?.intersects(FIX_ALL_KIND)) {
       const action = new vscode.CodeAction(PIN_ALL_TITLE, FIX_ALL_KIND);

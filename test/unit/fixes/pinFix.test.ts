@@ -70,6 +70,16 @@ void describe('pinFix', () => {
     assert.equal(pinFix(verdict(scanCompose('compose.yaml', compose).references[0]!), textAt(compose)), undefined);
   });
 
+  void it('offers nothing for a signed tag that misses a signer the policy requires: pinning does not clear it', () => {
+    const d = dockerfile('FROM alpine:3.19\nFROM alpine:3.20\n');
+    const missing = { code: 'missing-required-signer' as const, message: 'Policy requires ci and qa to sign alpine:3.19, but qa has not signed' };
+    const failing: CheckResult = { ...d.results[0]!, verdict: 'fail', findings: [{ ...missing, severity: 'error' }], requiredSigners: ['ci', 'qa'], missingSigners: ['qa'] };
+    assert.equal(pinFix(failing, textAt(d.text)), undefined);
+    assert.equal(pinnableDigest({ ...failing, verdict: 'warn', findings: [{ ...missing, severity: 'warning' }] }), undefined);
+    assert.equal(pinnableDigest({ ...failing, verdict: 'pass', findings: [{ ...missing, severity: 'ignore' }] }), D, 'a policy that ignores it lets it be pinned');
+    assert.deepEqual(pinAllFixes([failing, d.results[1]!], textAt(d.text)).map((r) => r.newText), [`alpine:3.20@${D}`]);
+  });
+
   void it('edits the ARG default for FROM ${ARG}, quoted or not', () => {
     const d = dockerfile('ARG BASE="alpine:3.19"\nFROM ${BASE} AS one\nFROM $BASE\n');
     const fix = pinFix(d.results[0]!, textAt(d.text));
