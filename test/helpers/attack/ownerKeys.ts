@@ -38,7 +38,7 @@ export interface OwnerRootKey extends TestKey {
   readonly publicKey: KeyObject;
 }
 
-async function privateKeys(cli: NotaryCli): Promise<Array<{ headers: Map<string, string>; key: KeyObject }>> {
+async function privateKeys(cli: NotaryCli, passphrases: NotaryPassphrases = OWNER_PASSPHRASES): Promise<Array<{ headers: Map<string, string>; key: KeyObject }>> {
   const dir = join(cli.trustDir, 'private');
   const out: Array<{ headers: Map<string, string>; key: KeyObject }> = [];
   for (const name of await readdir(dir)) {
@@ -46,8 +46,8 @@ async function privateKeys(cli: NotaryCli): Promise<Array<{ headers: Map<string,
     const block = parsePem(await readFile(join(dir, name), 'utf8'));
     const headers = new Map(block.headers.map(([k, v]) => [k, v] as [string, string]));
     const role = headers.get('role');
-    const passphrase = role === 'root' ? OWNER_PASSPHRASES.root : role === 'targets' ? OWNER_PASSPHRASES.targets
-      : role === 'snapshot' ? OWNER_PASSPHRASES.snapshot : OWNER_PASSPHRASES.delegation;
+    const passphrase = role === 'root' ? passphrases.root : role === 'targets' ? passphrases.targets
+      : role === 'snapshot' ? passphrases.snapshot : passphrases.delegation;
     out.push({ headers, key: createPrivateKey({ key: block.der, format: 'der', type: 'pkcs8', passphrase }) });
   }
   return out;
@@ -85,4 +85,20 @@ export function reissuedRootKey(owner: OwnerRootKey, cert: { cn: string; notBefo
   const der = buildCertificate({ ...cert, publicKey: owner.publicKey, signingKey: owner.privateKey });
   const pem = Buffer.from(goPem(der), 'latin1');
   return signingKey('ecdsa-x509', pem, keyIdOf('ecdsa-x509', pem), owner.privateKey);
+}
+
+/** The delegation passphrase of the stack's notary clients (test/helpers/stack/notaryCli.ts). */
+const STACK_DELEGATION_PASSPHRASE = 'trustlens-test-delegation';
+
+/**
+ * A signer's own delegation key, from the signer's client (`createSigner` gives it that one key,
+ * encrypted with the stack clients' delegation passphrase), filed under the key ID its signature on
+ * `roleBytes` (a real file it signed, e.g. `targets/releases`) names: re-signed files verify as its own.
+ */
+export async function signerKey(cli: NotaryCli, roleBytes: Uint8Array, delegationPassphrase = STACK_DELEGATION_PASSPHRASE): Promise<TestKey> {
+  const id = parseFile(roleBytes).signatures[0]?.keyid;
+  const keys = await privateKeys(cli, { ...OWNER_PASSPHRASES, delegation: delegationPassphrase });
+  const found = keys.filter((k) => !['root', 'targets', 'snapshot'].includes(k.headers.get('role') ?? ''));
+  if (!id || found.length !== 1) throw new Error(`expected one signer key and a signature to name it, got ${found.length} keys`);
+  return signingKey('ecdsa', spki(found[0]!.key), id, found[0]!.key);
 }

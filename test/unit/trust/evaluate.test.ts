@@ -124,6 +124,24 @@ void describe('evaluateReference', () => {
     assert.match(check(`${IMG}:1.0`, { kind: 'unverifiable', message: 'timed out' }).findings[0]!.message, /says nothing about whether it is signed/);
   });
 
+  void it('does not let an ignored releases role turn a digest-only reference into unsigned, as by tag', () => {
+    for (const [code, status, finding] of [['expired', 'expired', 'expired-metadata'], ['threshold-not-met', 'invalid', 'invalid-trust-data']] as const) {
+      const problems = [{ role: 'targets/releases', code, message: `targets/releases ${code}` }];
+      const d = data({ signers: { alice: { '1.0': D1 } }, problems });
+      for (const ref of [`${IMG}@${D1}`, `${IMG}@${D2}`, `${IMG}:1.0`]) {
+        const r = check(ref, verified(d));
+        assert.equal(r.status, status, `${ref} with ${code} releases`);
+        assert.deepEqual(codes(r), [finding], ref);
+        assert.equal(r.signedDigest, null);
+        assert.match(r.findings[0]!.message, new RegExp(`targets/releases of ${IMG} was ignored \\(targets/releases ${code}\\)`));
+      }
+    }
+    // A digest the repository key released in targets is still signed when releases was ignored, as by tag.
+    const inTargets = data({ targets: { '2.0': D2 }, problems: [{ role: 'targets/releases', code: 'expired', message: 'expired' }] });
+    assert.equal(check(`${IMG}@${D2}`, verified(inTargets)).status, 'signed');
+    assert.equal(check(`${IMG}:2.0`, verified(inTargets)).status, 'signed');
+  });
+
   void it('does not let an ignored releases role turn into unsigned', () => {
     const r = check(`${IMG}:1.0`, verified(data({ problems: [{ role: 'targets/releases', code: 'expired', message: 'targets/releases expired' }] })));
     assert.equal(r.status, 'expired');

@@ -83,11 +83,23 @@ function evaluateVerified(
 ): EvaluatedResult {
   const repo = o.ref.repository;
   const tag = o.ref.effectiveTag;
+  // A released role that could not be trusted may have held what is not found elsewhere: the
+  // reference cannot be verified, by tag or by digest alike.
+  const ignored = data.problems.find((p) => p.role === 'targets/releases');
+  const notVerifiable = (): EvaluatedResult | undefined => {
+    if (!ignored) return undefined;
+    const code = ignored.code === 'expired' ? 'expired-metadata' : 'invalid-trust-data';
+    f.add(code, `targets/releases of ${repo} was ignored (${ignored.message}), so ${display(o)} cannot be verified.`);
+    return result(ignored.code === 'expired' ? 'expired' : 'invalid');
+  };
+
   let resolution: TagResolution;
   if (tag === null) {
     // A digest-only reference: matched against every released target.
     const rows = releasedTagsForDigest(data, o.ref.digest ?? '');
     if (rows.length === 0) {
+      const failed = notVerifiable();
+      if (failed) return failed;
       f.add('unsigned-tag', `${short(o.ref.digest ?? '')} is not the signed digest of any released tag in ${repo} (${summary(data)}).`);
       return result('unsigned');
     }
@@ -96,13 +108,9 @@ function evaluateVerified(
     resolution = resolveTag(data, tag);
   }
 
-  const ignored = data.problems.find((p) => p.role === 'targets/releases');
   if (resolution.status === 'unsigned' || resolution.status === 'not-released') {
-    if (ignored) {
-      const code = ignored.code === 'expired' ? 'expired-metadata' : 'invalid-trust-data';
-      f.add(code, `targets/releases of ${repo} was ignored (${ignored.message}), so ${display(o)} cannot be verified.`);
-      return result(ignored.code === 'expired' ? 'expired' : 'invalid');
-    }
+    const failed = notVerifiable();
+    if (failed) return failed;
   }
   if (resolution.status === 'unsigned') {
     f.add('unsigned-tag', `${display(o)} is not signed in ${repo} (${summary(data)}).`);
