@@ -21,6 +21,11 @@ interface StoredState {
   pinnedAt?: string;
   /** Versions of the last verified metadata, for rollback protection. */
   versions: Record<string, number>;
+  /**
+   * ISO time a later update found the repository's trust data invalid or expired. The cached files
+   * then no longer count as fresh: the next check asks the server, whatever the TTL.
+   */
+  failedAt?: string;
 }
 
 /** Dependencies and settings of a {@link DctUpdater}. */
@@ -77,11 +82,25 @@ export class DctUpdater implements TrustBackend {
       this.o.logger.warn(`ignoring the trust cache for ${key.gun}: ${describeError(e)}`);
     }
     const age = state ? clock.now().getTime() - Date.parse(state.verifiedAt) : Infinity;
-    if (!options.force && state && cachedRoot && age >= 0 && age < this.o.ttlMs) {
+    if (!options.force && state && !state.failedAt && cachedRoot && age >= 0 && age < this.o.ttlMs) {
       const data = await this.#fromCache(key, cachedRoot);
       if (data) return { kind: 'verified', data, firstUse: false, pinnedAt: state.pinnedAt, verifiedAt: state.verifiedAt, requests: 0 };
     }
-    return this.#fromServer(key, cachedRoot, state, options.signal);
+    const outcome = await this.#fromServer(key, cachedRoot, state, options.signal);
+    if (state && !state.failedAt && (outcome.kind === 'invalid' || outcome.kind === 'expired')) await this.#markFailed(key, state);
+    return outcome;
+  }
+
+  /**
+   * A detected failure must not be hidden by the cache: the cached files stop counting as fresh (the
+   * pinned root and the versions seen stay, for rollback protection), until a verification succeeds.
+   */
+  async #markFailed(key: RepositoryKey, state: StoredState): Promise<void> {
+    try {
+      await this.o.store.writeState(key.server, key.gun, { ...state, failedAt: this.o.clock.now().toISOString() });
+    } catch (e) {
+      this.o.logger.warn(`could not record the failed verification of ${key.gun} in the trust cache: ${describeError(e)}`);
+    }
   }
 
   /** Re-verifies the cached files; undefined when anything is missing or no longer verifies. */
