@@ -5,6 +5,7 @@ import type { Clock, Logger } from '../ports';
 import type { CheckResult } from './checkResult';
 import { evaluateReference } from './dct/evaluate';
 import type { RepositoryKey, RepositoryOutcome } from './dct/outcome';
+import { FailureBackoff } from './failureBackoff';
 import { fileErrorResult, skippedResult, withVariableEmpty } from './scanFindings';
 import { Semaphore } from './semaphore';
 import { resolveTrustServer } from './trustServer';
@@ -52,9 +53,12 @@ export interface CheckOptions {
 export class TrustService {
   readonly #inFlight = new Map<string, Promise<RepositoryOutcome>>();
   readonly #semaphore: Semaphore;
+  /** Repositories whose trust server could not be asked: not asked again for a while (see FailureBackoff). */
+  readonly #unverifiable: FailureBackoff<RepositoryOutcome>;
 
   constructor(private readonly o: TrustServiceOptions) {
     this.#semaphore = new Semaphore(o.concurrency ?? 8);
+    this.#unverifiable = new FailureBackoff(o.clock);
   }
 
   /** The trust server and GUN of a reference, under a policy. Throws `invalid-config` for a bad URL. */
@@ -70,12 +74,29 @@ export class TrustService {
    */
   repository(key: RepositoryKey, options: { signal?: AbortSignal; force?: boolean } = {}): Promise<RepositoryOutcome> {
     const id = `${key.server}\n${key.gun}`;
+    // An unreachable server is asked again only once its wait is over, or when the user refreshes.
+    if (options.force) this.#unverifiable.reset(id);
+    const held = this.#unverifiable.current(id);
+    if (held) return untilAborted(Promise.resolve(held), options.signal);
     let pending = this.#inFlight.get(id);
     if (!pending) {
-      pending = this.#semaphore.run(() => this.o.backend.update(key, { force: options.force })).finally(() => this.#inFlight.delete(id));
+      pending = this.#semaphore.run(() => this.o.backend.update(key, { force: options.force })).then((outcome) => {
+        if (outcome.kind === 'unverifiable') {
+          const { retryAt } = this.#unverifiable.failed(id, outcome);
+          this.o.logger.info(`${key.gun}: trust server not asked again before ${retryAt.toISOString()} unless refreshed`);
+        } else {
+          this.#unverifiable.succeeded(id);
+        }
+        return outcome;
+      }).finally(() => this.#inFlight.delete(id));
       this.#inFlight.set(id, pending);
     }
     return untilAborted(pending, options.signal);
+  }
+
+  /** Resolves once no repository update is under way (cancelled callers' shared updates included). */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
   }
 
   /** Verdicts for everything a scan found, skipped values included, in scan order. */
