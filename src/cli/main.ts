@@ -3,6 +3,7 @@ import { checkCommand } from './checkCommand';
 import { keyCommand } from './keyCommands';
 import { refsCommand } from './refsCommand';
 import { revokeCommand, signCommand, signerCommand } from './signCommands';
+import { trustCommand } from './trustCommand';
 import { ttyTerminal } from './terminal';
 import { unknownCommand } from './commandLine';
 import { COMMANDS, commandUsage, type CommandName } from './commandUsage';
@@ -42,6 +43,8 @@ export async function run(argv: readonly string[], io: WriteIo): Promise<number>
         return await revokeCommand(rest, io);
       case 'key':
         return await keyCommand(rest, io);
+      case 'trust':
+        return await trustCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${typeof TRUSTLENS_VERSION === 'string' ? TRUSTLENS_VERSION : 'dev'}\n`);

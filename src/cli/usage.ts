@@ -39,6 +39,9 @@ Commands:
                                             refuse Ed25519 public keys.
   key load FILE [--name NAME]               Import a private key into the trust dir, re-encrypted
                                             (role: --name, else the file's role header, else signer).
+  trust forget REPOSITORY                   Drop the root pinned on first use (and the cached trust
+                                            data) of a repository: the next check trusts whatever
+                                            root its trust server presents.
 
 Options for refs and check:
 ${optionLines(['format', 'build-arg', 'max-file-bytes'])}
@@ -46,7 +49,7 @@ ${optionLines(['format', 'build-arg', 'max-file-bytes'])}
 Options for check:
 ${optionLines(['config', 'docker-config', 'cache-dir', 'ttl', 'refresh', 'verbose'])}
 
-Options for sign, revoke, signer and key: --config, --docker-config, --cache-dir and --verbose as for
+Options for sign, revoke, signer, key and trust: --config, --docker-config, --cache-dir and --verbose as for
 check (the default policy file is .trustlens.yaml in the current directory or its nearest parent).
 ${PASSPHRASES}
 
@@ -57,7 +60,7 @@ ${PATHS}
 
 Exit status: refs: 0 on success. check: 0 when no finding has severity error, 1 when one does (a file
 that cannot be read, an invalid reference or an invalid policy file is one).
-sign, revoke, signer and key: 0 when done, 1 when the operation failed.
+sign, revoke, signer, key and trust: 0 when done, 1 when the operation failed.
 All: 2 on a usage error, a path that does not exist or holds no Dockerfile or compose file, or a policy
 file that cannot be read.`;
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import type { RegistryClient } from '../core/net/registryClient';
 import type { Policy } from '../core/policy/policy';
@@ -118,7 +118,7 @@ export class TrustLensServices implements vscode.Disposable {
           try {
             // The policy is parsed on this thread: a file too large to parse quickly is refused unread.
             if (size > LIMITS.policyBytes) throw new Error(`${vscode.workspace.asRelativePath(path, false)}:1:1: not read: ${policyTooLarge(size)}`);
-            file = parsePolicy(await readFile(path, 'utf8'), vscode.workspace.asRelativePath(path, false));
+            file = parsePolicy(await readFile(path, 'utf8'), vscode.workspace.asRelativePath(path, false), { baseDir: dirname(path) });
           } catch (e) {
             file = e instanceof Error ? e : new Error(String(e));
           }

@@ -70,6 +70,8 @@ export interface CertSpec {
   readonly signingKey: KeyObject;
   /** basicConstraints CA:TRUE (an intermediate) instead of CA:FALSE. */
   readonly isCA?: boolean;
+  /** Extended key usage OIDs; default codeSigning, as notary's own certificates; null leaves the extension out. */
+  readonly extKeyUsage?: readonly string[] | null;
   readonly sigAlg?: CertSigAlg;
 }
 
@@ -78,9 +80,10 @@ export function buildCertificate(spec: CertSpec): Buffer {
   const alg = ALGS[spec.sigAlg ?? 'ecdsa-sha256'];
   const critical = tlv(0x01, Buffer.from([0xff]));
   const keyUsage = spec.isCA ? Buffer.from([0x01, 0x06]) : Buffer.from([0x05, 0xa0]);
+  const eku = spec.extKeyUsage === undefined ? ['1.3.6.1.5.5.7.3.3'] : spec.extKeyUsage;
   const extensions = seq(
     seq(oid('2.5.29.15'), critical, tlv(0x04, tlv(0x03, keyUsage))),
-    seq(oid('2.5.29.37'), tlv(0x04, seq(oid('1.3.6.1.5.5.7.3.3')))),
+    ...(eku === null ? [] : [seq(oid('2.5.29.37'), tlv(0x04, seq(...eku.map(oid))))]),
     seq(oid('2.5.29.19'), critical, tlv(0x04, spec.isCA ? seq(tlv(0x01, Buffer.from([0xff]))) : seq())),
   );
   const tbs = seq(

@@ -97,6 +97,34 @@ export interface RootCertOptions {
   readonly sigAlg?: CertSigAlg;
   /** Build the `public` PEM from these instead (e.g. a chain, or other formatting). */
   readonly pem?: (leafDer: Buffer) => string;
+  /** A CA that issues the certificate instead of its own key (see {@link testCa}). */
+  readonly issuer?: { readonly cn: string; readonly privateKey: KeyObject };
+  /** Extended key usages; default codeSigning as notary's; null for none (see `buildCertificate`). */
+  readonly extKeyUsage?: readonly string[] | null;
+}
+
+/** A CA certificate and its key, to issue root certificates for trust pinning by CA. */
+export interface TestCa {
+  readonly cn: string;
+  readonly der: Buffer;
+  readonly pem: string;
+  readonly privateKey: KeyObject;
+}
+
+/** A self-signed CA (basicConstraints CA:TRUE), valid from `now` for 10 years unless given; `issuer` makes it an intermediate. */
+export function testCa(cn: string, now: Date, options: { notBefore?: Date; notAfter?: Date; issuer?: TestCa } = {}): TestCa {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const der = buildCertificate({
+    cn,
+    issuerCn: options.issuer?.cn,
+    notBefore: options.notBefore ?? now,
+    notAfter: options.notAfter ?? new Date(now.getTime() + 10 * YEAR),
+    publicKey,
+    signingKey: options.issuer?.privateKey ?? privateKey,
+    isCA: true,
+    extKeyUsage: null,
+  });
+  return { cn, der, pem: goPem(der), privateKey };
 }
 
 /** A root key as notary makes it: a self-signed certificate with CN = `cn`, type `ecdsa-x509`. */
@@ -107,11 +135,13 @@ export function rootCertKey(cn: string, now: Date, options: RootCertOptions = {}
     : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const certDer = buildCertificate({
     cn,
+    issuerCn: options.issuer?.cn,
     notBefore: options.notBefore ?? now,
     notAfter: options.notAfter ?? new Date(now.getTime() + 10 * YEAR),
     publicKey,
-    signingKey: privateKey,
+    signingKey: options.issuer?.privateKey ?? privateKey,
     sigAlg: options.sigAlg ?? (rsa ? 'rsa-sha256' : 'ecdsa-sha256'),
+    ...(options.extKeyUsage !== undefined ? { extKeyUsage: options.extKeyUsage } : {}),
   });
   const pem = (options.pem ?? goPem)(certDer);
   const key = makeKey(rsa ? 'rsa-x509' : 'ecdsa-x509', Buffer.from(pem, 'latin1'), rsa ? 'rsapss' : 'ecdsa', privateKey);

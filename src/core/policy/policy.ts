@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { DEFAULT_SEVERITY, type FindingCode, type Severity } from '../trust/findings';
+import type { TrustPinningConfig } from './trustPinning';
 
 /** One rule of a `.trustlens.yaml` policy. */
 export interface PolicyRule {
@@ -22,6 +23,8 @@ export interface Policy {
   expiryWarningDays: number;
   /** Repositories (globs) that are not checked at all, e.g. `docker.io/library/busybox`. */
   ignore: string[];
+  /** Root keys or CAs that repositories' roots must use, instead of trusting them on first use. */
+  trustPinning?: TrustPinningConfig;
   /** Top-level keys the policy file wrote itself, e.g. `['rules', 'expiryWarningDays']`. */
   explicitKeys?: string[];
 }
@@ -89,5 +92,7 @@ export function mergePolicy(file: Policy | undefined, settings: PolicySettings, 
     rules: [...settingsRule, ...base.rules],
     expiryWarningDays: base.explicitKeys?.includes('expiryWarningDays') ? base.expiryWarningDays : settings.expiryWarningDays,
     ignore: base.ignore,
+    // Pinning only ever refuses roots, so the workspace's file may set it in Restricted Mode too.
+    ...(base.trustPinning ? { trustPinning: base.trustPinning } : {}),
   };
 }

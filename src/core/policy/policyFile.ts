@@ -6,6 +6,7 @@ import { LimitError } from '../parse/limits';
 import { parseYaml } from '../parse/yamlBounded';
 import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../trust/findings';
 import { defaultPolicy, type Policy, type PolicyRule } from './policy';
+import { parseTrustPinning } from './trustPinning';
 
 export const POLICY_FILE_NAME = '.trustlens.yaml';
 
@@ -29,14 +30,16 @@ export function loadPolicyFile(path: string): Policy {
   } catch (e) {
     throw new TrustLensError('invalid-config', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
   }
-  return parsePolicy(text, path);
+  return parsePolicy(text, path, { baseDir: dirname(resolve(path)) });
 }
 
 /**
  * Parses a policy. Unknown keys, wrong types and bad values are errors that name the file, line and
  * column, e.g. `.trustlens.yaml:4:5: "expiryWarningDays" must be a whole number of days ≥ 0`.
+ * `file` is the name messages use; `baseDir` (default: `file`'s directory) is where relative paths
+ * in the policy (CA bundles of `trustPinning.ca`) are taken from.
  */
-export function parsePolicy(text: string, file = POLICY_FILE_NAME): Policy {
+export function parsePolicy(text: string, file = POLICY_FILE_NAME, options: { baseDir?: string } = {}): Policy {
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -55,7 +58,7 @@ export function parsePolicy(text: string, file = POLICY_FILE_NAME): Policy {
   const policy: Policy = { ...defaultPolicy(), file, explicitKeys: [] };
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return policy;
-  if (!isMap(root)) return fail(root, 'the policy must be a mapping of trustServers, rules, expiryWarningDays and ignore');
+  if (!isMap(root)) return fail(root, 'the policy must be a mapping of trustServers, rules, expiryWarningDays, ignore and trustPinning');
 
   const str = (node: unknown, what: string): string => {
     if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') return fail(node as Node, `${what} must be a non-empty string`);
@@ -95,8 +98,11 @@ export function parsePolicy(text: string, file = POLICY_FILE_NAME): Policy {
         if (!isSeq(value)) return fail(value as Node, '"rules" must be a list');
         policy.rules = value.items.map((item) => parseRule(item, fail, str, strList));
         break;
+      case 'trustPinning':
+        policy.trustPinning = parseTrustPinning(value, options.baseDir ?? dirname(resolve(file)), fail);
+        break;
       default:
-        fail(pair.key as Node, `unknown key "${key}" (expected trustServers, rules, expiryWarningDays or ignore)`);
+        fail(pair.key as Node, `unknown key "${key}" (expected trustServers, rules, expiryWarningDays, ignore or trustPinning)`);
     }
   }
   return policy;

@@ -26,6 +26,8 @@ export interface HoverTrustDetails {
   readonly pinnedAt: string | undefined;
   /** ISO time of the last verification against the trust server. */
   readonly verifiedAt: string;
+  /** The trust pin the root matched, e.g. `trustPinning.certs "127.0.0.1:5000/app"`; absent on trust on first use. */
+  readonly rootPin?: string;
 }
 
 /** Everything a hover shows. */
@@ -143,6 +145,7 @@ function utcMinute(iso: string): string {
 
 function pinText(d: HoverTrustDetails): string {
   const version = `root version ${d.data.root.version}`;
+  if (d.rootPin) return `matches ${escapeMarkdown(d.rootPin)} (${version})`;
   if (d.firstUse) return `pinned on first use just now (trust on first use, ${version}); later roots must be signed by it`;
   if (d.pinnedAt) return `pinned on first use on ${utcMinute(d.pinnedAt)} (trust on first use, ${version}); later roots must be signed by it`;
   return `pinned by an earlier check (${version}); later roots must be signed by it`;

@@ -21,9 +21,18 @@ export interface TrustBackend {
   /** e.g. `dct` */
   readonly id: string;
   /** Brings a repository's verified trust data up to date (or answers from the cache within the TTL). */
-  update(key: RepositoryKey, options: { signal?: AbortSignal; force?: boolean }): Promise<RepositoryOutcome>;
+  update(key: RepositoryKey, options: UpdateOptions): Promise<RepositoryOutcome>;
   /** Whether the server re-signs the snapshot itself; asked only when the snapshot nears expiry. */
   snapshotServerManaged(key: RepositoryKey, outcome: RepositoryOutcome, signal?: AbortSignal): Promise<boolean | undefined>;
+}
+
+/** Options of one repository update. */
+export interface UpdateOptions {
+  signal?: AbortSignal;
+  /** Ignore the TTL and ask the server. */
+  force?: boolean;
+  /** The policy's root pins (`trustPinning` of `.trustlens.yaml`). */
+  trustPinning?: Policy['trustPinning'];
 }
 
 /** Settings of a {@link TrustService}. */
@@ -72,15 +81,18 @@ export class TrustService {
    * its own per-request timeouts, not by any one caller's signal: a caller that is cancelled stops
    * waiting (its promise rejects with an `aborted` error) without cancelling the update for others.
    */
-  repository(key: RepositoryKey, options: { signal?: AbortSignal; force?: boolean } = {}): Promise<RepositoryOutcome> {
+  repository(key: RepositoryKey, options: { signal?: AbortSignal; force?: boolean; policy?: Policy } = {}): Promise<RepositoryOutcome> {
     const id = `${key.server}\n${key.gun}`;
     // An unreachable server is asked again only once its wait is over, or when the user refreshes.
     if (options.force) this.#unverifiable.reset(id);
     const held = this.#unverifiable.current(id);
     if (held) return untilAborted(Promise.resolve(held), options.signal);
-    let pending = this.#inFlight.get(id);
+    const trustPinning = options.policy?.trustPinning;
+    // Updates under different pins are different questions: they are not shared.
+    const flight = trustPinning ? `${id}\n${JSON.stringify(trustPinning)}` : id;
+    let pending = this.#inFlight.get(flight);
     if (!pending) {
-      pending = this.#semaphore.run(() => this.o.backend.update(key, { force: options.force })).then((outcome) => {
+      pending = this.#semaphore.run(() => this.o.backend.update(key, { force: options.force, ...(trustPinning ? { trustPinning } : {}) })).then((outcome) => {
         if (outcome.kind === 'unverifiable') {
           const { retryAt } = this.#unverifiable.failed(id, outcome);
           this.o.logger.info(`${key.gun}: trust server not asked again before ${retryAt.toISOString()} unless refreshed`);
@@ -88,8 +100,8 @@ export class TrustService {
           this.#unverifiable.succeeded(id);
         }
         return outcome;
-      }).finally(() => this.#inFlight.delete(id));
-      this.#inFlight.set(id, pending);
+      }).finally(() => this.#inFlight.delete(flight));
+      this.#inFlight.set(flight, pending);
     }
     return untilAborted(pending, options.signal);
   }
@@ -106,7 +118,7 @@ export class TrustService {
       return { occurrence, policy, key: policy.ignored ? undefined : this.repositoryKey(occurrence, options.policy) };
     });
     // One abort listener for the whole batch: one per reference would pass Node's limit of ten per signal.
-    const updates = references.map((r) => (r.key ? this.repository(r.key, { force: options.force }) : undefined));
+    const updates = references.map((r) => (r.key ? this.repository(r.key, { force: options.force, policy: options.policy }) : undefined));
     const outcomes = await untilAborted(Promise.all(updates), options.signal);
     throwIfAborted(options.signal);
     const now = this.o.clock.now();

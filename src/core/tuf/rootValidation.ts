@@ -9,6 +9,7 @@ import type { Envelope, FileMeta, Root } from './metadata';
 import { parseEnvelope, parseRoot } from './parseMetadata';
 import { certsToKeys, parseRootCerts, rootCertKeyId, validLeafCerts, withValidIntermediates, type LeafRejection } from './rootCerts';
 import { verifySignatures } from './signatures';
+import { certsMatchingPin, type RootPin } from './trustPin';
 import { TufError } from './tufErrors';
 
 /** A root that passed validation. */
@@ -27,8 +28,8 @@ export interface RootCheck {
   readonly clock: Clock;
   /** The previously trusted root; the new one must be signed by its keys at its threshold. */
   readonly previous?: ValidatedRoot;
-  /** notary `trust_pinning.certs` for this GUN: the new root must use one of these certificate key IDs. */
-  readonly pinnedCertIds?: readonly string[];
+  /** notary `trust_pinning` for this GUN: the root must use a pinned certificate or one the pinned CA issued. */
+  readonly pin?: RootPin;
   /** Lowest acceptable version (rollback protection), e.g. the cached root's version. */
   readonly minVersion: number;
   /** Skip the metadata expiry check (notary does for cached and intermediate roots). */
@@ -47,7 +48,8 @@ const ROTATION_FAIL = 'could not rotate trust to a new trusted root';
  *    one day of NotBefore leeway, not SHA-1 signed, and RSA ≥ 2048 bits;
  * 3. with a previous root: signed by the previous root's leaf certificates (expiry not checked) at
  *    the previous root threshold, else `root-rotation-invalid`;
- * 4. trust pinning: pinned certificate IDs if given, else trust on first use;
+ * 4. trust pinning: only certificates the pin accepts count (pinned IDs, or chains to the pinned CA);
+ *    without a pin, trust on first use;
  * 5. signed by its own valid leaf certificates at its own root threshold;
  * 6. version ≥ `minVersion` (`rollback`), then not expired unless `allowExpired` (`expired`).
  */
@@ -64,12 +66,16 @@ export function validateRoot(bytes: Uint8Array, check: RootCheck): ValidatedRoot
 
   if (check.previous) verifyRotation(envelope, check.previous, check.gun);
 
-  if (check.pinnedCertIds) {
-    const pinned = new Set(check.pinnedCertIds);
-    certsFromRoot = new Map([...certsFromRoot].filter(([, cert]) => pinned.has(rootCertKeyId(cert) ?? '')));
-    if (certsFromRoot.size === 0) {
-      throw new TufError('root-invalid', `${VALIDATION_FAIL}: unable to match any certificates to trust_pinning config`, { role: 'root' });
+  if (check.pin) {
+    const pin = check.pin;
+    if (pin.kind === 'refuse') throw new TufError('root-invalid', `${VALIDATION_FAIL}: invalid trust pinning specified: ${pin.source}`, { role: 'root' });
+    const matching = certsMatchingPin(certsFromRoot, pin, nowMs);
+    if (matching.size === 0) {
+      const ids = [...certsFromRoot.values()].map((c) => rootCertKeyId(c) ?? '?').join(', ');
+      const wanted = pin.kind === 'certs' ? `${pin.source} pins ${pin.ids.join(', ')}` : `${pin.source}: no root certificate chains to it`;
+      throw new TufError('root-invalid', `${VALIDATION_FAIL}: unable to match any certificates to trust_pinning config (${wanted}; the root's certificate key IDs: ${ids})`, { role: 'root' });
     }
+    certsFromRoot = matching;
   }
 
   const rootRole = root.roles.get('root');

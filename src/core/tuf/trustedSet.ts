@@ -23,6 +23,7 @@ import { checkFileMeta, fileRequest, MAX_DOWNLOAD_BYTES, MAX_TIMESTAMP_BYTES, ty
 import type { Envelope, FileMeta, SignedCommon, Snapshot, Targets, Timestamp } from './metadata';
 import { parseEnvelope, parseSnapshot, parseTargets, parseTimestamp } from './parseMetadata';
 import { isDelegationRole } from './roleNames';
+import type { RootPin } from './trustPin';
 import { validateRoot, type ValidatedRoot } from './rootValidation';
 import { verifySignatures, type RoleVerifier } from './signatures';
 import { TufError } from './tufErrors';
@@ -42,8 +43,12 @@ export interface TrustedSetOptions {
    * `{ root: 2, timestamp: 41, snapshot: 12, targets: 5, 'targets/releases': 3 }`. Missing roles: 1.
    */
   readonly cachedVersions?: Readonly<Record<string, number>>;
-  /** notary `trust_pinning.certs` IDs for this GUN; empty/absent means trust on first use. */
-  readonly pinnedCertIds?: readonly string[];
+  /**
+   * notary `trust_pinning` for this GUN; absent means trust on first use. It applies to the root this
+   * set trusts (the new one, or the cached one when it is loaded as is), not to the cached root or
+   * rotation roots it is checked against, so a pinned key can be rotated to another pinned key.
+   */
+  readonly pin?: RootPin;
 }
 
 /** How to load the root. */
@@ -72,7 +77,7 @@ export class TrustedSet {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #cachedVersions: Readonly<Record<string, number>>;
-  readonly #pinnedCertIds: readonly string[] | undefined;
+  readonly #pin: RootPin | undefined;
   #root: ValidatedRoot | undefined;
   /** The loaded root as plain data (its key IDs take certificate parsing: computed once). */
   #rootVerified: (VerifiedRole & { consistentSnapshot: boolean }) | undefined;
@@ -92,7 +97,7 @@ export class TrustedSet {
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? nullLogger;
     this.#cachedVersions = options.cachedVersions ?? {};
-    this.#pinnedCertIds = options.pinnedCertIds && options.pinnedCertIds.length > 0 ? options.pinnedCertIds : undefined;
+    this.#pin = options.pin;
   }
 
   /**
@@ -109,7 +114,7 @@ export class TrustedSet {
 
   #loadRoot(bytes: Uint8Array, options: LoadRootOptions): VerifiedRole {
     if (this.#root) throw new TufError('out-of-order', 'root has already been loaded', { role: 'root' });
-    const base = { gun: this.#gun, clock: this.#clock, ...(this.#pinnedCertIds ? { pinnedCertIds: this.#pinnedCertIds } : {}) };
+    const base = { gun: this.#gun, clock: this.#clock };
     let previous: ValidatedRoot | undefined;
     if (options.trustedRoot) previous = validateRoot(options.trustedRoot, { ...base, minVersion: 1, allowExpired: true });
     for (const intermediate of options.intermediateRoots ?? []) {
@@ -119,6 +124,7 @@ export class TrustedSet {
     const minVersion = Math.max(previous?.root.version ?? 1, this.#cachedVersion('root'));
     this.#root = validateRoot(bytes, {
       ...base,
+      ...(this.#pin ? { pin: this.#pin } : {}),
       ...(previous ? { previous } : {}),
       ...(options.expected ? { expected: options.expected } : {}),
       minVersion,

@@ -42,7 +42,7 @@ async function switchTag(services: TrustLensServices, args: SwitchTagArgs | unde
   const key = services.trust.repositoryKey(occurrence, policy);
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `TrustLens: reading the signed tags of ${repo}` },
-    () => services.trust.repository(key),
+    () => services.trust.repository(key, { policy }),
   );
   if (outcome.kind !== 'verified') {
     void vscode.window.showWarningMessage(`TrustLens: no verified trust data for ${repo}: ${outcome.message}`);

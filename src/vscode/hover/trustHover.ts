@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { hoverMarkdown, showSignersUri, type HoverTrustDetails } from '../../core/report/hoverText';
 import { ManifestKindCache, type ManifestKind } from '../../core/report/manifestKind';
-import { DEFAULT_EXPIRY_WARNING_DAYS } from '../../core/policy/policy';
+import type { Policy } from '../../core/policy/policy';
 import { systemClock } from '../../core/ports';
 import type { CheckResult } from '../../core/trust/checkResult';
 import type { RepositoryKey } from '../../core/trust/dct/outcome';
@@ -61,13 +61,14 @@ export class TrustHoverProvider implements vscode.HoverProvider {
     if (doc.getText(range) !== occurrence.text) return undefined;
 
     const key = repositoryKeyOf(result);
+    const policy = await this.#policy(doc.uri);
     // A verdict of "unverifiable" means the server did not answer the check: asking it again would
     // only hold the hover up for its budget, so the last verified data (if any) is shown instead.
-    const [details, manifest, warningDays] = await Promise.all([
-      !key ? undefined : result.status === 'unverifiable' ? this.#details.get(repositoryId(key)) : this.#trustDetails(key, token),
+    const [details, manifest] = await Promise.all([
+      !key ? undefined : result.status === 'unverifiable' ? this.#details.get(repositoryId(key)) : this.#trustDetails(key, policy, token),
       this.#manifestKind(result, token),
-      this.#warningDays(doc.uri),
     ]);
+    const warningDays = policy?.expiryWarningDays ?? readSettings(doc.uri).expiryWarningDays;
     if (token.isCancellationRequested) return undefined;
 
     const settings = readSettings(doc.uri);
@@ -87,18 +88,22 @@ export class TrustHoverProvider implements vscode.HoverProvider {
     return new vscode.Hover(markdown, range);
   }
 
-  async #trustDetails(key: RepositoryKey, token: vscode.CancellationToken): Promise<HoverTrustDetails | undefined> {
+  async #trustDetails(key: RepositoryKey, policy: Policy | undefined, token: vscode.CancellationToken): Promise<HoverTrustDetails | undefined> {
     const id = repositoryId(key);
     const controller = new AbortController();
     let pending: Promise<HoverTrustDetails | undefined>;
     try {
-      // Within the cache TTL this re-verifies the stored metadata without a request; otherwise it refreshes it.
-      pending = this.services.trust.repository(key, { signal: controller.signal }).then((outcome) => {
+      // Within the cache TTL this re-verifies the stored metadata without a request; otherwise it
+      // refreshes it. Under the document's policy, so that its trust pins apply.
+      pending = this.services.trust.repository(key, { signal: controller.signal, ...(policy ? { policy } : {}) }).then((outcome) => {
         if (outcome.kind !== 'verified') {
           this.#details.delete(id);
           return undefined;
         }
-        const details: HoverTrustDetails = { data: outcome.data, firstUse: outcome.firstUse, pinnedAt: outcome.pinnedAt, verifiedAt: outcome.verifiedAt };
+        const details: HoverTrustDetails = {
+          data: outcome.data, firstUse: outcome.firstUse, pinnedAt: outcome.pinnedAt, verifiedAt: outcome.verifiedAt,
+          ...(outcome.rootPin ? { rootPin: outcome.rootPin } : {}),
+        };
         this.#details.set(id, details);
         return details;
       });
@@ -127,12 +132,13 @@ export class TrustHoverProvider implements vscode.HoverProvider {
     return answer === TIMED_OUT ? { kind: 'unknown', reason: 'pending' } : answer;
   }
 
-  async #warningDays(uri: vscode.Uri): Promise<number> {
+  /** The document's policy; undefined when its policy file is broken (its diagnostics say so). */
+  async #policy(uri: vscode.Uri): Promise<Policy | undefined> {
     try {
       const policy = await this.services.policyFor(uri);
-      return policy instanceof Error ? readSettings(uri).expiryWarningDays : policy.expiryWarningDays;
+      return policy instanceof Error ? undefined : policy;
     } catch {
-      return DEFAULT_EXPIRY_WARNING_DAYS;
+      return undefined;
     }
   }
 

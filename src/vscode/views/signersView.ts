@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import { DEFAULT_EXPIRY_WARNING_DAYS } from '../../core/policy/policy';
+import { DEFAULT_EXPIRY_WARNING_DAYS, type Policy } from '../../core/policy/policy';
 import { findRepository, repositoriesOf, repositoryKeyOf, signersModel, type RepositoryRef } from '../../core/trust/signersModel';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
 import { keyStore } from '../signing/publishing';
@@ -98,10 +98,12 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
 
   async #load(node: RepositoryNode): Promise<RepositoryState> {
     try {
-      // Within the cache TTL this re-verifies the stored metadata without a request.
-      const outcome = await this.services.trust.repository(node.ref.key);
+      // Within the cache TTL this re-verifies the stored metadata without a request; under the policy
+      // of a document that references it, so that its trust pins apply.
+      const policy = await this.#policy(node.ref);
+      const outcome = await this.services.trust.repository(node.ref.key, policy ? { policy } : {});
       const model = outcome.kind === 'verified'
-        ? signersModel(outcome.data, { now: Date.now(), warningDays: await this.#warningDays(node.ref) })
+        ? signersModel(outcome.data, { now: Date.now(), warningDays: policy?.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS })
         : undefined;
       return { kind: 'loaded', outcome, model };
     } catch (e) {
@@ -110,11 +112,12 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
     }
   }
 
-  async #warningDays(ref: RepositoryRef): Promise<number> {
+  /** The policy of the first document that references the repository; undefined when it is broken. */
+  async #policy(ref: RepositoryRef): Promise<Policy | undefined> {
     const document = ref.documents[0];
-    if (!document) return DEFAULT_EXPIRY_WARNING_DAYS;
+    if (!document) return undefined;
     const policy = await this.services.policyFor(vscode.Uri.parse(document)).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-    return policy instanceof Error ? DEFAULT_EXPIRY_WARNING_DAYS : policy.expiryWarningDays;
+    return policy instanceof Error ? undefined : policy;
   }
 
   #onLoaded(node: RepositoryNode): void {
@@ -164,7 +167,8 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   /** Asks the trust server again for one repository, ignoring the cache TTL, then shows the result. */
   async refreshRepository(node: RepositoryNode): Promise<void> {
     try {
-      await this.services.trust.repository(node.ref.key, { force: true });
+      const policy = await this.#policy(node.ref);
+      await this.services.trust.repository(node.ref.key, { force: true, ...(policy ? { policy } : {}) });
     } catch (e) {
       this.services.log.logger.error(`refreshing ${node.ref.key.gun} failed: ${describeError(e)}`);
     }

@@ -99,6 +99,12 @@ void describe('hoverMarkdown', () => {
     assert.deepEqual(expiries.filter((e) => e.soonest).map((e) => e.role), ['snapshot']);
   });
 
+  void it('names the trust pin a pinned root matched, instead of trust on first use', () => {
+    const text = hover({ result: result(`${IMG}:v1`), details: details(data(), { rootPin: 'trustPinning.certs "127.0.0.1:5000/acme/*"' }) });
+    assert.ok(text.includes('Root: matches trustPinning\\.certs \\"127\\.0\\.0\\.1\\:5000\\/acme\\/\\*\\" (root version 2)'), text);
+    assert.doesNotMatch(text, /trust on first use/);
+  });
+
   void it('says when this check pinned the root', () => {
     assert.match(hover({ result: result(`${IMG}:v1`), details: details(data(), { firstUse: true }) }), /Root: pinned on first use just now/);
     assert.match(hover({ result: result(`${IMG}:v1`), details: details(data(), { pinnedAt: undefined }) }), /Root: pinned by an earlier check/);

@@ -115,8 +115,9 @@ void describe('validateRoot: thresholds, versions, expiry, pinning', () => {
   void it('applies certificate pinning when pinned IDs are given', () => {
     const repo = new TestRepo({ gun: GUN, now: NOW });
     const bytes = repo.build().root;
-    assert.equal(validateRoot(bytes, check({ pinnedCertIds: [repo.keys.root.id] })).root.version, 1);
-    fails(() => validateRoot(bytes, check({ pinnedCertIds: ['0'.repeat(64)] })), 'root-invalid', 'trust_pinning');
+    const source = 'trustPinning.certs "x"';
+    assert.equal(validateRoot(bytes, check({ pin: { kind: 'certs', ids: [repo.keys.root.id], source } })).root.version, 1);
+    fails(() => validateRoot(bytes, check({ pin: { kind: 'certs', ids: ['0'.repeat(64)], source } })), 'root-invalid', 'trust_pinning', source, repo.keys.root.id);
   });
 
   void it('validates the notary 0.3 fixture root, whose certificate expired in July 2026', () => {

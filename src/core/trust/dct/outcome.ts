@@ -26,6 +26,8 @@ export type RepositoryOutcome =
       verifiedAt: string;
       /** How many HTTP requests this update made (0 when answered from the cache within the TTL). */
       requests: number;
+      /** The trust pin the root matched, e.g. `trustPinning.certs "127.0.0.1:5000/app"`; absent on trust on first use. */
+      rootPin?: string;
     }
   | { kind: 'no-trust-data'; message: string }
   | { kind: 'expired'; role: string | undefined; message: string }

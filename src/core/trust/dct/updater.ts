@@ -5,13 +5,15 @@ import type { Clock, Logger } from '../../ports';
 import { checkFileMeta, MAX_DOWNLOAD_BYTES } from '../../tuf/fileChecks';
 import { validateRoot } from '../../tuf/rootValidation';
 import { TrustedSet, type LoadRootOptions } from '../../tuf/trustedSet';
+import type { RootPin } from '../../tuf/trustPin';
 import { TufError } from '../../tuf/tufErrors';
 import type { TrustData } from '../../tuf/verifiedData';
 import type { MetadataStore } from '../metadataStore';
 import { outcomeOfError, type RepositoryKey, type RepositoryOutcome } from './outcome';
 import { fetchTrustFile } from './trustFiles';
 import { snapshotKeyHeldByServer } from './serverKeys';
-import type { TrustBackend } from '../trustService';
+import { rootPinFor } from './trustPinning';
+import type { TrustBackend, UpdateOptions } from '../trustService';
 
 /** What the store keeps per repository besides the metadata files. */
 interface StoredState {
@@ -71,8 +73,14 @@ export class DctUpdater implements TrustBackend {
     return answer;
   }
 
-  async update(key: RepositoryKey, options: { signal?: AbortSignal; force?: boolean } = {}): Promise<RepositoryOutcome> {
+  async update(key: RepositoryKey, options: UpdateOptions = {}): Promise<RepositoryOutcome> {
     const { store, clock } = this.o;
+    let pin: RootPin | undefined;
+    try {
+      pin = await rootPinFor(options.trustPinning, key.gun, clock.now().getTime());
+    } catch (e) {
+      return outcomeOfError(e, false);
+    }
     let state: StoredState | undefined;
     let cachedRoot: Uint8Array | undefined;
     try {
@@ -83,10 +91,10 @@ export class DctUpdater implements TrustBackend {
     }
     const age = state ? clock.now().getTime() - Date.parse(state.verifiedAt) : Infinity;
     if (!options.force && state && !state.failedAt && cachedRoot && age >= 0 && age < this.o.ttlMs) {
-      const data = await this.#fromCache(key, cachedRoot);
-      if (data) return { kind: 'verified', data, firstUse: false, pinnedAt: state.pinnedAt, verifiedAt: state.verifiedAt, requests: 0 };
+      const data = await this.#fromCache(key, cachedRoot, pin);
+      if (data) return { kind: 'verified', data, firstUse: false, pinnedAt: state.pinnedAt, verifiedAt: state.verifiedAt, requests: 0, ...pinnedBy(pin) };
     }
-    const outcome = await this.#fromServer(key, cachedRoot, state, options.signal);
+    const outcome = await this.#fromServer(key, cachedRoot, state, pin, options.signal);
     if (state && !state.failedAt && (outcome.kind === 'invalid' || outcome.kind === 'expired')) await this.#markFailed(key, state);
     return outcome;
   }
@@ -104,9 +112,9 @@ export class DctUpdater implements TrustBackend {
   }
 
   /** Re-verifies the cached files; undefined when anything is missing or no longer verifies. */
-  async #fromCache(key: RepositoryKey, cachedRoot: Uint8Array): Promise<TrustData | undefined> {
+  async #fromCache(key: RepositoryKey, cachedRoot: Uint8Array, pin: RootPin | undefined): Promise<TrustData | undefined> {
     try {
-      const set = new TrustedSet({ gun: key.gun, clock: this.o.clock, logger: this.o.logger });
+      const set = new TrustedSet({ gun: key.gun, clock: this.o.clock, logger: this.o.logger, ...(pin ? { pin } : {}) });
       set.loadRoot(cachedRoot, { trustedRoot: cachedRoot });
       for (let request = set.nextRequest(); request; request = set.nextRequest()) {
         const bytes = await this.o.store.read(key.server, key.gun, request.role);
@@ -120,7 +128,7 @@ export class DctUpdater implements TrustBackend {
     }
   }
 
-  async #fromServer(key: RepositoryKey, cachedRoot: Uint8Array | undefined, state: StoredState | undefined, signal?: AbortSignal): Promise<RepositoryOutcome> {
+  async #fromServer(key: RepositoryKey, cachedRoot: Uint8Array | undefined, state: StoredState | undefined, pin: RootPin | undefined, signal?: AbortSignal): Promise<RepositoryOutcome> {
     const http = this.o.httpFor(key);
     let requests = 0;
     const get = (path: string, maxBytes: number): Promise<Uint8Array> => {
@@ -128,7 +136,7 @@ export class DctUpdater implements TrustBackend {
       return fetchTrustFile(http, key.server, key.gun, path, { maxBytes, timeoutMs: this.o.timeoutMs, signal });
     };
     const attempt = async (root: Uint8Array, rootOptions: LoadRootOptions): Promise<Attempt> => {
-      const set = new TrustedSet({ gun: key.gun, clock: this.o.clock, logger: this.o.logger, cachedVersions: state?.versions ?? {} });
+      const set = new TrustedSet({ gun: key.gun, clock: this.o.clock, logger: this.o.logger, cachedVersions: state?.versions ?? {}, ...(pin ? { pin } : {}) });
       set.loadRoot(root, rootOptions);
       const files = new Map<string, Uint8Array>([['root', root]]);
       for (let request = set.nextRequest(); request; request = set.nextRequest()) {
@@ -171,7 +179,7 @@ export class DctUpdater implements TrustBackend {
       const now = this.o.clock.now().toISOString();
       const pinnedAt = cachedRoot ? state?.pinnedAt : now;
       await this.#persist(key, result, { verifiedAt: now, pinnedAt, versions: versionsOf(result.data) });
-      return { kind: 'verified', data: result.data, firstUse: !cachedRoot, pinnedAt, verifiedAt: now, requests };
+      return { kind: 'verified', data: result.data, firstUse: !cachedRoot, pinnedAt, verifiedAt: now, requests, ...pinnedBy(pin) };
     } catch (e) {
       if (isNetError(e, 'aborted')) throw e;
       return outcomeOfError(e, fetchingRoot);
@@ -230,6 +238,11 @@ export class DctUpdater implements TrustBackend {
       this.o.logger.warn(`could not cache trust data for ${key.gun}: ${describeError(e)}`);
     }
   }
+}
+
+/** The pin a verified root matched, for the outcome (trust on first use says nothing). */
+function pinnedBy(pin: RootPin | undefined): { rootPin?: string } {
+  return pin && pin.kind !== 'refuse' ? { rootPin: pin.source } : {};
 }
 
 function versionsOf(data: TrustData): Record<string, number> {
