@@ -6,7 +6,7 @@
  * VS Code itself (`vscode.executeHoverProvider`, the TreeView and the extension's commands).
  */
 import * as assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
@@ -15,6 +15,7 @@ import { SCENARIOS, type Scenario } from '../helpers/stack/scenarios';
 import { startStack, type Stack } from '../helpers/stack/stack';
 import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import { makeDockerConfig, type TestDockerConfig } from '../helpers/trust/dockerConfig';
+import { verdictsWhen } from './diagnosticsHost';
 import { extension } from './suite/helpers';
 
 /** A loopback port nothing listens on: its trust server is unreachable. */
@@ -102,7 +103,7 @@ describe('hover and Signers view on the real stack', function () {
 
   it('hovers a signed tag with its platform manifest, signers, every role\'s expiry and the root pin', async () => {
     const text = await hoverText(doc.uri, new vscode.Position(0, 8));
-    assert.match(text, /\n\*\*Signed\*\*\n/);
+    assert.match(text, /\n\*\*Pass — Signed\*\*\n/);
     assert.ok(text.includes(`Signed digest: \`${twoSigners.images.v1!.digest}\` — platform manifest`), text);
     assert.match(text, /Role: targets\\\/releases/);
     assert.match(text, /Signed by: alice, bob/);
@@ -124,11 +125,11 @@ describe('hover and Signers view on the real stack', function () {
 
   it('hovers an unsigned tag and an unreachable trust server with their findings', async () => {
     const unsigned = await hoverText(doc.uri, new vscode.Position(2, 8));
-    assert.match(unsigned, /\n\*\*Not signed\*\*\n/);
+    assert.match(unsigned, /\n\*\*Fail — Not signed\*\*\n/);
     assert.doesNotMatch(unsigned, /Signed digest/);
     assert.match(unsigned, /\*\*Findings\*\*\n\n- Error \(unsigned\\-tag\): /);
     const offline = await hoverText(doc.uri, new vscode.Position(3, 8));
-    assert.match(offline, /\*\*Unknown: the trust data could not be checked\*\*/);
+    assert.match(offline, /\*\*Fail — Unknown: the trust data could not be checked\*\*/);
     assert.match(offline, /- Info \(unverifiable\): /);
   });
 
@@ -149,7 +150,9 @@ describe('hover and Signers view on the real stack', function () {
     const repo = repos.find((r) => r.label === twoSigners.gun)!;
     const groups = await children(api, repo.node);
     assert.deepEqual(groups.map((g) => [g.label, g.description]), [['Signers', '2'], ['Signed tags', '1'], ['Administrative keys', '2']]);
-    assert.match(shown(repo.node, api.signers.provider).description, /^expires \d{4}-\d\d-\d\d$/);
+    // The worst verdict of its references first: `never-signed` fails.
+    assert.match(shown(repo.node, api.signers.provider).description, /^Fail — expires \d{4}-\d\d-\d\d$/);
+    assert.match(shown(repos.find((r) => r.label === targetsOnly.gun)!.node, api.signers.provider).description, /^Pass — expires \d{4}-\d\d-\d\d$/);
 
     const signers = await children(api, groups[0]!.node);
     assert.deepEqual(signers.map((s) => s.label), ['Release role', 'alice', 'bob']);
@@ -179,7 +182,7 @@ describe('hover and Signers view on the real stack', function () {
     assert.equal(nodes.length, 1);
     assert.match(nodes[0]!.label, /^trust server unreachable: /);
     assert.equal(nodes[0]!.contextValue, 'trustlens.message');
-    assert.equal(shown(offline.node, api.signers.provider).description, 'trust server unreachable');
+    assert.equal(shown(offline.node, api.signers.provider).description, 'Fail — trust server unreachable');
     // One unreachable repository is named with the reason; several (other tests' too) by name.
     const message = api.signers.treeView.message ?? '';
     assert.ok(message.startsWith(`${OFFLINE_REPOSITORY}: trust server unreachable: `) || (message.startsWith('Trust server unreachable for ') && message.includes(OFFLINE_REPOSITORY)), message);
@@ -204,5 +207,39 @@ describe('hover and Signers view on the real stack', function () {
 
   it('opens the Problems view from the status bar command', async () => {
     await vscode.commands.executeCommand('trustlens.showProblems');
+  });
+
+  it('never calls a signed tag that misses a required signer signed: the hover and the Signers view lead with Fail', async () => {
+    await mkdir(join(dir.path, 'policy'), { recursive: true });
+    await writeFile(join(dir.path, 'policy', '.trustlens.yaml'), `rules:\n  - images: ["${twoSigners.gun}"]\n    requireSigners: [alice, qa]\n`);
+    await writeFile(join(dir.path, 'policy', 'Dockerfile'), `FROM ${twoSigners.gun}:v1\n`);
+    const policyDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(dir.path, 'policy', 'Dockerfile')));
+    await vscode.window.showTextDocument(policyDoc);
+    const [result] = await verdictsWhen(api, policyDoc.uri, (statuses) => statuses.length === 1, 'the verdict under the policy');
+    assert.deepEqual([result!.status, result!.verdict, result!.findings.map((f) => f.code)], ['signed', 'fail', ['missing-required-signer']]);
+
+    const text = await hoverText(policyDoc.uri, new vscode.Position(0, 8));
+    assert.match(text, /\n\*\*Fail — Signed, but the policy requires alice and qa; qa has not signed\*\*\n/);
+
+    const repo = (await children(api)).find((r) => r.label === twoSigners.gun)!;
+    assert.match(repo.description, /^Fail — expires /, 'the repository leads with the worst verdict of its references');
+    const item = api.signers.provider.getTreeItem(repo.node) as vscode.TreeItem;
+    assert.match(String(item.tooltip), /^Fail: 3 references: 1 signed, 1 policy not met, 1 unsigned$/m);
+    assert.match(String(item.tooltip), /:v1: Signed, but the policy requires alice and qa; qa has not signed$/m);
+    const tags = await children(api, (await children(api, repo.node))[1]!.node);
+    assert.match(tags.find((t) => t.label === 'v1')!.description, / · alice, bob · Fail — Signed, but the policy requires alice and qa; qa has not signed$/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('lists the repositories of verdicts that have just arrived, never an older list', async () => {
+    const late = `${DEAD_REGISTRY}/hover-tree/late`;
+    await mkdir(join(dir.path, 'late'), { recursive: true });
+    await writeFile(join(dir.path, 'late', 'Dockerfile'), `FROM ${late}:1.0\n`);
+    const lateDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(dir.path, 'late', 'Dockerfile')));
+    await verdictsWhen(api, lateDoc.uri, (statuses) => statuses.join() === 'unverifiable', 'the verdict of the new document');
+    // At once: the view batches bursts of verdicts, but must not answer from the list before them.
+    const labels = (await children(api)).map((r) => r.label);
+    assert.ok(labels.includes(late), `${late} in ${labels.join(', ')}`);
+    assert.equal(await vscode.commands.executeCommand('trustlens.showSigners', late), true);
   });
 });

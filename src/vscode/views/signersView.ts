@@ -32,6 +32,9 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Documents whose verdicts or listed repositories changed since the last rebuild. */
   #pendingUris = new Set<string>();
+  /** The repositories VS Code was last told about, and those reloaded since. */
+  #announcedIds = '';
+  readonly #unannounced = new Set<RepositoryNode>();
   readonly #subscriptions: vscode.Disposable[];
   readonly #workspace: WorkspaceRepositories;
   /** The private keys on this machine, listed after the repositories. */
@@ -40,6 +43,7 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   constructor(private readonly services: TrustLensServices) {
     this.#workspace = new WorkspaceRepositories(services);
     this.#rebuild(undefined);
+    this.#announcedIds = this.#order.map((n) => n.id).join('\n');
     this.#subscriptions = [
       this.#workspace,
       services.results.onDidChange((uri) => this.#schedule([uri.toString()])),
@@ -49,22 +53,42 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
 
   #schedule(uris: Iterable<string>): void {
     for (const uri of uris) this.#pendingUris.add(uri);
-    this.#timer ??= setTimeout(() => this.#flush(), REFRESH_DELAY_MS);
+    this.#timer ??= setTimeout(() => this.#announce(), REFRESH_DELAY_MS);
   }
 
-  /** Rebuilds now for whatever changed since the last rebuild. */
-  #flush(): void {
+  /**
+   * Brings the repositories up to date with the verdicts stored now. The delay of {@link #schedule}
+   * only batches what VS Code is told; whoever reads the repositories (the view, a command, a test)
+   * gets those of the verdicts already stored, never the list from before them.
+   */
+  #update(): void {
+    if (this.#pendingUris.size === 0) return;
+    const uris = this.#pendingUris;
+    this.#pendingUris = new Set();
+    for (const node of this.#rebuild(uris)) this.#unannounced.add(node);
+  }
+
+  /**
+   * Tells VS Code what changed since it was last told: the whole list when repositories came or went,
+   * else only the repositories that were reloaded. A whole-list refresh cancels VS Code's fetches of
+   * the list under way, so it is announced before a reveal (which waits for it), never during one.
+   */
+  #announce(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const uris = this.#pendingUris;
-    if (uris.size === 0) return;
-    this.#pendingUris = new Set();
-    this.#rebuild(uris);
-    this.#changed.fire(undefined);
+    this.#update();
+    const ids = this.#order.map((n) => n.id).join('\n');
+    if (ids !== this.#announcedIds) this.#changed.fire(undefined);
+    else for (const node of this.#unannounced) if (this.#nodes.get(node.id) === node) this.#changed.fire(node);
+    this.#announcedIds = ids;
+    this.#unannounced.clear();
   }
 
-  /** Recomputes the repositories from the verdicts; those named by `changedUris` (all if undefined) are reloaded. */
-  #rebuild(changedUris: ReadonlySet<string> | undefined): void {
+  /**
+   * Recomputes the repositories from the verdicts; those named by `changedUris` (all if undefined) are
+   * reloaded, and returned.
+   */
+  #rebuild(changedUris: ReadonlySet<string> | undefined): RepositoryNode[] {
     const documents = this.services.results.entries().map(([uri, results]) => ({ document: uri.toString(), results }));
     const refs = repositoriesOf(documents, this.#workspace.entries().map(([document, keys]) => ({ document, keys })));
     const names = new Map<string, number>();
@@ -75,11 +99,15 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
       for (const r of refs) if (r.documents.some((d) => changedUris.has(d))) affected.add(r.id);
     }
     const next = new Map<string, RepositoryNode>();
+    const reloaded: RepositoryNode[] = [];
     for (const ref of refs) {
       let node = this.#nodes.get(ref.id);
       if (node) {
         node.ref = ref;
-        if (!changedUris || affected.has(ref.id)) node.invalidate();
+        if (!changedUris || affected.has(ref.id)) {
+          node.invalidate();
+          reloaded.push(node);
+        }
       } else {
         node = new RepositoryNode(ref, (n) => this.#load(n), (n) => this.#onLoaded(n));
       }
@@ -94,6 +122,7 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
       void vscode.commands.executeCommand('setContext', HAS_REPOSITORIES, this.#hasRepositories);
     }
     this.#stateChanged.fire();
+    return reloaded;
   }
 
   async #load(node: RepositoryNode): Promise<RepositoryState> {
@@ -128,6 +157,7 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
 
   /** The repositories shown, in order. */
   get repositories(): readonly RepositoryNode[] {
+    this.#update();
     return this.#order;
   }
 
@@ -137,7 +167,8 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
    * as they are found).
    */
   async whenListed(): Promise<void> {
-    if (await Promise.race([this.#workspace.start().then(() => true), delay(ROOT_LOAD_WAIT_MS)])) this.#flush();
+    // VS Code is told by the timer, or before a reveal: this may run inside VS Code's fetch of the list.
+    if (await Promise.race([this.#workspace.start().then(() => true), delay(ROOT_LOAD_WAIT_MS)])) this.#update();
   }
 
   /** Whether the workspace had more Dockerfiles and compose files than were listed. */
@@ -147,8 +178,11 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
 
   /** Drops every repository's trust data shown, so that each is loaded again when next shown. */
   reload(): void {
+    this.#update();
     for (const node of this.#order) node.invalidate();
     this.#changed.fire(undefined);
+    this.#announcedIds = this.#order.map((n) => n.id).join('\n');
+    this.#unannounced.clear();
   }
 
   /** Asks the trust server of every repository shown again, whatever the cache holds, then shows the results. */
@@ -158,6 +192,8 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
 
   /** The repository a user names (GUN, short name or image reference), on `server` if given and shown. */
   find(name: string, server?: string): RepositoryNode | undefined {
+    // What is found may be revealed next: VS Code is told of the list first (a reveal waits for that).
+    this.#announce();
     const refs = this.#order.map((n) => n.ref);
     const onServer = server === undefined ? [] : refs.filter((r) => r.key.server === server);
     const ref = findRepository(onServer, name) ?? findRepository(refs, name);
@@ -186,6 +222,7 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
     // The first time the view is shown it lists the workspace's files; a large workspace does not hold
     // the view up, its repositories appear as they are found.
     await this.whenListed();
+    this.#update();
     // Answers from the cache come within moments: show them loaded rather than "checking…" first.
     // A slow trust server does not hold the list up; its node updates when its answer comes.
     const order = this.#order;

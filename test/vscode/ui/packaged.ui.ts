@@ -16,7 +16,7 @@ interface InstalledExtension {
 }
 
 /** What the status bar says for verdicts/Dockerfile.verdicts once every reference has its verdict. */
-const VERDICTS_SUMMARY = 'TrustLens: 2 signed · 1 unsigned · 1 not released · 1 no trust data · 1 digest mismatch · 1 unverifiable';
+const VERDICTS_SUMMARY = 'TrustLens: Fail — 2 signed · 1 unsigned · 1 not released · 1 no trust data · 1 digest mismatch · 1 unverifiable';
 
 /** Resolves once `condition()` holds (the log is written as it happens, not flushed on demand); fails after 30 s naming `what`. */
 async function until(condition: () => boolean, what: string): Promise<void> {

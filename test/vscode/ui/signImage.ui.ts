@@ -52,7 +52,7 @@ export const checks: UiCheck[] = [
         await withCodeServer(own, async ({ page, screenshot, codeServer }) => {
           await openFromExplorer(page, 'Dockerfile');
           const status = page.locator('.statusbar-item').filter({ hasText: /^TrustLens: / });
-          await status.filter({ hasText: /^TrustLens: 1 no trust data$/ }).waitFor();
+          await status.filter({ hasText: /^TrustLens: Fail — 1 no trust data$/ }).waitFor();
 
           // The cursor on the image, then the command from the palette.
           await page.locator('.view-line').filter({ hasText: 'FROM' }).first().click();
@@ -76,7 +76,7 @@ export const checks: UiCheck[] = [
           await typePassphrase(page, /Repeat the passphrase for the new repository key/, PASS.repository);
 
           await page.locator('.notifications-toasts').filter({ hasText: `signed ${gun}:v1: manifest ${image.digest}` }).waitFor();
-          await status.filter({ hasText: /^TrustLens: 1 signed$/ }).waitFor();
+          await status.filter({ hasText: /^TrustLens: Pass — 1 signed$/ }).waitFor();
           await screenshot('sign-image-signed');
           const inspected = await dockerTrustInspect([gun], { trustServerUrl: stack.notary.url, caPem: stack.notary.caPem });
           assert.deepEqual(inspected.entries[0]?.SignedTags.map((t) => [t.SignedTag, `sha256:${t.Digest}`, t.Signers]), [['v1', image.digest, ['Repo Admin']]]);

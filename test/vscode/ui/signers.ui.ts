@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SCENARIOS } from '../../helpers/stack/scenarios';
 import { startStack } from '../../helpers/stack/stack';
@@ -7,6 +7,7 @@ import { makeTempDir } from '../../helpers/stack/tempDir';
 import { makeDockerConfig } from '../../helpers/trust/dockerConfig';
 import { withCodeServer, type SessionOptions } from '../runInCodeServer';
 import type { UiCheck } from './uiCheck';
+import { openNestedFromExplorer } from './problemsFixture';
 import { openFromExplorer } from './workbenchActions';
 
 export const checks: UiCheck[] = [
@@ -19,6 +20,10 @@ export const checks: UiCheck[] = [
         const scenario = await SCENARIOS['two-signers'](stack);
         const docker = await makeDockerConfig([{ host: stack.notary.host, caPem: stack.notary.caPem }]);
         await writeFile(join(workspace.path, 'Dockerfile'), `FROM ${scenario.gun}:v1\n`);
+        // The same tag under a policy that also wants qa, who has not signed it.
+        await mkdir(join(workspace.path, 'release'));
+        await writeFile(join(workspace.path, 'release', '.trustlens.yaml'), `rules:\n  - images: ["${scenario.gun}"]\n    requireSigners: [alice, qa]\n`);
+        await writeFile(join(workspace.path, 'release', 'Dockerfile.release'), `FROM ${scenario.gun}:v1\n`);
         const own: SessionOptions = {
           ...options,
           workspace: workspace.path,
@@ -28,7 +33,7 @@ export const checks: UiCheck[] = [
         delete own.extensionTestsPath;
         await withCodeServer(own, async ({ page, screenshot }) => {
           await openFromExplorer(page, 'Dockerfile');
-          await page.locator('.statusbar-item').filter({ hasText: /^TrustLens: 1 signed$/ }).waitFor();
+          await page.locator('.statusbar-item').filter({ hasText: /^TrustLens: Pass — 1 signed$/ }).waitFor();
 
           // The cursor on the image, then "Show or Focus Hover" (Ctrl+K Ctrl+I).
           await page.locator('.view-line').filter({ hasText: 'FROM' }).first().click();
@@ -55,6 +60,21 @@ export const checks: UiCheck[] = [
           }
           assert.match(await row('v1').first().innerText(), /alice, bob/);
           await screenshot('signers-view');
+
+          // Where a person glances, a signed tag the policy fails is never "signed".
+          await openNestedFromExplorer(page, 'release', 'Dockerfile.release');
+          await page.locator('.statusbar-item').filter({ hasText: /^TrustLens: Fail — 1 policy not met$/ }).waitFor();
+          await page.locator('.view-line').filter({ hasText: 'FROM' }).first().click();
+          await page.keyboard.press('Home');
+          for (let i = 0; i < 8; i += 1) await page.keyboard.press('ArrowRight');
+          await page.keyboard.press('Control+K');
+          await page.keyboard.press('Control+I');
+          const failing = page.locator('.monaco-hover').filter({ hasText: 'TrustLens' });
+          await failing.filter({ hasText: 'Fail — Signed, but the policy requires alice and qa; qa has not signed' }).waitFor();
+          await failing.getByRole('link', { name: 'Show signers' }).click();
+          await row(scenario.gun).filter({ hasText: /Fail — / }).first().waitFor();
+          await row('v1').filter({ hasText: /Fail — Signed, but the policy requires alice and qa/ }).first().waitFor();
+          await screenshot('policy-not-met');
         });
       } finally {
         await workspace.remove();

@@ -14,7 +14,7 @@ export const checks: UiCheck[] = [
         const item = page.locator('.statusbar-item').filter({ hasText: /TrustLens: / });
         await openFromExplorer(page, 'Dockerfile');
         // The fixture names a registry with no trust server running: its one image cannot be checked.
-        await item.filter({ hasText: /^TrustLens: 1 unverifiable$/ }).waitFor();
+        await item.filter({ hasText: /^TrustLens: Fail — 1 unverifiable$/ }).waitFor();
         assert.equal(await item.locator('.codicon-sync').count(), 0, 'no spinner once the check is done');
         await screenshot('status-bar-summary');
 
