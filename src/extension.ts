@@ -15,6 +15,8 @@ import { registerSignersView, type SignersView } from './vscode/views/signersVie
 export interface TrustLensApi {
   /** Checks a document now and resolves when its diagnostics are set. */
   checkDocument(doc: vscode.TextDocument, force?: boolean): Promise<void>;
+  /** Resolves once no check is scheduled or running and no trust data is being fetched. */
+  settled(): Promise<void>;
   readonly services: TrustLensServices;
   /** The Signers view: its tree data and its TreeView. */
   readonly signers: SignersView;
@@ -42,7 +44,11 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       signers,
       registerStatusBar(services, diagnostics),
     );
-    return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), services, signers, activateMs: performance.now() - started };
+    const settled = async () => {
+      await diagnostics.settled();
+      await services.idle();
+    };
+    return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), settled, services, signers, activateMs: performance.now() - started };
   } catch (e) {
     // VS Code does not tell the user when an extension fails to activate.
     void vscode.window.showErrorMessage(`TrustLens failed to activate: ${e instanceof Error ? e.message : String(e)}`);

@@ -89,6 +89,11 @@ export class TrustLensServices implements vscode.Disposable {
     return this.#engine;
   }
 
+  /** Resolves once the trust engine fetches nothing (updates that cancelled checks shared included). */
+  async idle(): Promise<void> {
+    await this.#engine?.service.idle();
+  }
+
   /** Drops the engine so the next check rebuilds it (settings or workspace trust changed). */
   reset(): void {
     const engine = this.#engine;

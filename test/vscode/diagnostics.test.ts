@@ -15,12 +15,12 @@ import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import type { TestDockerConfig } from '../helpers/trust/dockerConfig';
 import {
   FIXTURES, applySettings, clearSettings, closeEditorsWithoutSaving, composeVerdicts, described, diagnosticsEqual, diagnosticsWhen,
-  dockerfileVerdicts, expectedIn, fixtureUri, replaceText, sharedFixtureStack, show, stopSharedFixtureStackAfterRun,
+  dockerfileVerdicts, expectedIn, fixtureUri, observeRequests, replaceText, sharedFixtureStack, show, stopSharedFixtureStackAfterRun,
   trustDiagnostics, trustLens,
 } from './diagnosticsHost';
 import { startGate } from './diagnosticsGate';
 import { FIXTURE_REGISTRY, WRONG_DIGEST, fixtureDockerConfig, fixtureSettings, type FixtureStack } from './diagnosticsStack';
-import { fixtureFolder } from './suite/helpers';
+import { fixtureFolder, nextEvent } from './suite/helpers';
 
 stopSharedFixtureStackAfterRun();
 
@@ -105,6 +105,35 @@ describe('diagnostics on the real stack', function () {
       }
       await applySettings({ 'trustlens.unverifiableLevel': undefined });
       await diagnosticsEqual(dockerfile.uri, expectedIn(dockerfile, dockerfileVerdicts('Information')), 'the default level again');
+    });
+  });
+
+  describe('an unreachable trust server', () => {
+    it('is asked once for many edits and Signers view reloads, and again on Refresh', async () => {
+      const requests = observeRequests(api);
+      const offline = '127.0.0.1:9/backoff/app';
+      const asked = () => requests.events.filter((e) => e.url.includes('/v2/127.0.0.1%3A9/backoff/app/')).length;
+      const doc = await show(await write(temp.path, 'backoff/Dockerfile', `FROM ${offline}:1.0\nFROM ${R}/app:3.18\n`));
+      await diagnosticsWhen(doc.uri, (lines) => lines.some((l) => l.endsWith(' unverifiable TrustLens')), 'the unreachable server\'s diagnostic');
+      await api.settled();
+      const first = asked();
+      assert.ok(first >= 1, 'the first check asked it');
+      for (const [from, to] of [['3.18', '3.19'], ['3.19', '3.20'], ['3.20', '3.18'], ['3.18', '3.19']]) {
+        const checked = () => api.services.results.get(doc.uri).some((r) => r.target.kind === 'reference' && r.target.occurrence.text.endsWith(`/app:${to}`));
+        const rechecked = nextEvent(api.services.results.onDidChange, () => checked(), 30_000, `the check after editing to ${to}`);
+        await replaceText(doc, `app:${from}`, `app:${to}`);
+        await rechecked;
+        await api.settled();
+      }
+      assert.ok(await vscode.commands.executeCommand('trustlens.showSigners', offline), 'the Signers view loads it');
+      await api.signers.provider.getChildren();
+      await api.settled();
+      assert.equal(asked(), first, 'within its wait the unreachable server is not asked again');
+      assert.deepEqual(api.services.results.get(doc.uri).map((r) => r.status), ['unverifiable', 'signed'], 'and the reference still reads unverifiable');
+
+      await vscode.commands.executeCommand('trustlens.refresh');
+      await api.settled();
+      assert.ok(asked() > first, 'Refresh asks at once');
     });
   });
 

@@ -93,6 +93,18 @@ export class DiagnosticsManager implements vscode.Disposable {
     return this.#pending.has(uri.toString());
   }
 
+  /** Resolves once no check of any document is scheduled or running. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) {
+      await new Promise<void>((resolve) => {
+        const sub = this.onDidCheck(() => {
+          sub.dispose();
+          resolve();
+        });
+      });
+    }
+  }
+
   /** Re-checks every open document (optionally bypassing the cache TTL). */
   recheckAll(force = false): void {
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0, force);
