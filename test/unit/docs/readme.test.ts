@@ -73,7 +73,7 @@ describe('README', () => {
 
   it('shows every key of .trustlens.yaml in the policy file reference', () => {
     const reference = section('### The policy file: `.trustlens.yaml`');
-    for (const key of ['trustServers', 'expiryWarningDays', 'ignore', 'rules', 'images', 'requireSigners', 'severity']) {
+    for (const key of ['trustServers', 'expiryWarningDays', 'ignore', 'rules', 'images', 'requireSigners', 'severity', 'trustPinning', 'certs', 'ca', 'disableTOFU']) {
       assert.match(reference, new RegExp(`^\\s*(- )?${key}:`, 'm'), key);
     }
   });
@@ -83,6 +83,8 @@ describe('README', () => {
     assert.match(ci, /security-events: write/);
     assert.match(ci, /uses: github\/codeql-action\/upload-sarif@/);
     assert.match(ci, /check \. --format sarif > trustlens\.sarif/);
+    // A runner is always at first use: the CI section says how to pin roots, and how to forget a pin.
+    for (const key of ['trustPinning', '`certs`', '`ca`', '`disableTOFU: true`', 'trustlens trust forget REPOSITORY']) assert.ok(ci.includes(key), key);
     // Each command line as written, up to a closing backtick or the end of the line.
     const invocations = [...readme.matchAll(/(?:\btrustlens|cli\.js"?) (?:refs|check|sign|revoke|signer|key)\b[^`\n]*/g)].map((m) => m[0]);
     assert.ok(invocations.some((line) => line.includes('--format sarif')), invocations.join('\n'));
