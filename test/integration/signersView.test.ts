@@ -223,7 +223,7 @@ void describe('Signers view model on the real stack agrees with docker trust ins
       result: r, manifest, now: new Date(), expiryWarningDays: 30,
       details: { data: outcome.data, firstUse: outcome.firstUse, pinnedAt: outcome.pinnedAt, verifiedAt: outcome.verifiedAt },
     });
-    assert.match(md, /\*\*Signed\*\*/);
+    assert.match(md, /\*\*Pass — Signed\*\*/);
     assert.ok(md.includes(`Signed digest: \`${scenario.images.v1!.digest}\` — platform manifest`), md);
     assert.match(md, /Role: targets\\\/releases/);
     assert.match(md, /Signed by: alice, bob/);

@@ -18,13 +18,13 @@ import { composeWith, dockerfileFrom, policyYaml } from '../helpers/trust/docume
 /** Every field of a `check --format json` result: the `refs` fields, then the verdict. */
 const RESULT_KEYS = [
   'file', 'line', 'column', 'endLine', 'endColumn', 'kind', 'text', 'reference', 'repository', 'tag', 'digest', 'platform', 'stage',
-  'status', 'signedDigest', 'role', 'signers', 'expires', 'findings', 'trustServer',
+  'status', 'verdict', 'signedDigest', 'role', 'signers', 'expires', 'findings', 'trustServer',
 ].sort();
 
 interface JsonResult {
   file: string; line: number; column: number; endLine: number; endColumn: number; kind: string; text: string;
   reference: string; repository: string; tag: string | null; digest: string | null; platform: string | null; stage: string | null;
-  status: string; signedDigest: string | null; role: string | null; signers: string[]; expires: string | null;
+  status: string; verdict: string; signedDigest: string | null; role: string | null; signers: string[]; expires: string | null;
   findings: Array<{ code: string; severity: string; message: string }>; trustServer: string | null;
 }
 
@@ -106,14 +106,14 @@ void describe('trustlens check (the CLI) on the real stack', () => {
     const v1 = byText(`${s.gun}:v1`);
     assert.deepEqual(
       { file: v1.file, kind: v1.kind, tag: v1.tag, digest: v1.digest, platform: v1.platform, stage: v1.stage, status: v1.status,
-        signedDigest: v1.signedDigest, role: v1.role, signers: v1.signers, findings: v1.findings },
+        verdict: v1.verdict, signedDigest: v1.signedDigest, role: v1.role, signers: v1.signers, findings: v1.findings },
       { file: join('mixed', 'Dockerfile'), kind: 'from', tag: 'v1', digest: null, platform: null, stage: 'stage0', status: 'signed',
-        signedDigest: s.images.v1!.digest, role: 'targets/releases', signers: ['bob'], findings: [] },
+        verdict: 'pass', signedDigest: s.images.v1!.digest, role: 'targets/releases', signers: ['bob'], findings: [] },
     );
     assert.ok(v1.expires !== null && Date.parse(v1.expires) > Date.now() + 2 * 365 * 86_400_000, `expires ${v1.expires}`);
 
     const beta = byText(`${s.gun}:beta`);
-    assert.deepEqual([beta.status, beta.signedDigest, beta.role, beta.signers], ['not-released', s.images.beta!.digest, 'targets/bob', ['bob']]);
+    assert.deepEqual([beta.status, beta.verdict, beta.signedDigest, beta.role, beta.signers], ['not-released', 'fail', s.images.beta!.digest, 'targets/bob', ['bob']]);
     assert.deepEqual(beta.findings.map((f) => [f.code, f.severity]), [['not-released', 'error']]);
 
     const never = byText(`${s.gun}:never-signed`);
