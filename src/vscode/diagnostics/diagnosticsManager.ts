@@ -77,7 +77,10 @@ export class DiagnosticsManager implements vscode.Disposable {
     this.#started.fire(doc.uri);
   }
 
-  /** Checks a document now and resolves when its diagnostics are set. */
+  /**
+   * Checks a document now and resolves when its diagnostics are set: by this check, or by the newer
+   * one that replaced it meanwhile (an edit, a focus, a settings or policy change).
+   */
   async checkNow(doc: vscode.TextDocument, force = false): Promise<void> {
     if (!documentKind(doc)) return;
     const key = doc.uri.toString();
@@ -86,6 +89,20 @@ export class DiagnosticsManager implements vscode.Disposable {
     this.#pending.set(key, pending);
     this.#started.fire(doc.uri);
     await this.#run(doc, pending, force);
+    await this.#settledFor(key);
+  }
+
+  /** Resolves once no check of the document `key` names is scheduled or running. */
+  async #settledFor(key: string): Promise<void> {
+    while (this.#pending.has(key)) {
+      await new Promise<void>((resolve) => {
+        const sub = this.onDidCheck((uri) => {
+          if (uri.toString() !== key) return;
+          sub.dispose();
+          resolve();
+        });
+      });
+    }
   }
 
   /** Whether a check of the document is scheduled or running. */
@@ -95,14 +112,7 @@ export class DiagnosticsManager implements vscode.Disposable {
 
   /** Resolves once no check of any document is scheduled or running. */
   async settled(): Promise<void> {
-    while (this.#pending.size > 0) {
-      await new Promise<void>((resolve) => {
-        const sub = this.onDidCheck(() => {
-          sub.dispose();
-          resolve();
-        });
-      });
-    }
+    for (let key = this.#pending.keys().next(); !key.done; key = this.#pending.keys().next()) await this.#settledFor(key.value);
   }
 
   /** Re-checks every open document (optionally bypassing the cache TTL). */
@@ -155,8 +165,10 @@ export class DiagnosticsManager implements vscode.Disposable {
       // A check must never take the editor down; the log says why it failed.
       this.services.log.logger.error(`checking ${doc.uri.fsPath} failed: ${describeError(e)}`);
     } finally {
-      if (this.#pending.get(doc.uri.toString()) === pending) this.#pending.delete(doc.uri.toString());
-      if (!controller.signal.aborted) this.#completed.fire(doc.uri);
+      // The document's latest check reports back whatever became of it, so that waiting for it ends.
+      const latest = this.#pending.get(doc.uri.toString()) === pending;
+      if (latest) this.#pending.delete(doc.uri.toString());
+      if (latest || !controller.signal.aborted) this.#completed.fire(doc.uri);
     }
   }
 
