@@ -113,38 +113,40 @@ export interface TestCa {
 
 /** A self-signed CA (basicConstraints CA:TRUE), valid from `now` for 10 years unless given; `issuer` makes it an intermediate. */
 export function testCa(cn: string, now: Date, options: { notBefore?: Date; notAfter?: Date; issuer?: TestCa } = {}): TestCa {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const der = buildCertificate({
+  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const der = certificateFor(cn, now, pair, { ...options, isCA: true, extKeyUsage: null });
+  return { cn, der, pem: goPem(der), privateKey: pair.privateKey };
+}
+
+/** A certificate of `pair`'s public key for `cn`, issued by `options.issuer` or self-signed, valid from `now` for 10 years unless given. */
+function certificateFor(
+  cn: string,
+  now: Date,
+  pair: { publicKey: KeyObject; privateKey: KeyObject },
+  options: Pick<RootCertOptions, 'notBefore' | 'notAfter' | 'issuer' | 'sigAlg' | 'extKeyUsage'> & { isCA?: boolean },
+): Buffer {
+  return buildCertificate({
     cn,
     issuerCn: options.issuer?.cn,
     notBefore: options.notBefore ?? now,
     notAfter: options.notAfter ?? new Date(now.getTime() + 10 * YEAR),
-    publicKey,
-    signingKey: options.issuer?.privateKey ?? privateKey,
-    isCA: true,
-    extKeyUsage: null,
+    publicKey: pair.publicKey,
+    signingKey: options.issuer?.privateKey ?? pair.privateKey,
+    ...(options.sigAlg ? { sigAlg: options.sigAlg } : {}),
+    ...(options.isCA ? { isCA: true } : {}),
+    ...(options.extKeyUsage !== undefined ? { extKeyUsage: options.extKeyUsage } : {}),
   });
-  return { cn, der, pem: goPem(der), privateKey };
 }
 
 /** A root key as notary makes it: a self-signed certificate with CN = `cn`, type `ecdsa-x509`. */
 export function rootCertKey(cn: string, now: Date, options: RootCertOptions = {}): TestKey & { certDer: Buffer } {
   const rsa = options.algorithm === 'rsa';
-  const { publicKey, privateKey } = rsa
+  const pair = rsa
     ? generateKeyPairSync('rsa', { modulusLength: 2048 })
     : generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const certDer = buildCertificate({
-    cn,
-    issuerCn: options.issuer?.cn,
-    notBefore: options.notBefore ?? now,
-    notAfter: options.notAfter ?? new Date(now.getTime() + 10 * YEAR),
-    publicKey,
-    signingKey: options.issuer?.privateKey ?? privateKey,
-    sigAlg: options.sigAlg ?? (rsa ? 'rsa-sha256' : 'ecdsa-sha256'),
-    ...(options.extKeyUsage !== undefined ? { extKeyUsage: options.extKeyUsage } : {}),
-  });
+  const certDer = certificateFor(cn, now, pair, { ...options, sigAlg: options.sigAlg ?? (rsa ? 'rsa-sha256' : 'ecdsa-sha256') });
   const pem = (options.pem ?? goPem)(certDer);
-  const key = makeKey(rsa ? 'rsa-x509' : 'ecdsa-x509', Buffer.from(pem, 'latin1'), rsa ? 'rsapss' : 'ecdsa', privateKey);
+  const key = makeKey(rsa ? 'rsa-x509' : 'ecdsa-x509', Buffer.from(pem, 'latin1'), rsa ? 'rsapss' : 'ecdsa', pair.privateKey);
   return { ...key, certDer };
 }
 

@@ -5,11 +5,15 @@
  */
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, before, beforeEach } from 'node:test';
 import type { CheckResultJson } from '../../../src/core/trust/checkResult';
 import { makeTempDir, type TempDir } from '../stack/tempDir';
 import { runCli } from '../trust/cli';
 import { makeDockerConfig, type TestDockerConfig } from '../trust/dockerConfig';
 import { dockerfileFrom, policyYaml } from '../trust/documents';
+import { buildReleases, type Scenario } from '../stack/scenarios';
+import { startAttackFixture, type AttackFixture } from './fixture';
+import { fetchRepoFiles, type RepoFiles } from './metadataFiles';
 import type { TamperServer } from './tamperServer';
 
 /** One run of the CLI. */
@@ -75,5 +79,50 @@ export async function cliProject(server: TamperServer, registryHost: string): Pr
     async remove() {
       await Promise.all([project.remove(), cache.remove(), docker?.remove()]);
     },
+  };
+}
+
+/** What {@link useCliAttack} sets up for the tests of one file. */
+export interface CliAttack {
+  readonly f: AttackFixture;
+  readonly project: CliProject;
+  /** A docker-style repository: `v1` released by signer alice. */
+  readonly repo: Scenario;
+  /** Its files as the real server serves them. */
+  readonly real: RepoFiles;
+}
+
+/**
+ * Registers the hooks of a test file that runs the CLI through a tampering server: the attack
+ * fixture and a released repository before all tests, an honest server and an empty cache (a fresh
+ * runner) before each, everything stopped after. Read the returned object inside tests.
+ */
+export function useCliAttack(repository: string): CliAttack {
+  const state: { -readonly [K in keyof CliAttack]?: CliAttack[K] } = {};
+  before(async () => {
+    state.f = await startAttackFixture();
+    state.repo = await buildReleases(state.f.ownerStack, { repository });
+    state.real = await fetchRepoFiles(state.f.server.upstream, state.repo.gun);
+    state.project = await cliProject(state.f.server, state.f.stack.registry.host);
+  });
+  after(async () => {
+    await state.project?.remove();
+    await state.f?.stop();
+  });
+  beforeEach(async () => {
+    state.f!.honest();
+    await state.project!.clearCache();
+    await state.project!.writePolicy();
+  });
+  const get = <K extends keyof CliAttack>(key: K): CliAttack[K] => {
+    const value = state[key];
+    if (value === undefined) throw new Error(`${key} is set up in before()`);
+    return value as CliAttack[K];
+  };
+  return {
+    get f() { return get('f'); },
+    get project() { return get('project'); },
+    get repo() { return get('repo'); },
+    get real() { return get('real'); },
   };
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { SCENARIOS } from '../../helpers/stack/scenarios';
 import { startStack } from '../../helpers/stack/stack';
 import { makeTempDir } from '../../helpers/stack/tempDir';
@@ -9,6 +10,15 @@ import { withCodeServer, type SessionOptions } from '../runInCodeServer';
 import type { UiCheck } from './uiCheck';
 import { openNestedFromExplorer } from './problemsFixture';
 import { openFromExplorer } from './workbenchActions';
+
+/** The cursor on the image of the active editor's `FROM` line, then "Show or Focus Hover" (Ctrl+K Ctrl+I). */
+async function showHoverOnImage(page: Page): Promise<void> {
+  await page.locator('.view-line').filter({ hasText: 'FROM' }).first().click();
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 8; i += 1) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+}
 
 export const checks: UiCheck[] = [
   {
@@ -35,12 +45,7 @@ export const checks: UiCheck[] = [
           await openFromExplorer(page, 'Dockerfile');
           await page.locator('.statusbar-item').filter({ hasText: /^TrustLens: Pass — 1 signed$/ }).waitFor();
 
-          // The cursor on the image, then "Show or Focus Hover" (Ctrl+K Ctrl+I).
-          await page.locator('.view-line').filter({ hasText: 'FROM' }).first().click();
-          await page.keyboard.press('Home');
-          for (let i = 0; i < 8; i += 1) await page.keyboard.press('ArrowRight');
-          await page.keyboard.press('Control+K');
-          await page.keyboard.press('Control+I');
+          await showHoverOnImage(page);
           const hover = page.locator('.monaco-hover').filter({ hasText: 'TrustLens' });
           await hover.filter({ hasText: /platform manifest/ }).waitFor();
           const text = await hover.innerText();
@@ -64,11 +69,7 @@ export const checks: UiCheck[] = [
           // Where a person glances, a signed tag the policy fails is never "signed".
           await openNestedFromExplorer(page, 'release', 'Dockerfile.release');
           await page.locator('.statusbar-item').filter({ hasText: /^TrustLens: Fail — 1 policy not met$/ }).waitFor();
-          await page.locator('.view-line').filter({ hasText: 'FROM' }).first().click();
-          await page.keyboard.press('Home');
-          for (let i = 0; i < 8; i += 1) await page.keyboard.press('ArrowRight');
-          await page.keyboard.press('Control+K');
-          await page.keyboard.press('Control+I');
+          await showHoverOnImage(page);
           const failing = page.locator('.monaco-hover').filter({ hasText: 'TrustLens' });
           await failing.filter({ hasText: 'Fail — Signed, but the policy requires alice and qa; qa has not signed' }).waitFor();
           await failing.getByRole('link', { name: 'Show signers' }).click();
