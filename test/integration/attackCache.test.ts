@@ -1,8 +1,8 @@
 /**
  * A failure a check detected is never hidden by the cache: once `check --refresh` found a
  * repository's trust data invalid, a later `check` without `--refresh`, within the cache TTL, reports
- * the failure again (or re-verifies against the server), never the `signed` it had cached. The real
- * CLI, its on-disk cache, the real stack and a tampering server.
+ * the failure again (without a request), and after the TTL re-verifies against the server; never the
+ * `signed` it had cached. The real CLI, its on-disk cache, the real stack and a tampering server.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,18 +31,26 @@ void describe('a failure the check found is never hidden by the cache (trustlens
     const refreshed = await verdict(['--refresh']);
     assert.deepEqual([refreshed.code, refreshed.status, refreshed.codes], [1, 'invalid', ['invalid-trust-data']]);
     assert.match(refreshed.message, caught);
-    t.f.tamper(tamper);
+    t.f.honest();
     const later = await verdict();
     assert.deepEqual([later.code, later.status], [1, 'invalid'], 'within the TTL, the cached signed must not come back');
-    assert.match(later.message, caught);
-    assert.ok(later.asked > 0, 'the later check asked the server again rather than trusting its cache');
+    assert.match(later.message, caught, 'the failure is reported again');
+    assert.equal(later.asked, 0, 'from the cache: a warm re-check makes no request');
     t.f.honest();
-    const healed = await verdict();
-    assert.deepEqual([healed.code, healed.status], [0, 'signed'], 'once the server is honest again, it re-verifies');
-    assert.ok(healed.asked > 0, 'it was re-verified against the server, not read from the cache');
+    const afterTtl = await verdict(['--ttl', '0']);
+    assert.deepEqual([afterTtl.code, afterTtl.status], [0, 'signed'], 'once the failure is older than the TTL, it re-verifies');
+    assert.ok(afterTtl.asked > 0, 'against the server, not from the cache');
     t.f.honest();
     const warm = await verdict();
     assert.deepEqual([warm.status, warm.asked], ['signed', 0], 'and the re-verified data is fresh again');
+
+    // With the server still tampering, a check past the TTL asks again and finds the failure again.
+    t.f.tamper(tamper);
+    assert.equal((await verdict(['--refresh'])).status, 'invalid');
+    t.f.tamper(tamper);
+    const stillTampered = await verdict(['--ttl', '0']);
+    assert.deepEqual([stillTampered.status, stillTampered.asked > 0], ['invalid', true]);
+    assert.match(stillTampered.message, caught);
   };
 
   void it('control: a second check within the TTL makes no request at all', async () => {

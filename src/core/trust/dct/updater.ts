@@ -24,11 +24,14 @@ interface StoredState {
   /** Versions of the last verified metadata, for rollback protection. */
   versions: Record<string, number>;
   /**
-   * ISO time a later update found the repository's trust data invalid or expired. The cached files
-   * then no longer count as fresh: the next check asks the server, whatever the TTL.
+   * The last update found the repository's trust data invalid or expired. The cached files then no
+   * longer count as fresh: within the TTL a check reports this failure again (under the same pin),
+   * after it asks the server, until a verification succeeds.
    */
-  failedAt?: string;
+  failure?: { at: string; pin: string; outcome: FailedOutcome };
 }
+
+type FailedOutcome = Extract<RepositoryOutcome, { kind: 'invalid' | 'expired' }>;
 
 /** Dependencies and settings of a {@link DctUpdater}. */
 export interface DctUpdaterOptions {
@@ -89,23 +92,29 @@ export class DctUpdater implements TrustBackend {
     } catch (e) {
       this.o.logger.warn(`ignoring the trust cache for ${key.gun}: ${describeError(e)}`);
     }
-    const age = state ? clock.now().getTime() - Date.parse(state.verifiedAt) : Infinity;
-    if (!options.force && state && !state.failedAt && cachedRoot && age >= 0 && age < this.o.ttlMs) {
+    const fresh = (at: string) => {
+      const age = clock.now().getTime() - Date.parse(at);
+      return age >= 0 && age < this.o.ttlMs;
+    };
+    const pinId = pinIdentity(pin);
+    if (!options.force && state?.failure && state.failure.pin === pinId && fresh(state.failure.at)) return state.failure.outcome;
+    if (!options.force && state && !state.failure && cachedRoot && fresh(state.verifiedAt)) {
       const data = await this.#fromCache(key, cachedRoot, pin);
       if (data) return { kind: 'verified', data, firstUse: false, pinnedAt: state.pinnedAt, verifiedAt: state.verifiedAt, requests: 0, ...pinnedBy(pin) };
     }
     const outcome = await this.#fromServer(key, cachedRoot, state, pin, options.signal);
-    if (state && !state.failedAt && (outcome.kind === 'invalid' || outcome.kind === 'expired')) await this.#markFailed(key, state);
+    if (state && (outcome.kind === 'invalid' || outcome.kind === 'expired')) await this.#recordFailure(key, state, pinId, outcome);
     return outcome;
   }
 
   /**
    * A detected failure must not be hidden by the cache: the cached files stop counting as fresh (the
-   * pinned root and the versions seen stay, for rollback protection), until a verification succeeds.
+   * pinned root and the versions seen stay, for rollback protection) until a verification succeeds,
+   * and within the TTL the failure is what a check reports.
    */
-  async #markFailed(key: RepositoryKey, state: StoredState): Promise<void> {
+  async #recordFailure(key: RepositoryKey, state: StoredState, pin: string, outcome: FailedOutcome): Promise<void> {
     try {
-      await this.o.store.writeState(key.server, key.gun, { ...state, failedAt: this.o.clock.now().toISOString() });
+      await this.o.store.writeState(key.server, key.gun, { ...state, failure: { at: this.o.clock.now().toISOString(), pin, outcome } });
     } catch (e) {
       this.o.logger.warn(`could not record the failed verification of ${key.gun} in the trust cache: ${describeError(e)}`);
     }
@@ -238,6 +247,12 @@ export class DctUpdater implements TrustBackend {
       this.o.logger.warn(`could not cache trust data for ${key.gun}: ${describeError(e)}`);
     }
   }
+}
+
+/** What tells pins apart, for a recorded failure: one found under another pin says nothing about this one. */
+function pinIdentity(pin: RootPin | undefined): string {
+  if (!pin) return '';
+  return JSON.stringify([pin.kind, pin.source, pin.kind === 'certs' ? pin.ids : pin.kind === 'ca' ? pin.cas.map((c) => Buffer.from(c.der).toString('base64')) : []]);
 }
 
 /** The pin a verified root matched, for the outcome (trust on first use says nothing). */
