@@ -63,7 +63,7 @@ export function parseCommandLine<const O extends Options>(command: CommandName, 
 }
 
 /** The usage error for a command (or sub-command, under `parent`) that does not exist. */
-export function unknownCommand(typed: string, parent?: 'signer' | 'key'): UsageError {
+export function unknownCommand(typed: string, parent?: 'signer' | 'key' | 'trust'): UsageError {
   const names = COMMANDS.filter((c) => (parent ? c.startsWith(`${parent} `) : !c.includes(' '))).map((c) => (parent ? c.slice(parent.length + 1) : c));
   const guess = closest(typed, names);
   const what = parent ? `unknown ${parent} command` : 'unknown command';

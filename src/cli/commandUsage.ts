@@ -4,7 +4,7 @@
  */
 
 /** Every command a person can type, sub-commands included. */
-export const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'key', 'key generate', 'key load'] as const;
+export const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'key', 'key generate', 'key load', 'trust', 'trust forget'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** What each option means: `[how it is written, what it does]`. */
@@ -132,6 +132,20 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
     options: ['name', ...WRITE_OPTIONS, 'help'],
     optionText: WRITE_OPTION_TEXT,
     notes: [PASSPHRASES, WRITE_EXIT],
+  },
+  trust: {
+    synopsis: 'trustlens trust forget REPOSITORY [options]',
+    summary: 'Manage the roots pinned on first use in the trust cache.',
+    options: [...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: ['See trustlens trust forget --help.', WRITE_EXIT],
+  },
+  'trust forget': {
+    synopsis: 'trustlens trust forget REPOSITORY [options]',
+    summary: 'Drop the root pinned on first use (and the cached trust data) of REPOSITORY: the next check trusts\nwhatever root its trust server presents. To pin roots for good, use trustPinning in .trustlens.yaml.',
+    options: [...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: ['The trust server is chosen as for check (DOCKER_CONTENT_TRUST_SERVER, the policy\'s trustServers, else\ndocker\'s default).', WRITE_EXIT],
   },
 };
 

@@ -22,7 +22,7 @@ function help(words: readonly string[]): HelpRequest {
   if (words.length === 0) return new HelpRequest();
   const name = words.join(' ');
   if ((COMMANDS as readonly string[]).includes(name)) return new HelpRequest(name as CommandName);
-  if (words[0] === 'signer' || words[0] === 'key') throw unknownCommand(words.slice(1).join(' '), words[0]);
+  if (words[0] === 'signer' || words[0] === 'key' || words[0] === 'trust') throw unknownCommand(words.slice(1).join(' '), words[0]);
   throw unknownCommand(name);
 }
 

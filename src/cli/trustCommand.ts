@@ -3,28 +3,30 @@
  * rest of its cached trust data), as deleting notary's `tuf/<gun>` cache does, after saying what that
  * gives up.
  */
-import { parseArgs } from 'node:util';
 import { parseImageRef } from '../core/model/imageRef';
 import { defaultPolicy } from '../core/policy/policy';
 import { findPolicyFile, loadPolicyFile } from '../core/policy/policyFile';
 import { defaultCacheDir } from '../core/trust/dct/createBackend';
 import { FileMetadataStore } from '../core/trust/metadataStore';
 import { resolveTrustServer } from '../core/trust/trustServer';
-import { UsageError } from './usage';
+import { parseCommandLine, unknownCommand } from './commandLine';
+import { HelpRequest, UsageError } from './usage';
 import { COMMON_OPTIONS, type WriteIo } from './writeSetup';
 
 /** `trustlens trust forget …` */
 export async function trustCommand(argv: readonly string[], io: WriteIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'forget') return trustForget(rest, io);
-  throw new UsageError(sub === undefined ? 'trust expects forget' : `unknown trust command "${sub}"`);
+  if (sub === undefined) throw new UsageError('trust expects forget', 'trust');
+  if (sub === '-h' || sub === '--help' || sub === 'help') throw new HelpRequest('trust');
+  throw unknownCommand(sub, 'trust');
 }
 
 async function trustForget(argv: readonly string[], io: WriteIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: COMMON_OPTIONS });
-  if (positionals.length !== 1) throw new UsageError('trust forget expects one REPOSITORY');
+  const { values, positionals } = parseCommandLine('trust forget', argv, COMMON_OPTIONS);
+  if (positionals.length !== 1) throw new UsageError('trust forget expects one REPOSITORY', 'trust forget');
   const parsed = parseImageRef(positionals[0]!);
-  if (!parsed.ok) throw new UsageError(`trust forget: ${parsed.message}`);
+  if (!parsed.ok) throw new UsageError(`trust forget: ${parsed.message}`, 'trust forget');
   const { repository: gun, registry } = parsed.ref;
   // `--config FILE`, else `.trustlens.yaml` here or in the nearest parent, as for the other commands.
   const found = values.config ?? findPolicyFile(process.cwd());

@@ -14,7 +14,7 @@ function trustlens(args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'key', 'key generate', 'key load'];
+const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'key', 'key generate', 'key load', 'trust', 'trust forget'];
 
 /** The usage error a person sees: exit 2, nothing on stdout, one line, a blank line, then `usage`'s first line. */
 function usageError(args: string[], line: string, usage: RegExp): void {
@@ -83,8 +83,10 @@ void describe('trustlens usage errors', () => {
     usageError(['sing', 'a:b'], 'trustlens: unknown command "sing": did you mean "sign"?', /^Usage: trustlens <command> /);
     usageError(['signer', 'ad', 'x', 'y'], 'trustlens: unknown signer command "ad": did you mean "add"?', /^Usage: trustlens signer add /);
     usageError(['key', 'genrate', 'x'], 'trustlens: unknown key command "genrate": did you mean "generate"?', /^Usage: trustlens key generate /);
+    usageError(['trust', 'forgt', 'x'], 'trustlens: unknown trust command "forgt": did you mean "forget"?', /^Usage: trustlens trust forget /);
+    usageError(['trust', 'forget', 'x', '--cache', 'd'], 'trustlens: unknown option --cache: did you mean --cache-dir?', /^Usage: trustlens trust forget /);
     usageError(['help', 'chek'], 'trustlens: unknown command "chek": did you mean "check"?', /^Usage: trustlens <command> /);
-    usageError(['nonsense'], 'trustlens: unknown command "nonsense": the commands are refs, check, sign, revoke, signer, key', /^Usage: trustlens <command> /);
+    usageError(['nonsense'], 'trustlens: unknown command "nonsense": the commands are refs, check, sign, revoke, signer, key, trust', /^Usage: trustlens <command> /);
   });
 
   void it('says plainly when an option lacks its value or has one it does not take', () => {
