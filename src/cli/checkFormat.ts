@@ -44,7 +44,7 @@ export function formatCheckText(results: readonly CheckResult[], errors: readonl
   for (const r of results) {
     const t = r.target.kind === 'reference' ? r.target.occurrence : r.target.skipped;
     const where = `${t.file}:${t.range.start.line + 1}:${t.range.start.character + 1}`;
-    const what = r.target.kind === 'reference' ? r.target.occurrence.ref.reference : `${t.text} (${r.target.skipped.reason})`;
+    const what = r.target.kind === 'reference' ? r.target.occurrence.ref.reference : `${t.text ? `${t.text} ` : ''}(${r.target.skipped.reason})`;
     const extra = [
       r.signedDigest ? `digest ${r.signedDigest.slice(0, 19)}…` : '',
       r.role ? `in ${r.role}` : '',

@@ -54,13 +54,14 @@ void describe('verdict', () => {
       ['no-trust-data', 'fail'],
       ['no-trust-data', 'warn'],
       ['skipped', 'pass'],
-      ['skipped', 'pass'],
+      // A variable with no value is an error finding: what cannot be resolved never passes.
+      ['skipped', 'fail'],
     ]);
   });
 
   void it('JSON carries it beside the status', async () => {
     const json = (await checked()).map(checkResultJson);
-    assert.deepEqual(json.map((r) => r.verdict), ['fail', 'warn', 'pass', 'pass']);
+    assert.deepEqual(json.map((r) => r.verdict), ['fail', 'warn', 'pass', 'fail']);
   });
 
   void it('SARIF carries it on every result, and the run carries the counts and the worst', async () => {
@@ -71,8 +72,9 @@ void describe('verdict', () => {
     assert.deepEqual(run.results.map((r) => [r.ruleId, r.properties.verdict, r.properties.status]), [
       ['no-trust-data', 'fail', 'no-trust-data'],
       ['no-trust-data', 'warn', 'no-trust-data'],
+      ['variable-unresolved', 'fail', 'skipped'],
     ]);
     assert.equal(run.properties.verdict, 'fail');
-    assert.deepEqual(run.properties.verdicts, { fail: 1, warn: 1, pass: 2 });
+    assert.deepEqual(run.properties.verdicts, { fail: 2, warn: 1, pass: 1 });
   });
 });
