@@ -1,6 +1,6 @@
 /**
  * What activation loads: `dist/extension.js` registers the editor features and nothing heavy. The
- * trust engine (undici, TUF), the parsers (Dockerfile, compose, yaml), the policy file and the write side
+ * trust engine (undici, TUF), the parsers (dockerfile-ast, yaml), the policy file and the write side
  * live in `dist/engine.js`, loaded on first use. Built here with esbuild's metafile, so a new import
  * that drags them back into the activation bundle fails this test rather than slowing activation.
  */
@@ -23,6 +23,7 @@ const BUDGET_BYTES = 100 * 1024;
 const HEAVY = [
   /node_modules\/undici\//,
   /node_modules\/yaml\//,
+  /node_modules\/dockerfile-ast\//,
   /node_modules\/@noble\/ed25519\//,
   /node_modules\/picomatch\//,
   /^src\/core\/trust\/(trustService|metadataStore|dct\/)/,

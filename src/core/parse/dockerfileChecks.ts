@@ -4,8 +4,8 @@
  * which images are pulled, and for instructions that take no flags at all. Each returns buildkit's
  * message, or undefined.
  */
-import type { Instruction } from './dockerfileLines';
-import { parseJsonArguments, splitWhitespace, splitWords, type Flag } from './dockerfileWords';
+import type { Flag, ParsedInstruction, Word } from './dockerfileInstruction';
+import { parseJsonArguments } from './dockerfileWords';
 
 type FlagType = 'string' | 'strings' | 'bool';
 
@@ -43,40 +43,34 @@ export function checkFlags(keyword: string, flags: readonly Flag[]): string | un
   return undefined;
 }
 
-/** The arguments after the flags, as text. */
-export function argumentsOf(ins: Instruction): string {
-  return ins.line.slice(ins.argsStart, ins.argsEnd);
-}
-
 /** `parseNameVal` and `parseKvps`: ENV and LABEL take `name=value…` or the legacy `name value`. */
-export function checkNameValues(keyword: string, ins: Instruction, escapeToken: string): string | undefined {
+export function checkNameValues(keyword: string, parsed: ParsedInstruction): string | undefined {
   const upper = keyword.toUpperCase();
-  const rest = argumentsOf(ins);
-  const words = splitWords(rest, escapeToken, 0);
+  const words = parsed.properties;
   if (words.length === 0) return `${upper} requires at least one argument`;
-  if (!words[0]!.text.includes('=')) {
-    return splitWhitespace(rest, 0).length < 2 ? `${upper} must have two arguments` : undefined;
+  if (words[0]!.value === null) {
+    // The legacy form splits the arguments at blanks only: a name and the rest.
+    return parsed.args.length < 2 ? `${upper} must have two arguments` : undefined;
   }
   for (const word of words) {
-    if (!word.text.includes('=')) return `Syntax error - can't find = in ${JSON.stringify(word.text)}. Must be of the form: name=value`;
-    if (word.text.startsWith('=')) return `${upper} names can not be blank`;
+    if (word.value === null) return `Syntax error - can't find = in ${JSON.stringify(word.word.text)}. Must be of the form: name=value`;
+    if (word.name === '') return `${upper} names can not be blank`;
   }
   return undefined;
 }
 
 /** COPY needs a source and a destination, in either form. */
-export function checkCopyArguments(ins: Instruction): string | undefined {
-  const rest = argumentsOf(ins).trim();
-  const json = parseJsonArguments(rest);
+export function checkCopyArguments(line: string, parsed: ParsedInstruction): string | undefined {
+  const json = parseJsonArguments(line.slice(parsed.argsStart).trim());
   if (json instanceof Error) return json.message;
-  const count = json ? json.length : splitWhitespace(rest, 0).length;
+  const count = json ? json.length : parsed.args.length;
   return count < 2 ? 'COPY requires at least two arguments, but only one was provided. Destination could not be determined' : undefined;
 }
 
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
 /** `parseBuildStageName`: one argument, or three with `AS name`; the stage name, lower-cased. */
-export function stageNameOf(words: readonly { text: string }[]): { name: string | null; error?: string } {
+export function stageNameOf(words: readonly Word[]): { name: string | null; error?: string } {
   if (words.length === 3 && words[1]!.text.toLowerCase() === 'as') {
     const name = words[2]!.text.toLowerCase();
     if (!STAGE_NAME.test(name)) {

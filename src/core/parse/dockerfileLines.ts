@@ -3,26 +3,27 @@
  * parser.go `Parse`, directives.go `DirectiveParser`): parser directives only in the leading comment
  * block, line continuations with the escape token, comment and empty lines inside continuations,
  * heredocs with buildkit's rules for their terminator word, and the first error buildkit would stop at.
- * Linear in the size of the text; the number of instructions and flags is bounded.
+ * Each instruction, once joined, is read by dockerfile-ast (dockerfileInstruction.ts). Linear in the
+ * size of the text; the number of instructions and flags is bounded before the library sees them.
  */
 import type { Position, Range } from '../model/range';
+import { libraryInput, readInstruction, type ParsedInstruction } from './dockerfileInstruction';
 import { LIMITS, LimitError, type WorkBudget } from './limits';
 import { processWord, ShellError } from './shellLex';
-import { extractFlags, isGoSpace, parseJsonArguments, splitCommand, type Flag } from './dockerfileWords';
+import { isGoSpace, parseJsonArguments } from './dockerfileWords';
 
 /** One logical instruction, continuation lines joined as buildkit joins them. */
 export interface Instruction {
-  /** The keyword as written, e.g. `from`. */
-  keyword: string;
   /** The joined line. */
   line: string;
-  /** The flags before the arguments, and where the arguments start and end in `line`. */
-  flags: Flag[];
-  argsStart: number;
-  argsEnd: number;
+  /** What dockerfile-ast reads in it (offsets into `line`). */
+  parsed: ParsedInstruction;
   /** 0-based lines of the document where the instruction starts and ends (heredoc bodies included). */
   startLine: number;
   endLine: number;
+  /** Offsets in the text where the instruction starts and where its last line (line break included) ends. */
+  startOffset: number;
+  endOffset: number;
   /** Maps an offset into `line` to its place in the document. */
   position(offset: number): Position;
 }
@@ -72,15 +73,17 @@ export class DirectiveParser {
   }
 }
 
-/** The physical lines of a text, each with its offset and without its line ending. */
-function physicalLines(text: string): { start: number; text: string }[] {
-  const lines: { start: number; text: string }[] = [];
+/** The physical lines of a text, each with its offset, without its line ending, and where the next begins. */
+function physicalLines(text: string): { start: number; text: string; next: number }[] {
+  const lines: { start: number; text: string; next: number }[] = [];
   let start = 0;
   while (start < text.length) {
     const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl + 1;
-    lines.push({ start, text: text.slice(start, end).replace(/[\r\n]+$/, '') });
-    start = end;
+    const next = nl < 0 ? text.length : nl + 1;
+    let end = nl < 0 ? text.length : nl;
+    while (end > start && text[end - 1] === '\r') end -= 1;
+    lines.push({ start, text: text.slice(start, end), next });
+    start = next;
   }
   return lines;
 }
@@ -124,17 +127,10 @@ function heredocsOf(line: string, budget: WorkBudget): { name: string; chomp: bo
 const HEREDOC_INSTRUCTIONS = new Set(['add', 'copy', 'run']);
 
 /** Whether an instruction may carry heredocs (`canContainHeredoc`): ADD, COPY and RUN, also under ONBUILD, not in JSON form. */
-function canContainHeredoc(keyword: string, args: string, escape: string): boolean {
-  let kw = keyword.toLowerCase();
-  let rest = args;
-  if (kw === 'onbuild') {
-    const sub = splitCommand(args);
-    if (!sub) return false;
-    kw = sub.command.toLowerCase();
-    rest = args.slice(sub.argsStart, sub.argsEnd);
-  }
-  if (!HEREDOC_INSTRUCTIONS.has(kw)) return false;
-  return parseJsonArguments(rest.slice(extractFlags(rest, escape, 0).rest).trim()) === undefined;
+function canContainHeredoc(line: string, parsed: ParsedInstruction): boolean {
+  const { keyword, argsStart } = parsed.keyword.toLowerCase() === 'onbuild' ? (parsed.trigger ?? { keyword: '', argsStart: 0 }) : parsed;
+  if (!HEREDOC_INSTRUCTIONS.has(keyword.toLowerCase())) return false;
+  return parseJsonArguments(line.slice(argsStart).trim()) === undefined;
 }
 
 function isBlank(line: string): boolean {
@@ -142,7 +138,11 @@ function isBlank(line: string): boolean {
   return true;
 }
 
-/** Splits a Dockerfile into instructions; never throws except a LimitError. */
+/**
+ * Splits a Dockerfile into instructions, each read by dockerfile-ast; never throws except a
+ * LimitError. The bounds on instructions and flags are checked before the library is given an
+ * instruction.
+ */
 export function readDockerfileLines(text: string, budget: WorkBudget): DockerfileLines {
   const lines = physicalLines(text.startsWith('\ufeff') ? ` ${text.slice(1)}` : text);
   const out: DockerfileLines = { escapeToken: '\\', instructions: [], directives: [] };
@@ -208,20 +208,20 @@ export function readDockerfileLines(text: string, budget: WorkBudget): Dockerfil
       const s = segments[lo]!;
       return { line: s.line, character: s.character + offset - s.offset };
     };
-    // A line of nothing but continuations is an instruction without a name, which buildkit refuses.
-    const command = splitCommand(joined) ?? { command: '', argsStart: joined.length, argsEnd: joined.length };
     if (out.instructions.length >= LIMITS.instructions) {
       throw new LimitError(`the Dockerfile has more than ${LIMITS.instructions.toLocaleString('en')} instructions`, lineRange(startLine));
     }
-    const { flags, rest } = extractFlags(joined.slice(command.argsStart, command.argsEnd), out.escapeToken, command.argsStart);
-    flagCount += flags.length;
+    const bound = libraryInput(joined);
+    flagCount += bound.flags;
     if (flagCount > LIMITS.flags) {
       throw new LimitError(`the Dockerfile has more than ${LIMITS.flags.toLocaleString('en')} flags`, lineRange(startLine));
     }
+    // A line of nothing but continuations is an instruction without a name, which buildkit refuses.
+    const parsed = readInstruction(joined, out.escapeToken, bound.end);
     const instruction: Instruction = {
-      keyword: command.command, line: joined, flags, argsStart: rest, argsEnd: command.argsEnd, startLine, endLine: i, position,
+      line: joined, parsed, startLine, endLine: i, startOffset: lines[startLine]!.start, endOffset: lines[i]!.next, position,
     };
-    if (joined.includes('<<') && canContainHeredoc(command.command, joined.slice(command.argsStart, command.argsEnd), out.escapeToken)) {
+    if (joined.includes('<<') && canContainHeredoc(joined, parsed)) {
       let heredocs: { name: string; chomp: boolean }[];
       try {
         heredocs = heredocsOf(joined, budget);
@@ -240,11 +240,12 @@ export function readDockerfileLines(text: string, budget: WorkBudget): Dockerfil
           }
         }
         if (!terminated) {
-          out.instructions.push({ ...instruction, endLine: i });
+          out.instructions.push({ ...instruction, endLine: i, endOffset: lines[i]?.next ?? text.length });
           return fail('unterminated heredoc', startLine);
         }
       }
       instruction.endLine = i;
+      instruction.endOffset = lines[i]!.next;
     }
     out.instructions.push(instruction);
   }

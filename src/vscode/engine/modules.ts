@@ -1,7 +1,7 @@
 /**
  * The heavy part of the extension, bundled on its own as `dist/engine.js` and loaded on first use
  * (see `load.ts`): the trust engine (undici, TUF verification), the Dockerfile and compose parsers
- * (Dockerfile, compose and YAML), the policy file, and the write side (signing, keys). Activation loads none
+ * (dockerfile-ast, yaml), the policy file, and the write side (signing, keys). Activation loads none
  * of it; the first check, hover, command or key listing does.
  */
 export { CredentialResolver } from '../../core/net/credentials';
