@@ -51,9 +51,13 @@ async function readDotenv(composePath: string, maxFileBytes: number): Promise<{ 
   }
 }
 
-/** Finds the image references in a document; compose variables come from the environment and `.env`. */
-export function scanDocument(doc: vscode.TextDocument, kind: ScannableKind, scanner: ScanWorkerClient): Promise<ScanResult> {
-  return scanContent(doc.uri, kind, doc.getText(), scanner);
+/**
+ * Finds the image references in a document; compose variables come from the environment and `.env`.
+ * With `session` (the document's key, for an open document), the reader keeps what it read for the
+ * document's next read.
+ */
+export function scanDocument(doc: vscode.TextDocument, kind: ScannableKind, scanner: ScanWorkerClient, session?: string): Promise<ScanResult> {
+  return scanContent(doc.uri, kind, doc.getText(), scanner, session);
 }
 
 /**
@@ -61,7 +65,7 @@ export function scanDocument(doc: vscode.TextDocument, kind: ScannableKind, scan
  * compose variables come from the environment and `.env`. A problem with the `.env` file is shown on
  * the compose file it affects, at its top, naming the `.env` line.
  */
-export async function scanContent(uri: vscode.Uri, kind: ScannableKind, text: string, scanner: ScanWorkerClient): Promise<ScanResult> {
+export async function scanContent(uri: vscode.Uri, kind: ScannableKind, text: string, scanner: ScanWorkerClient, session?: string): Promise<ScanResult> {
   const { maxFileBytes } = readSettings(uri);
   const file = documentLabel(uri);
   // A UTF-16 code unit takes at least one byte, so a text this long is over the limit without counting.
@@ -70,7 +74,7 @@ export async function scanContent(uri: vscode.Uri, kind: ScannableKind, text: st
   }
   const dotenv = kind === 'compose' && uri.scheme === 'file' ? await readDotenv(uri.fsPath, maxFileBytes) : undefined;
   const envErrors: FileError[] = dotenv && 'message' in dotenv ? [dotenv] : [];
-  const reply = await scanner.scan({ file, kind, text, dotenv: dotenv && 'text' in dotenv ? dotenv : undefined, maxFileBytes });
+  const reply = await scanner.scan({ file, kind, text, dotenv: dotenv && 'text' in dotenv ? dotenv : undefined, maxFileBytes, ...(session === undefined ? {} : { session }) });
   envErrors.push(...reply.dotenvErrors);
   const onThisFile = envErrors.map((e): FileError => ({
     file, range: TOP, message: `${e.file}${e.range ? `:${e.range.start.line + 1}` : ''}: ${e.message}`,

@@ -1,16 +1,62 @@
 import { isMap, isScalar, LineCounter, Scalar } from 'yaml';
 import { parseImageRef } from '../model/imageRef';
-import { emptyScan, type ReferenceKind, type ScanResult } from '../model/occurrence';
+import { emptyScan, type ImageOccurrence, type ReferenceKind, type ScanResult, type SkippedOccurrence } from '../model/occurrence';
 import type { Range } from '../model/range';
 import { interpolate, TemplateError, type Interpolation } from './composeTemplate';
 import { ComposeGraph, ComposeYamlError } from './composeYaml';
 import { parseYaml } from './yamlBounded';
-import { WorkBudget } from './limits';
+import { WorkBudget, type WorkUsed } from './limits';
 
 /** Options for scanning a compose file. */
 export interface ComposeScanOptions {
   /** Variable lookup for interpolation: the process environment over the `.env` file beside the compose file. */
   lookup?: (name: string) => string | undefined;
+  /** What an earlier read of the same document worked out per service, to reuse where nothing it depends on changed. */
+  memo?: ComposeMemo;
+}
+
+/** What one service's image comes to, wherever it is written. */
+type ServiceOutcome =
+  | { reference: Omit<ImageOccurrence, 'file' | 'range'> }
+  | { skipped: Omit<SkippedOccurrence, 'file' | 'range'> };
+
+interface Remembered {
+  outcome: ServiceOutcome;
+  /** The variables its interpolation read, with the values they had. */
+  variables: Map<string, string | undefined>;
+  work: WorkUsed;
+}
+
+/**
+ * The services' outcomes of the last read of one compose document, by what they depend on: the
+ * image as written, its value, the platform, whether the service builds, and the values of the
+ * variables interpolation read. A read keeps only the entries it used.
+ */
+export class ComposeMemo {
+  #entries = new Map<string, Remembered>();
+  #next = new Map<string, Remembered>();
+  /** Services worked out again (not reused) by the last read. */
+  computed = 0;
+
+  begin(): void {
+    this.#next = new Map();
+    this.computed = 0;
+  }
+
+  get(key: string, lookup: (name: string) => string | undefined): Remembered | undefined {
+    const entry = this.#next.get(key) ?? this.#entries.get(key);
+    if (!entry) return undefined;
+    for (const [name, value] of entry.variables) if (lookup(name) !== value) return undefined;
+    return entry;
+  }
+
+  set(key: string, entry: Remembered): void {
+    this.#next.set(key, entry);
+  }
+
+  end(): void {
+    this.#entries = this.#next;
+  }
 }
 
 /** The range of a scalar's text as written, quotes excluded. */
@@ -60,9 +106,15 @@ export function scanCompose(file: string, text: string, options: ComposeScanOpti
   const services = graph.deref(graph.lookup(root, 'services'));
   if (!isMap(services)) return result;
   const lookup = options.lookup ?? (() => undefined);
-  const expand = (value: string): Interpolation | TemplateError => {
+  /** Interpolates a value, noting each variable it reads and its value. */
+  const expand = (value: string, read: Map<string, string | undefined>): Interpolation | TemplateError => {
+    const noting = (name: string): string | undefined => {
+      const v = lookup(name);
+      read.set(name, v);
+      return v;
+    };
     try {
-      return interpolate(value, lookup, budget);
+      return interpolate(value, noting, budget);
     } catch (e) {
       if (e instanceof TemplateError) return e;
       throw e;
@@ -71,6 +123,8 @@ export function scanCompose(file: string, text: string, options: ComposeScanOpti
 
   // Services that share one anchored image share one written reference: report it once.
   const seen = new Set<Scalar>();
+  const memo = options.memo;
+  memo?.begin();
   for (const pair of services.items) {
     const service = graph.deref(pair.value);
     if (!isMap(service)) continue;
@@ -83,41 +137,70 @@ export function scanCompose(file: string, text: string, options: ComposeScanOpti
     const quoted = imageNode.type === Scalar.QUOTE_DOUBLE || imageNode.type === Scalar.QUOTE_SINGLE;
     const written = quoted ? text.slice(start + 1, end - 1) : text.slice(start, end);
     const kind: ReferenceKind = graph.lookup(service, 'build') !== undefined ? 'compose-build-image' : 'compose-image';
-    const skip = (reason: 'invalid-reference' | 'variable-unresolved', message: string) => {
-      result.skipped.push({ file, kind, text: written, range, reason, message });
-    };
-    if (typeof imageNode.value !== 'string') {
-      skip('invalid-reference', `image must be a string, got ${imageNode.value === null ? 'null' : typeof imageNode.value}`);
-      continue;
-    }
-    const expansion = expand(imageNode.value);
-    if (expansion instanceof TemplateError) {
-      skip('variable-unresolved', expansion.message);
-      continue;
-    }
-    const parsed = parseImageRef(expansion.value);
-    if (!parsed.ok) {
-      if (expansion.unset.length > 0) {
-        const names = expansion.unset;
-        skip('variable-unresolved', `${written} interpolates to "${expansion.value}", which is not a valid reference (${parsed.message}): ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not set; set ${names.length === 1 ? 'it' : 'them'} in the environment or in the .env file`);
-      } else skip('invalid-reference', parsed.message);
-      continue;
-    }
     const platformNode = graph.deref(graph.lookup(service, 'platform'));
-    let platform: string | null = null;
-    if (isScalar(platformNode) && typeof platformNode.value === 'string') {
-      const p = expand(platformNode.value);
-      platform = p instanceof TemplateError ? platformNode.value : p.value;
+    const platformText = isScalar(platformNode) && typeof platformNode.value === 'string' ? platformNode.value : null;
+    let outcome: ServiceOutcome;
+    const key = typeof imageNode.value === 'string' ? JSON.stringify([kind, written, imageNode.value, platformText]) : undefined;
+    const remembered = key !== undefined ? memo?.get(key, lookup) : undefined;
+    if (remembered && budget.add(remembered.work)) {
+      outcome = remembered.outcome;
+      memo!.set(key!, remembered);
+    } else {
+      const variables = new Map<string, string | undefined>();
+      const before = budget.used;
+      outcome = serviceOutcome(kind, written, imageNode.value, platformText, (value) => expand(value, variables));
+      const after = budget.used;
+      if (key !== undefined && memo) {
+        memo.set(key, { outcome, variables, work: { expanded: after.expanded - before.expanded, patternSteps: after.patternSteps - before.patternSteps } });
+        memo.computed += 1;
+      }
     }
-    result.references.push({
-      file, text: written, range, kind, ref: parsed.ref, platform, stage: null,
-      ...(expansion.unset.length > 0 ? { emptyVariables: expansion.unset } : {}),
-    });
+    if ('reference' in outcome) {
+      const { text: t, kind: k, ...rest } = outcome.reference;
+      result.references.push({ file, text: t, range, kind: k, ...rest });
+    } else {
+      const { kind: k, text: t, ...rest } = outcome.skipped;
+      result.skipped.push({ file, kind: k, text: t, range, ...rest });
+    }
   }
+  memo?.end();
   // Anchors put images out of service order: report them in document order, as a reader sees them.
   const byPosition = (a: { range: Range }, b: { range: Range }) =>
     a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
   result.references.sort(byPosition);
   result.skipped.sort(byPosition);
   return result;
+}
+
+/** What a service's image comes to: a reference, or a value skipped with the reason. */
+function serviceOutcome(
+  kind: ReferenceKind,
+  written: string,
+  value: unknown,
+  platformText: string | null,
+  expand: (value: string) => Interpolation | TemplateError,
+): ServiceOutcome {
+  const skip = (reason: 'invalid-reference' | 'variable-unresolved', message: string): ServiceOutcome => ({ skipped: { kind, text: written, reason, message } });
+  if (typeof value !== 'string') return skip('invalid-reference', `image must be a string, got ${value === null ? 'null' : typeof value}`);
+  const expansion = expand(value);
+  if (expansion instanceof TemplateError) return skip('variable-unresolved', expansion.message);
+  const parsed = parseImageRef(expansion.value);
+  if (!parsed.ok) {
+    if (expansion.unset.length > 0) {
+      const names = expansion.unset;
+      return skip('variable-unresolved', `${written} interpolates to "${expansion.value}", which is not a valid reference (${parsed.message}): ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not set; set ${names.length === 1 ? 'it' : 'them'} in the environment or in the .env file`);
+    }
+    return skip('invalid-reference', parsed.message);
+  }
+  let platform: string | null = null;
+  if (platformText !== null) {
+    const p = expand(platformText);
+    platform = p instanceof TemplateError ? platformText : p.value;
+  }
+  return {
+    reference: {
+      text: written, kind, ref: parsed.ref, platform, stage: null,
+      ...(expansion.unset.length > 0 ? { emptyVariables: expansion.unset } : {}),
+    },
+  };
 }

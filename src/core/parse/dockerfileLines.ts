@@ -28,6 +28,18 @@ export interface Instruction {
   position(offset: number): Position;
 }
 
+/** An instruction line as dockerfile-ast read it, and the flags counted in it. */
+export interface ReadLine {
+  parsed: ParsedInstruction;
+  flags: number;
+}
+
+/** Earlier readings of instruction lines, by escape token and joined line (a re-read after an edit). */
+export interface ReadLines {
+  get(escapeToken: string, line: string): ReadLine | undefined;
+  set(escapeToken: string, line: string, read: ReadLine): void;
+}
+
 /** A parser directive, e.g. `# escape=\``. */
 export interface Directive {
   name: string;
@@ -139,11 +151,11 @@ function isBlank(line: string): boolean {
 }
 
 /**
- * Splits a Dockerfile into instructions, each read by dockerfile-ast; never throws except a
- * LimitError. The bounds on instructions and flags are checked before the library is given an
- * instruction.
+ * Splits a Dockerfile into instructions, each read by dockerfile-ast unless `known` read the same line
+ * before; never throws except a LimitError. The bounds on instructions and flags are checked before
+ * the library is given an instruction.
  */
-export function readDockerfileLines(text: string, budget: WorkBudget): DockerfileLines {
+export function readDockerfileLines(text: string, budget: WorkBudget, known?: ReadLines): DockerfileLines {
   const lines = physicalLines(text.startsWith('\ufeff') ? ` ${text.slice(1)}` : text);
   const out: DockerfileLines = { escapeToken: '\\', instructions: [], directives: [] };
   const directives = new DirectiveParser();
@@ -211,13 +223,16 @@ export function readDockerfileLines(text: string, budget: WorkBudget): Dockerfil
     if (out.instructions.length >= LIMITS.instructions) {
       throw new LimitError(`the Dockerfile has more than ${LIMITS.instructions.toLocaleString('en')} instructions`, lineRange(startLine));
     }
-    const bound = libraryInput(joined);
-    flagCount += bound.flags;
+    let read = known?.get(out.escapeToken, joined);
+    const bound = read ? undefined : libraryInput(joined);
+    flagCount += read ? read.flags : bound!.flags;
     if (flagCount > LIMITS.flags) {
       throw new LimitError(`the Dockerfile has more than ${LIMITS.flags.toLocaleString('en')} flags`, lineRange(startLine));
     }
     // A line of nothing but continuations is an instruction without a name, which buildkit refuses.
-    const parsed = readInstruction(joined, out.escapeToken, bound.end);
+    read ??= { parsed: readInstruction(joined, out.escapeToken, bound!.end), flags: bound!.flags };
+    known?.set(out.escapeToken, joined, read);
+    const { parsed } = read;
     const instruction: Instruction = {
       line: joined, parsed, startLine, endLine: i, startOffset: lines[startLine]!.start, endOffset: lines[i]!.next, position,
     };

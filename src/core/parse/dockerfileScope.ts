@@ -45,7 +45,8 @@ export class GlobalArgs {
   constructor(
     private readonly buildArgs: ReadonlyMap<string, string>,
     private readonly escapeToken: string,
-    private readonly budget: WorkBudget,
+    /** Counts expansion work; a re-read of the file hands these ARGs its own. */
+    public budget: WorkBudget,
   ) {
     for (const name of PREDECLARED) {
       const override = buildArgs.get(name);

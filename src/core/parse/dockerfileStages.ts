@@ -90,6 +90,16 @@ export class StagePass {
     private readonly budget: WorkBudget,
   ) {}
 
+  /** Resumes after `instructions`, which include the first FROM, without reading them again: the stages they define. */
+  resumeAfter(instructions: readonly Instruction[]): void {
+    for (const ins of instructions) {
+      if (ins.parsed.keyword.toLowerCase() !== 'from') continue;
+      this.#current += 1;
+      const { name } = stageNameOf(ins.parsed.args);
+      if (name && !ins.parsed.unread) this.#earlier.add(name);
+    }
+  }
+
   visit(ins: Instruction): InstructionOutcome {
     const out: InstructionOutcome = { references: [], skipped: [] };
     const report = (message: string): void => {

@@ -60,6 +60,28 @@ export class WorkBudget {
       throw new LimitError(`pattern substitutions in this file take more than ${LIMITS.patternSteps.toLocaleString('en')} steps`);
     }
   }
+
+  /** The work counted so far. */
+  get used(): WorkUsed {
+    return { expanded: this.#expanded, patternSteps: this.#patternSteps };
+  }
+
+  /**
+   * Counts work done earlier (by a previous read of the same part of a file) as done now, if it stays
+   * within the limits; false, counting nothing, when it would not (the caller then does the work again).
+   */
+  add(work: WorkUsed): boolean {
+    if (this.#expanded + work.expanded > LIMITS.expansionTotal || this.#patternSteps + work.patternSteps > LIMITS.patternSteps) return false;
+    this.#expanded += work.expanded;
+    this.#patternSteps += work.patternSteps;
+    return true;
+  }
+}
+
+/** Work counted by a {@link WorkBudget}. */
+export interface WorkUsed {
+  expanded: number;
+  patternSteps: number;
 }
 
 /** The message for a policy file over its size limit. */

@@ -4,6 +4,7 @@ import { scanCompose } from './compose';
 import { scanDockerfile } from './dockerfile';
 import type { ScannableKind } from './fileKinds';
 import { DEFAULT_MAX_FILE_BYTES, fileTooLarge, LimitError } from './limits';
+import type { ScanSession } from './scanSession';
 
 /** Everything a scan of one document may need besides its text. */
 export interface ScanTextOptions {
@@ -13,6 +14,8 @@ export interface ScanTextOptions {
   lookup?: (name: string) => string | undefined;
   /** The largest file read, in bytes (default 5 MB). */
   maxFileBytes?: number;
+  /** The document's earlier reads, when it is read again after an edit. */
+  session?: ScanSession;
 }
 
 const START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -35,10 +38,11 @@ export function scanText(file: string, kind: ScannableKind, text: string, option
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const bytes = utf8Length(text);
   if (bytes > limit) return { references: [], skipped: [], errors: [tooLargeError(file, bytes, limit)] };
+  const { session } = options;
+  if (session) session.chars = text.length;
   try {
-    return kind === 'compose'
-      ? scanCompose(file, text, { lookup: options.lookup })
-      : scanDockerfile(file, text, { buildArgs: options.buildArgs });
+    if (kind === 'compose') return scanCompose(file, text, { lookup: options.lookup, memo: session?.compose });
+    return session ? session.dockerfile.read(file, text, { buildArgs: options.buildArgs }) : scanDockerfile(file, text, { buildArgs: options.buildArgs });
   } catch (e) {
     if (e instanceof LimitError) {
       return { references: [], skipped: [], errors: [{ file, message: `not read: ${e.message}`, range: e.range ?? START }] };

@@ -126,6 +126,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     this.#pending.delete(uri.toString());
     this.collection.delete(uri);
     this.services.results.delete(uri);
+    this.services.scanner.forget(uri.toString());
     if (dropped) this.#completed.fire(uri);
   }
 
@@ -149,7 +150,8 @@ export class DiagnosticsManager implements vscode.Disposable {
         return;
       }
       const version = doc.version;
-      const scan = await scanDocument(doc, kind, this.services.scanner);
+      // Keyed by the document, so that the reader re-parses only what this edit changed.
+      const scan = await scanDocument(doc, kind, this.services.scanner, doc.uri.toString());
       const policy = await this.services.policyFor(doc.uri);
       if (policy instanceof Error) {
         this.#showPolicyError(policy);

@@ -18,7 +18,21 @@ export interface ScanRequest {
   /** The `.env` beside a compose file, if there is one. */
   dotenv?: { path: string; text: string };
   maxFileBytes: number;
+  /** The key of an open document: its next read reuses what this one leaves (until it is forgotten). */
+  session?: string;
 }
+
+/** Drops what the worker keeps for a document that closed. */
+export interface ForgetRequest {
+  forget: string;
+}
+
+/** How much the worker keeps for reading open documents again: the least recently read are dropped first. */
+export const SESSION_LIMITS = {
+  documents: 32,
+  /** Characters of text held, over all documents. */
+  chars: 32 * 1024 * 1024,
+} as const;
 
 export interface ScanReply {
   id: number;
@@ -50,6 +64,12 @@ export class ScanWorkerClient {
       this.#queue.push({ request: { ...request, id: this.#nextId++ }, resolve });
       this.#next();
     });
+  }
+
+  /** Forgets what was kept for an open document (it closed). */
+  forget(session: string): void {
+    const request: ForgetRequest = { forget: session };
+    this.#worker?.postMessage(request);
   }
 
   #spawn(): Worker {
