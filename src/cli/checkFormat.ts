@@ -29,7 +29,8 @@ class Tally {
 
 /**
  * A readable report: one line per reference that leads with its verdict and how it counts (a signed
- * tag the policy fails is "policy not met", never "signed"), then its findings; at the end the counts
+ * tag the policy fails is "policy not met", never "signed"), then its findings, each with its detail
+ * when it has one; at the end the counts
  * per verdict and per status, and per file when there are several.
  */
 export function formatCheckText(results: readonly CheckResult[], errors: readonly FileError[]): string {
@@ -53,7 +54,11 @@ export function formatCheckText(results: readonly CheckResult[], errors: readonl
     ].filter(Boolean).join(' ');
     const symbol = r.status === 'skipped' && r.verdict === 'pass' ? '-' : SYMBOL[r.verdict];
     lines.push(`${symbol} ${VERDICT_WORDS[r.verdict]}  ${GLANCE_SHORT[glanceStatus(r)].padEnd(15)} ${where}  ${what}${extra ? `  (${extra})` : ''}`);
-    for (const f of r.findings) if (f.severity !== 'ignore') lines.push(`    ${f.severity}: [${f.code}] ${f.message}`);
+    for (const f of r.findings) {
+      if (f.severity === 'ignore') continue;
+      lines.push(`    ${f.severity}: [${f.code}] ${f.message}`);
+      if (f.detail) lines.push(`      detail: ${f.detail}`);
+    }
     total.add(r);
     fileTally(t.file).add(r);
   }

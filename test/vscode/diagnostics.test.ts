@@ -77,7 +77,8 @@ describe('diagnostics on the real stack', function () {
         assert.match(doc.getText(d.range), /^127\.0\.0\.1:/);
       }
       const offline = diagnostics.find((d) => (d.code as { value: string }).value === 'unverifiable')!;
-      assert.match(offline.message, /^Could not verify 127\.0\.0\.1:9\/team\/app:1\.0: .*ECONNREFUSED.* This says nothing about whether it is signed\.$/);
+      // Which reference, which trust server and why, in a sentence; the URL and error code are in the hover.
+      assert.match(offline.message, /^Could not verify 127\.0\.0\.1:9\/team\/app:1\.0: the trust server https:\/\/127\.0\.0\.1:9 refused the connection\. This says nothing about whether it is signed\.$/);
       const notReleased = diagnostics.find((d) => (d.code as { value: string }).value === 'not-released')!;
       assert.match(notReleased.message, /signed only by alice \(targets\/alice\), not released/);
     });

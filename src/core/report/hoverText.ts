@@ -1,8 +1,9 @@
 /**
  * The hover over an image reference, as Markdown: the verdict in words, the signed digest and its
  * kind, the role and signers, every role's expiry with the soonest one marked, the trust server, how
- * the root was pinned, and the findings. Every value that comes from a document, a registry or trust
- * data is escaped, so the text can never add a link, an image or a command.
+ * the root was pinned, and the findings with the technical detail some carry. Every value that comes
+ * from a document, a registry or trust data is escaped, so the text can never add a link, an image or
+ * a command.
  */
 import { familiarRepository } from '../model/imageRef';
 import type { CheckResult } from '../trust/checkResult';
@@ -188,7 +189,11 @@ export function hoverMarkdown(input: HoverInput): string {
     .filter((f) => f.severity !== 'ignore');
   if (findings.length > 0) {
     lines.push('**Findings**', '');
-    for (const f of findings) lines.push(`- ${SEVERITY_WORDS[f.severity]} (${escapeMarkdown(f.code)}): ${escapeMarkdown(f.message)}`);
+    for (const f of findings) {
+      // The detail on a line of its own, inside the same item.
+      const detail = f.detail ? `  \n  Detail: ${escapeMarkdown(f.detail)}` : '';
+      lines.push(`- ${SEVERITY_WORDS[f.severity]} (${escapeMarkdown(f.code)}): ${escapeMarkdown(f.message)}${detail}`);
+    }
     lines.push('');
   }
 

@@ -55,7 +55,7 @@ export function toSarif(results: readonly CheckResult[], version: string): objec
           },
         }],
         partialFingerprints: { 'trustlensReference/v1': `${f.code}:${target.text}` },
-        properties: { verdict: result.verdict, status: result.status },
+        properties: { verdict: result.verdict, status: result.status, ...(f.detail ? { detail: f.detail } : {}) },
       }));
   });
   const verdicts: Partial<Record<Verdict, number>> = {};

@@ -55,6 +55,8 @@ export interface Finding {
   severity: Severity;
   /** A sentence a person understands without reading the code: names the role, dates and signers. */
   message: string;
+  /** The technical detail behind the message, when it leaves some out: e.g. the URL and error code of a request that failed. */
+  detail?: string;
 }
 
 export function isFindingCode(value: string): value is FindingCode {

@@ -95,7 +95,7 @@ export class TrustService {
       pending = this.#semaphore.run(() => this.o.backend.update(key, { force: options.force, ...(trustPinning ? { trustPinning } : {}) })).then((outcome) => {
         if (outcome.kind === 'unverifiable') {
           const { retryAt } = this.#unverifiable.failed(id, outcome);
-          this.o.logger.info(`${key.gun}: trust server not asked again before ${retryAt.toISOString()} unless refreshed`);
+          this.o.logger.info(`${key.gun}: trust server ${key.server} could not be asked (${outcome.message}); not asked again before ${retryAt.toISOString()} unless refreshed`);
         } else {
           this.#unverifiable.succeeded(id);
         }

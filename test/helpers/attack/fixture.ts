@@ -71,9 +71,10 @@ const REASON: Partial<Record<TrustStatus, FindingCode>> = {
 
 /**
  * Asserts an attack was caught: never `signed`; exactly the expected status (`no-trust-data` is
- * never accepted); and the explaining finding's message matches `message`.
+ * never accepted); and the explaining finding's message matches `message`, and its detail `detail`
+ * when given.
  */
-export function assertCaught(verdict: Verdict, status: 'invalid' | 'expired' | 'unverifiable', message: RegExp): CheckResult {
+export function assertCaught(verdict: Verdict, status: 'invalid' | 'expired' | 'unverifiable', message: RegExp, detail?: RegExp): CheckResult {
   const { result } = verdict;
   const summary = `${result.status}: ${result.findings.map((f) => `${f.code}: ${f.message}`).join(' | ')}`;
   assert.notEqual(result.status, 'signed', `an attack came out signed (${summary})`);
@@ -83,6 +84,7 @@ export function assertCaught(verdict: Verdict, status: 'invalid' | 'expired' | '
   assert.ok(finding, `no ${REASON[status]} finding (${summary})`);
   assert.equal(finding.severity, 'error');
   assert.match(finding.message, message);
+  if (detail) assert.match(finding.detail ?? '', detail, `the detail of: ${finding.message}`);
   return result;
 }
 

@@ -43,6 +43,12 @@ void describe('formatCheckText', () => {
     assert.doesNotMatch(lines[0]!, /\bsigned\b/);
   });
 
+  void it('shows a finding\'s detail on the line under it', () => {
+    const offline: Finding = { code: 'unverifiable', severity: 'error', message: 'Could not verify e:1: the trust server https://127.0.0.1:9 refused the connection.', detail: 'cannot reach https://127.0.0.1:9/v2/ (GET): connect ECONNREFUSED 127.0.0.1:9' };
+    const lines = formatCheckText(file('Dockerfile', [['127.0.0.1:9/e:1', 'unverifiable', [offline]]]), []).split('\n');
+    assert.deepEqual(lines.slice(1, 3), [`    error: [unverifiable] ${offline.message}`, `      detail: ${offline.detail}`]);
+  });
+
   void it('ends with the counts per verdict, then per status', () => {
     const text = formatCheckText(one, []);
     assert.equal(text.trimEnd().split('\n').at(-1), '4 results: 2 fail · 1 warn · 1 pass — 2 signed · 1 policy not met · 1 unsigned; 2 error findings');

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { planRedirect } from '../../../src/core/net/redirects';
 import { isIdempotent, isRetryableError, isRetryableStatus, retryDelayMs, abortableDelay } from '../../../src/core/net/retryPolicy';
-import { classifyRequestError } from '../../../src/core/net/classifyError';
+import { classifyRequestError, unreachableReason } from '../../../src/core/net/classifyError';
 import { NetError, isNetError } from '../../../src/core/net/netError';
 
 void describe('retry policy', () => {
@@ -64,5 +64,22 @@ void describe('classifyRequestError', () => {
     const e = classifyRequestError(withCode('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'), 'GET', 'http://127.0.0.1:1/');
     assert.equal(e.url, 'http://127.0.0.1:1/');
     assert.match(e.message, /cannot reach http:\/\/127\.0\.0\.1:1\/ \(GET\): connect ECONNREFUSED/);
+  });
+
+  void it('says in a few words why a server could not be reached, from the codes of the whole cause chain', () => {
+    const reason = (e: Error) => unreachableReason(classifyRequestError(e, 'GET', 'https://127.0.0.1:1/v2/'));
+    assert.equal(reason(withCode('fetch failed', 'UND_ERR_SOCKET', withCode('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'))), 'refused the connection');
+    assert.equal(reason(withCode('getaddrinfo ENOTFOUND notary.invalid', 'ENOTFOUND')), 'could not be found (its host name does not resolve)');
+    assert.equal(reason(withCode('connect EHOSTUNREACH', 'EHOSTUNREACH')), 'is not reachable from this network');
+    assert.equal(reason(withCode('other side closed', 'UND_ERR_SOCKET')), 'closed the connection');
+    assert.equal(reason(new Error('fetch failed')), 'could not be reached');
+    assert.equal(reason(withCode('connect timeout', 'UND_ERR_CONNECT_TIMEOUT')), 'did not answer in time');
+    assert.equal(reason(withCode('self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT')), 'presented a TLS certificate that is not trusted');
+    assert.equal(reason(withCode('fetch failed', 'UND_ERR_SOCKET', withCode('altname', 'ERR_TLS_CERT_ALTNAME_INVALID'))), 'presented a TLS certificate for another host name');
+    assert.equal(reason(withCode('certificate has expired', 'CERT_HAS_EXPIRED')), 'presented an expired TLS certificate');
+    assert.equal(reason(withCode('wrong version number', 'ERR_SSL_WRONG_VERSION_NUMBER')), 'failed the TLS handshake');
+    assert.equal(unreachableReason(new NetError('timeout', 'GET https://x/root.json timed out after 300 ms')), 'did not answer in time');
+    // An answer, a refused login or a bad answer says more in its own message.
+    for (const code of ['http-status', 'auth', 'bad-response', 'not-found', 'too-large'] as const) assert.equal(unreachableReason(new NetError(code, 'x')), undefined, code);
   });
 });

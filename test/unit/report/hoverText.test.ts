@@ -147,6 +147,16 @@ void describe('hoverMarkdown', () => {
     assert.doesNotMatch(text, /implicit/);
   });
 
+  void it('shows a finding\'s detail on its own line inside the finding, escaped', () => {
+    const detail = 'cannot reach https://127.0.0.1:9/v2/x/_trust/tuf/root.json (GET): connect ECONNREFUSED 127.0.0.1:9';
+    const r = result(`${IMG}:v1`, {
+      status: 'unverifiable', signedDigest: null, role: null, signers: [],
+      findings: [{ code: 'unverifiable', severity: 'error', message: 'the trust server refused the connection', detail }],
+    });
+    const text = hover({ result: r });
+    assert.ok(text.includes(`- Error (unverifiable): the trust server refused the connection  \n  Detail: ${escapeMarkdown(detail)}`), text);
+  });
+
   void it('escapes everything that comes from documents and servers', () => {
     const r = result(`${IMG}:v1`, { findings: [{ code: 'unsigned-tag', severity: 'warning', message: '[click](command:workbench.action.terminal.new) ![x](http://evil/) <img src=x> $(alert) `code`\nline' }] });
     const text = hover({ result: r });

@@ -49,7 +49,7 @@ function verified(d: TrustData): RepositoryOutcome {
   return { kind: 'verified', data: d, firstUse: false, pinnedAt: undefined, verifiedAt: NOW.toISOString(), requests: 0 };
 }
 
-function check(text: string, outcome: RepositoryOutcome, policy: Policy = defaultPolicy(), server = 'https://notary.example.com') {
+function check(text: string, outcome: RepositoryOutcome, policy: Policy = defaultPolicy(), server = SERVER) {
   const scan = scanDockerfile('Dockerfile', `FROM ${text}\n`);
   const occurrence = scan.references[0]!;
   return evaluateReference(occurrence, outcome, { policy: effectivePolicy(policy, occurrence.ref.repository), now: NOW, server });
@@ -57,6 +57,7 @@ function check(text: string, outcome: RepositoryOutcome, policy: Policy = defaul
 
 const codes = (r: ReturnType<typeof check>) => r.findings.map((f) => f.code);
 const IMG = 'registry.example.com/acme/app';
+const SERVER = 'https://notary.example.com';
 
 void describe('evaluateReference', () => {
   void it('signs a released tag with its signers', () => {
@@ -122,6 +123,21 @@ void describe('evaluateReference', () => {
       assert.equal(r.signedDigest, null);
     }
     assert.match(check(`${IMG}:1.0`, { kind: 'unverifiable', message: 'timed out' }).findings[0]!.message, /says nothing about whether it is signed/);
+  });
+
+  void it('says why an unreachable trust server could not be asked in a few words, and keeps the URL and error code as the detail', () => {
+    const message = 'cannot reach https://127.0.0.1:9/v2/127.0.0.1%3A9/team/app/_trust/tuf/root.json (GET): connect ECONNREFUSED 127.0.0.1:9';
+    const r = check(`${IMG}:1.0`, { kind: 'unverifiable', message, reason: 'refused the connection' });
+    assert.equal(r.status, 'unverifiable');
+    assert.deepEqual(r.findings.map((f) => [f.code, f.message, f.detail]), [[
+      'unverifiable',
+      `Could not verify ${IMG}:1.0: the trust server ${SERVER} refused the connection. This says nothing about whether it is signed.`,
+      message,
+    ]]);
+    // Without a reason the message itself is the cause, and there is no separate detail.
+    const other = check(`${IMG}:1.0`, { kind: 'unverifiable', message: 'GET https://x/root.json returned 503' }).findings[0]!;
+    assert.equal(other.message, `Could not verify ${IMG}:1.0: GET https://x/root.json returned 503 (trust server ${SERVER}). This says nothing about whether it is signed.`);
+    assert.equal(other.detail, undefined);
   });
 
   void it('does not let an ignored releases role turn a digest-only reference into unsigned, as by tag', () => {

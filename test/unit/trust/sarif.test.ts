@@ -35,4 +35,17 @@ void describe('toSarif', () => {
     assert.equal(region.startColumn, 6);
     assert.equal(region.endColumn, 17);
   });
+
+  void it('keeps a finding\'s detail in the result\'s properties', () => {
+    const occurrence = scanDockerfile('Dockerfile', 'FROM 127.0.0.1:9/team/app:1.0\n').references[0]!;
+    const detail = 'cannot reach https://127.0.0.1:9/v2/ (GET): connect ECONNREFUSED 127.0.0.1:9';
+    const result: CheckResult = {
+      target: { kind: 'reference', occurrence }, status: 'unverifiable', verdict: 'fail', signedDigest: null, role: null, signers: [], expires: null,
+      findings: [{ code: 'unverifiable', severity: 'error', message: 'Could not verify 127.0.0.1:9/team/app:1.0: the trust server https://127.0.0.1:9 refused the connection.', detail }],
+    };
+    const sarif = toSarif([result], '1.2.3') as { runs: { results: { message: { text: string }; properties: Record<string, unknown> }[] }[] };
+    const [only] = sarif.runs[0]!.results;
+    assert.equal(only!.message.text, result.findings[0]!.message);
+    assert.deepEqual(only!.properties, { verdict: 'fail', status: 'unverifiable', detail });
+  });
 });

@@ -33,12 +33,12 @@ function display(o: ImageOccurrence): string {
 class Findings {
   readonly list: Finding[] = [];
   constructor(private readonly o: ImageOccurrence, private readonly severity: Record<FindingCode, Severity>) {}
-  add(code: FindingCode, message: string): void {
+  add(code: FindingCode, message: string, detail?: string): void {
     let severity = this.severity[code];
     const builtHere = this.o.kind === 'compose-build-image' && ['unsigned-tag', 'no-trust-data', 'not-released'].includes(code);
     if (builtHere && (severity === 'error' || severity === 'warning')) severity = 'info';
     if (builtHere) message += ' Compose builds this image, so it is signed when it is pushed.';
-    this.list.push({ code, severity, message });
+    this.list.push({ code, severity, message, ...(detail ? { detail } : {}) });
   }
 }
 
@@ -58,7 +58,9 @@ export function evaluateReference(o: ImageOccurrence, outcome: RepositoryOutcome
 
   switch (outcome.kind) {
     case 'unverifiable':
-      f.add('unverifiable', `Could not verify ${display(o)}: ${outcome.message} (trust server ${ctx.server}). This says nothing about whether it is signed.`);
+      // A server that cannot be reached is said in a few words; the URL and error codes are the finding's detail.
+      if (outcome.reason) f.add('unverifiable', `Could not verify ${display(o)}: the trust server ${ctx.server} ${outcome.reason}. This says nothing about whether it is signed.`, outcome.message);
+      else f.add('unverifiable', `Could not verify ${display(o)}: ${outcome.message} (trust server ${ctx.server}). This says nothing about whether it is signed.`);
       return result('unverifiable');
     case 'no-trust-data':
       f.add('no-trust-data', `${repo} has no trust data on ${ctx.server}, so ${display(o)} is not signed with Docker Content Trust.`);

@@ -1,4 +1,5 @@
 import { describeError } from '../../errors';
+import { unreachableReason } from '../../net/classifyError';
 import { isNetError } from '../../net/netError';
 import type { TrustData } from '../../tuf/verifiedData';
 import { TufError } from '../../tuf/tufErrors';
@@ -32,7 +33,13 @@ export type RepositoryOutcome =
   | { kind: 'no-trust-data'; message: string }
   | { kind: 'expired'; role: string | undefined; message: string }
   | { kind: 'invalid'; code: string; role: string | undefined; message: string }
-  | { kind: 'unverifiable'; message: string };
+  | {
+      kind: 'unverifiable';
+      /** What failed, in full: the request's URL and the error's codes. */
+      message: string;
+      /** Why the trust server could not be asked, completing "the trust server …", e.g. `refused the connection`; absent when `message` says more. */
+      reason?: string;
+    };
 
 /**
  * Classifies a failure as notary does for a reader: a 404 on root.json means there is no trust data;
@@ -54,6 +61,9 @@ export function outcomeOfError(e: unknown, fetchingRoot: boolean): RepositoryOut
     // notary ErrMaliciousServer: more bytes than the signed length (or a cap) is a bad answer, not an outage.
     return { kind: 'invalid', code: 'oversize-response', role: undefined, message: `trust server returned a bad response: ${describeError(e)}` };
   }
-  if (isNetError(e)) return { kind: 'unverifiable', message: describeError(e) };
+  if (isNetError(e)) {
+    const reason = unreachableReason(e);
+    return { kind: 'unverifiable', message: describeError(e), ...(reason ? { reason } : {}) };
+  }
   return { kind: 'unverifiable', message: `unexpected failure: ${describeError(e)}` };
 }
