@@ -124,12 +124,16 @@ function digestText(digest: string): string {
   return /^sha256:[0-9a-f]{64}$/.test(digest) ? `\`${digest}\`` : escapeMarkdown(digest);
 }
 
-/** The image as written, e.g. `alpine:3.19`, for the title. */
+/**
+ * The image as written, e.g. `alpine:3.19`, for the title. A pinned digest that is the signed one is
+ * shortened there, as the signed digest follows in full.
+ */
 function title(result: CheckResult): string {
   if (result.target.kind === 'skipped') return escapeMarkdown(result.target.skipped.text);
   const { ref } = result.target.occurrence;
   const name = familiarRepository(ref.repository);
-  return escapeMarkdown(`${name}${ref.tag ? `:${ref.tag}` : ref.digest ? '' : ':latest'}`) + (ref.digest ? `@${digestText(ref.digest)}` : '');
+  const digest = ref.digest && ref.digest === result.signedDigest && /^sha256:[0-9a-f]{64}$/.test(ref.digest) ? `\`${ref.digest.slice(0, 19)}…\`` : ref.digest && digestText(ref.digest);
+  return escapeMarkdown(`${name}${ref.tag ? `:${ref.tag}` : ref.digest ? '' : ':latest'}`) + (digest ? `@${digest}` : '');
 }
 
 function signersText(result: CheckResult): string {

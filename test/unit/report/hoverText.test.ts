@@ -174,8 +174,16 @@ void describe('hoverMarkdown', () => {
   });
 
   void it('shows a digest reference with its digest in a code span', () => {
-    const text = hover({ result: result(`${IMG}@${D1}`) });
-    assert.ok(text.startsWith(`**TrustLens** · 127\\.0\\.0\\.1\\:5000\\/acme\\/app@\`${D1}\``));
+    const text = hover({ result: result(`${IMG}@${D1}`, { signedDigest: null, status: 'unsigned' }) });
+    assert.ok(text.startsWith(`**TrustLens** · 127\\.0\\.0\\.1\\:5000\\/acme\\/app@\`${D1}\`\n`), text);
+  });
+
+  void it('shortens a pinned digest in the title when it is the signed one, which follows in full', () => {
+    const text = hover({ result: result(`${IMG}:v1@${D1}`) });
+    assert.ok(text.startsWith(`**TrustLens** · 127\\.0\\.0\\.1\\:5000\\/acme\\/app\\:v1@\`${D1.slice(0, 19)}…\`\n`), text);
+    assert.ok(text.includes(`Signed digest: \`${D1}\``), text);
+    const other = hover({ result: result(`${IMG}:v1@${D1}`, { signedDigest: D1.replace(/1/g, '2') }) });
+    assert.ok(other.startsWith(`**TrustLens** · 127\\.0\\.0\\.1\\:5000\\/acme\\/app\\:v1@\`${D1}\`\n`), other);
   });
 });
 
