@@ -42,6 +42,8 @@ export interface UiFixtureOptions {
   installVsix?: string;
   /** The window's size; default 1280×800. */
   viewport?: { width: number; height: number };
+  /** The folder the window opens; default the suite's workspace, test/fixtures/workspace. */
+  workspace?: string;
 }
 
 /**
@@ -56,7 +58,11 @@ export async function withUiFixture<T>(suite: Session, options: UiFixtureOptions
     docker = await fixtureDockerConfig([stack.stack]);
     const fixture = { stack, docker };
     const settings = { ...fixtureSettings({ main: stack, dockerConfig: docker }), ...options.settings };
-    const window = { ...ownWindow(suite, settings, options.installVsix), ...(options.viewport ? { viewport: options.viewport } : {}) };
+    const window = {
+      ...ownWindow(suite, settings, options.installVsix),
+      ...(options.viewport ? { viewport: options.viewport } : {}),
+      ...(options.workspace ? { workspace: options.workspace } : {}),
+    };
     return await withCodeServer(window, async (session) => {
       try {
         return await fn(session, fixture);
