@@ -89,7 +89,7 @@ describe('untrusted workspace: verdicts without credentials or workspace-chosen 
     await writeFile(join(scratch, 'servers', 'Dockerfile.servers'), `FROM ${unmapped}/trustlens/app:3.19\n`);
     const doc = await show(vscode.Uri.file(join(scratch, 'servers', 'Dockerfile.servers')));
     const [d] = await diagnosticsEqual(doc.uri, expectedIn(doc, [{ image: `${unmapped}/trustlens/app:3.19`, code: 'unverifiable', severity: 'Information' }]), 'the default server\'s answer');
-    assert.ok(d!.message.includes(`(trust server https://${unmapped})`), d!.message);
+    assert.ok(d!.message.includes(`: the trust server https://${unmapped} `), d!.message);
     assert.ok(!d!.message.includes(main.server), d!.message);
   });
 
