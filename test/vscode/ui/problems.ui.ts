@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { UiCheck } from './uiCheck';
 import { openNestedFromExplorer, withUiFixture } from './problemsFixture';
-import { README_VIEWPORT, readmeScreenshot } from './readmeScreenshot';
+import { assertNotClipped, README_VIEWPORT, readmeScreenshot } from './readmeScreenshot';
 
 /** Each finding of verdicts/Dockerfile.verdicts: its code, where the Problems view puts it, and words of its message. */
 const FINDINGS = [
@@ -43,6 +43,8 @@ export const checks: UiCheck[] = [
         // The Problems panel as wide as the window, so that the messages can be read.
         await page.keyboard.press('Control+B');
         await page.locator('.part.sidebar').waitFor({ state: 'hidden' });
+        // Each message is read whole, none cut off with an ellipsis.
+        await assertNotClipped(panel.locator('.marker-message'), 'a message in the Problems panel');
         await readmeScreenshot(session, 'diagnostics-problems');
       });
     },
