@@ -24,7 +24,11 @@ export const checks: UiCheck[] = [
         // VS Code has no command that sets the filter text: the filter box gets the focus instead.
         const filter = page.locator('.viewpane-filter input, .viewpane-filter textarea').first();
         await filter.waitFor({ state: 'visible' });
-        assert.ok(await filter.evaluate((el) => el === el.ownerDocument.activeElement), 'the Problems filter has the focus');
+        // The command that focuses the filter runs after the panel shows it: wait for the focus to arrive.
+        const box = await filter.elementHandle();
+        const focused = await page.waitForFunction((el) => el !== null && el === el.ownerDocument.activeElement, box, { timeout: 10_000 })
+          .then(() => true, () => false);
+        assert.ok(focused, 'the Problems filter has the focus');
         await page.keyboard.type('TrustLens');
         await panel.filter({ hasText: 'Could not verify' }).waitFor();
         await screenshot('problems-filtered-to-trustlens');
