@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { withCodeServer, type SessionOptions } from '../runInCodeServer';
+import { extensionHostLogs } from '../hostLog';
+import { withCodeServer, type Session, type SessionOptions } from '../runInCodeServer';
 import type { UiCheck } from './uiCheck';
 import { editorTab, openFromExplorer, runCommand } from './workbenchActions';
 
@@ -10,7 +11,7 @@ export const checks: UiCheck[] = [
       // The suite's window has no extension host left once its tests ended: open one that keeps it.
       const own: SessionOptions = { ...options, extensionDevelopmentPath: options.extensionDevelopmentPath ?? process.cwd() };
       delete own.extensionTestsPath;
-      await withCodeServer(own, async ({ page, screenshot }) => {
+      await withCodeServer(own, (session) => explained(session, async ({ page, screenshot }) => {
         const item = page.locator('.statusbar-item').filter({ hasText: /TrustLens: / });
         await openFromExplorer(page, 'Dockerfile');
         // The fixture names a registry with no trust server running: its one image cannot be checked.
@@ -37,7 +38,25 @@ export const checks: UiCheck[] = [
         await runCommand(page, 'View: Close All Editors');
         await editorTab(page, 'Dockerfile').waitFor({ state: 'detached' });
         await item.waitFor({ state: 'hidden' });
-      });
+      }));
     },
   },
 ];
+
+/**
+ * Runs `steps`; when they fail, the error also says what the window showed and what the extension
+ * host logged: how many extension hosts the session started (more than one means it restarted) and
+ * the last lines of the latest.
+ */
+async function explained(session: Session, steps: (session: Session) => Promise<void>): Promise<void> {
+  try {
+    await steps(session);
+  } catch (e) {
+    const bar = await session.page.locator('.statusbar-item').allInnerTexts().catch(() => []);
+    const logs = extensionHostLogs(session.codeServer.userDataDir);
+    const tail = (logs.at(-1) ?? '').split('\n').slice(-25).join('\n');
+    const error = e instanceof Error ? e : new Error(String(e));
+    error.message += `\nstatus bar: ${JSON.stringify(bar.filter((t) => t.trim() !== ''))}\nextension hosts started: ${logs.length}\nlatest extension host log:\n${tail}`;
+    throw error;
+  }
+}
