@@ -12,7 +12,7 @@ import { scanPaths } from '../src/core/parse/scanPaths';
 import { parsePolicy } from '../src/core/policy/policyFile';
 import { nullLogger, type Clock } from '../src/core/ports';
 import { createDctBackend } from '../src/core/trust/dct/createBackend';
-import { MemoryMetadataStore } from '../src/core/trust/metadataStore';
+import { MemoryMetadataStore } from '../src/core/trust/dct/metadataStore';
 import { TrustService } from '../src/core/trust/trustService';
 import { pushImage } from '../test/helpers/stack/push';
 import { hexOf } from '../test/helpers/stack/signers';

@@ -22,9 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { listSignedTags, resolveTag } from '../src/core/tuf/resolveTag';
-import { TrustedSet } from '../src/core/tuf/trustedSet';
-import type { TrustData } from '../src/core/tuf/verifiedData';
+import { listSignedTags, resolveTag } from '../src/core/trust/dct/tuf/resolveTag';
+import { TrustedSet } from '../src/core/trust/dct/tuf/trustedSet';
+import type { TrustData } from '../src/core/trust/dct/tuf/verifiedData';
 import { TestRepo } from '../test/helpers/tufRepoBuilder';
 
 const TAGS = 10_000;

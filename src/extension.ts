@@ -7,7 +7,7 @@ import { registerWorkspaceCommands } from './vscode/commands/workspaceCommands';
 import { DiagnosticsManager } from './vscode/diagnostics/diagnosticsManager';
 import { registerTrustHover } from './vscode/hover/trustHover';
 import { TrustLensServices } from './vscode/services';
-import { registerSigning } from './vscode/signing/registerSigning';
+import { registerSigning } from './vscode/dct/registerSigning';
 import { registerStatusBar } from './vscode/statusBar';
 import { registerSignersView, type SignersView } from './vscode/views/signersView';
 

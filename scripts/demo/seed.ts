@@ -3,7 +3,7 @@
  * every kind of verdict the examples show.
  */
 import { join } from 'node:path';
-import { FileKeyStore } from '../../src/core/keys/fileKeyStore';
+import { FileKeyStore } from '../../src/core/trust/dct/keys/fileKeyStore';
 import { DEFAULT_PASSPHRASES } from '../../test/helpers/stack/notaryCli';
 import { pushImage, pushIndex } from '../../test/helpers/stack/push';
 import { addSigner, createSigner, hexOf, signAs, type Signer } from '../../test/helpers/stack/signers';

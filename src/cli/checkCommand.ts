@@ -12,7 +12,7 @@ import { toSarif } from '../core/report/sarif';
 import { checkResultJson, type CheckResult, type EvaluatedResult } from '../core/trust/checkResult';
 import { withVerdict } from '../core/trust/verdict';
 import { createDctBackend, defaultCacheDir, DEFAULT_TTL_MS } from '../core/trust/dct/createBackend';
-import { FileMetadataStore } from '../core/trust/metadataStore';
+import { FileMetadataStore } from '../core/trust/dct/metadataStore';
 import { fileErrorResult, skippedResult } from '../core/trust/scanFindings';
 import { TrustService } from '../core/trust/trustService';
 import type { ScanResult } from '../core/model/occurrence';

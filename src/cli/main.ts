@@ -1,14 +1,14 @@
 import { TrustLensError } from '../core/errors';
 import { checkCommand } from './checkCommand';
-import { keyCommand } from './keyCommands';
+import { keyCommand } from './dct/keyCommands';
 import { refsCommand } from './refsCommand';
-import { revokeCommand, signCommand, signerCommand } from './signCommands';
-import { trustCommand } from './trustCommand';
+import { revokeCommand, signCommand, signerCommand } from './dct/signCommands';
+import { trustCommand } from './dct/trustCommand';
 import { ttyTerminal } from './terminal';
 import { unknownCommand } from './commandLine';
 import { COMMANDS, commandUsage, type CommandName } from './commandUsage';
 import { HelpRequest, USAGE, UsageError } from './usage';
-import type { WriteIo } from './writeSetup';
+import type { WriteIo } from './dct/writeSetup';
 
 declare const TRUSTLENS_VERSION: string | undefined;
 

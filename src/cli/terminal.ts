@@ -2,7 +2,7 @@
  * Questions on the controlling terminal: one line, with or without echo. Only used when stdin is a
  * TTY; prompts go to stderr so that stdout carries only the command's own output.
  */
-import type { Terminal } from './passphrases';
+import type { Terminal } from './dct/passphrases';
 
 const CTRL_C = '\u0003';
 const CTRL_D = '\u0004';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { defaultDockerConfigDir } from '../core/net/dockerConfig';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/parse/limits';
-import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../core/trust/findings';
+import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../core/model/findings';
 
 /** TrustLens settings for one resource, typed and validated. */
 export interface TrustLensSettings {

@@ -5,7 +5,7 @@ import type { RegistryClient } from '../core/net/registryClient';
 import type { Policy } from '../core/policy/policy';
 import { LIMITS, policyTooLarge } from '../core/parse/limits';
 import { systemClock } from '../core/ports';
-import type { FileMetadataStore } from '../core/trust/metadataStore';
+import type { FileMetadataStore } from '../core/trust/dct/metadataStore';
 import type { TrustService } from '../core/trust/trustService';
 import type { ScanWorkerClient } from './scan/scanClient';
 import { dockerConfigDir, readSettings } from './config';

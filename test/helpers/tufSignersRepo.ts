@@ -1,6 +1,6 @@
 /** Verified trust data from a test repository, and the repository shape `docker trust signer add` creates. */
-import { TrustedSet } from '../../src/core/tuf/trustedSet';
-import type { TrustData } from '../../src/core/tuf/verifiedData';
+import { TrustedSet } from '../../src/core/trust/dct/tuf/trustedSet';
+import type { TrustData } from '../../src/core/trust/dct/tuf/verifiedData';
 import { ecdsaKey, type TestKey } from './tufRepo';
 import { feedAll, TestRepo, type BuildOptions } from './tufRepoBuilder';
 

@@ -5,7 +5,7 @@
  */
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryMetadataStore } from '../../src/core/trust/metadataStore';
+import { MemoryMetadataStore } from '../../src/core/trust/dct/metadataStore';
 import { buildReleases, type Scenario } from '../helpers/stack/scenarios';
 import { assertCaught, assertSigned, startAttackFixture, type AttackFixture } from '../helpers/attack/fixture';
 import { fetchRepoFiles, flipSignatureByte } from '../helpers/attack/metadataFiles';

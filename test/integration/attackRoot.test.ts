@@ -7,7 +7,7 @@
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { MemoryMetadataStore } from '../../src/core/trust/metadataStore';
+import { MemoryMetadataStore } from '../../src/core/trust/dct/metadataStore';
 import { offsetClock, systemClock } from '../../src/core/ports';
 import { buildReleases, buildTargetsOnly, type Scenario } from '../helpers/stack/scenarios';
 import { assertCaught, assertSigned, startAttackFixture, type AttackFixture } from '../helpers/attack/fixture';

@@ -7,8 +7,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { nullLogger, systemClock } from '../../src/core/ports';
-import { createTrustPublisher } from '../../src/core/signing/createPublisher';
-import { FileMetadataStore } from '../../src/core/trust/metadataStore';
+import { createTrustPublisher } from '../../src/core/trust/dct/signing/createPublisher';
+import { FileMetadataStore } from '../../src/core/trust/dct/metadataStore';
 import { TrustLensError } from '../../src/core/errors';
 import { dockerTrustInspect } from '../helpers/stack/dockerCli';
 import { pushImage } from '../helpers/stack/push';

@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FINDING_CODES } from '../../src/core/trust/findings';
+import { FINDING_CODES } from '../../src/core/model/findings';
 import { buildSignerOnly, type Scenario } from '../helpers/stack/scenarios';
 import { startStack, type Stack } from '../helpers/stack/stack';
 import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';

@@ -14,7 +14,7 @@ import { nullLogger, systemClock } from '../../src/core/ports';
 import type { CheckResult } from '../../src/core/trust/checkResult';
 import { DEFAULT_TTL_MS } from '../../src/core/trust/dct/createBackend';
 import { DctUpdater } from '../../src/core/trust/dct/updater';
-import { FileMetadataStore } from '../../src/core/trust/metadataStore';
+import { FileMetadataStore } from '../../src/core/trust/dct/metadataStore';
 import { TrustService } from '../../src/core/trust/trustService';
 import { freePort } from '../helpers/stack/ports';
 import { pushImage } from '../helpers/stack/push';

@@ -14,7 +14,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
-import type { SignImageOutcome } from '../../src/vscode/signing/signImage';
+import type { SignImageOutcome } from '../../src/vscode/dct/signImage';
 import type { LocalKeyNode } from '../../src/vscode/views/localKeysNodes';
 import { pushImage, pushIndex, type PushedManifest } from '../helpers/stack/push';
 import { addSigner, createSigner } from '../helpers/stack/signers';

@@ -2,7 +2,7 @@
  * TUF public keys as notary represents them: `{keytype, keyval:{private:null, public:<base64>}}`
  * (`tuf/data/keys.go`), their key IDs (protocol doc §3.1) and canonical key IDs (§3.2).
  */
-import { canonicalize } from '../tuf/canonicalJson';
+import { canonicalize } from './canonicalJson';
 import { encodeStdBase64, sha256, toHex } from './encoding';
 import { encodePem } from './pem';
 import { loadCertFromPem, type CertInfo } from './x509';

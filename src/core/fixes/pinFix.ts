@@ -2,7 +2,7 @@ import { parseImageRef } from '../model/imageRef';
 import type { ImageOccurrence } from '../model/occurrence';
 import type { Range } from '../model/range';
 import type { CheckResult } from '../trust/checkResult';
-import { isReleasedRole } from '../tuf/resolveTag';
+import { isReleasedRole } from '../trust/dct/tuf/resolveTag';
 import { editTarget, type TextAt } from './editTarget';
 import { withDigest, withTagAndDigest } from './imageText';
 

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { DEFAULT_SEVERITY, type FindingCode, type Severity } from '../trust/findings';
+import { DEFAULT_SEVERITY, type FindingCode, type Severity } from '../model/findings';
 import type { TrustPinningConfig } from './trustPinning';
 
 /** One rule of a `.trustlens.yaml` policy. */

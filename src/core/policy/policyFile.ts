@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'y
 import { TrustLensError } from '../errors';
 import { LimitError } from '../parse/limits';
 import { parseYaml } from '../parse/yamlBounded';
-import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../trust/findings';
+import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../model/findings';
 import { defaultPolicy, type Policy, type PolicyRule } from './policy';
 import { parseTrustPinning } from './trustPinning';
 

@@ -7,9 +7,9 @@
  */
 import { familiarRepository } from '../model/imageRef';
 import type { CheckResult } from '../trust/checkResult';
-import type { Severity } from '../trust/findings';
+import type { Severity } from '../model/findings';
 import { expiryBadge, utcDay, type ExpiryBadge } from '../trust/signersModel';
-import type { TrustData, VerifiedRole } from '../tuf/verifiedData';
+import type { TrustData, VerifiedRole } from '../trust/dct/tuf/verifiedData';
 import type { ManifestKind } from './manifestKind';
 import { verdictHeadline } from './statusSummary';
 

@@ -1,5 +1,5 @@
 import type { CheckResult } from '../trust/checkResult';
-import { FINDING_CODES, FINDING_DOCS, DEFAULT_SEVERITY, type Severity } from '../trust/findings';
+import { FINDING_CODES, FINDING_DOCS, DEFAULT_SEVERITY, type Severity } from '../model/findings';
 import { worstVerdict, type Verdict } from '../trust/verdict';
 
 const README_URL = 'https://github.com/trustlens/trustlens';

@@ -4,7 +4,7 @@
  * fails never reads or counts as "signed".
  */
 import type { CheckResult, TrustStatus } from '../trust/checkResult';
-import { FINDING_DOCS } from '../trust/findings';
+import { FINDING_DOCS } from '../model/findings';
 import { VERDICT_ORDER, glanceStatus, worstVerdict, type GlanceStatus, type Verdict } from '../trust/verdict';
 
 /** Statuses in the order a summary lists them: good news first, then what needs acting on. */

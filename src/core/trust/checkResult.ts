@@ -1,6 +1,6 @@
 import type { ImageOccurrence, SkippedOccurrence } from '../model/occurrence';
 import { locationJson, referenceJson, type ReferenceJson } from '../model/serialize';
-import type { Finding } from './findings';
+import type { Finding } from '../model/findings';
 import type { Verdict } from './verdict';
 
 /** The verdict for one reference. */

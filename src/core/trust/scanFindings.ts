@@ -3,7 +3,7 @@
  * invalid reference, a variable without a value. A gate fails closed on them as on a bad signature.
  */
 import type { FileError, ImageOccurrence, SkippedOccurrence } from '../model/occurrence';
-import { DEFAULT_SEVERITY, type Finding, type FindingCode, type Severity } from './findings';
+import { DEFAULT_SEVERITY, type Finding, type FindingCode, type Severity } from '../model/findings';
 import type { Policy } from '../policy/policy';
 import type { EvaluatedResult } from './checkResult';
 

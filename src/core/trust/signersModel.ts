@@ -4,9 +4,9 @@
  * released tags, its administrative keys and how soon each role expires. Plain data, no editor.
  */
 import { familiarRepository, parseImageRef } from '../model/imageRef';
-import { listSignedTags } from '../tuf/resolveTag';
-import { RELEASES_ROLE, signerName } from '../tuf/roleNames';
-import type { DelegationInfo, KeyInfo, TrustData, VerifiedRole, VerifiedTargetsRole } from '../tuf/verifiedData';
+import { listSignedTags } from './dct/tuf/resolveTag';
+import { RELEASES_ROLE, signerName } from './dct/tuf/roleNames';
+import type { DelegationInfo, KeyInfo, TrustData, VerifiedRole, VerifiedTargetsRole } from './dct/tuf/verifiedData';
 import type { CheckResult } from './checkResult';
 import type { RepositoryKey } from './dct/outcome';
 import { glanceStatus, worstVerdict, type GlanceStatus, type Verdict } from './verdict';

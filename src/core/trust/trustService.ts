@@ -8,7 +8,7 @@ import type { RepositoryKey, RepositoryOutcome } from './dct/outcome';
 import { FailureBackoff } from './failureBackoff';
 import { fileErrorResult, skippedResult, withVariableEmpty } from './scanFindings';
 import { Semaphore } from './semaphore';
-import { resolveTrustServer } from './trustServer';
+import { resolveTrustServer } from './dct/trustServer';
 import { withVerdict } from './verdict';
 
 const DAY_MS = 86_400_000;

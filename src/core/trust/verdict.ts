@@ -4,7 +4,7 @@
  * scheme reached them, so every backend's results are judged alike.
  */
 import type { CheckResult, EvaluatedResult, TrustStatus } from './checkResult';
-import type { Finding } from './findings';
+import type { Finding } from '../model/findings';
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { shortDigest } from '../../core/fixes/imageText';
 import { switchTagFix } from '../../core/fixes/pinFix';
-import { signedTagChoices, type SignedTagChoice } from '../../core/fixes/signedTags';
+import { signedTagChoices, type SignedTagChoice } from '../../core/trust/dct/signedTags';
 import { familiarRepository } from '../../core/model/imageRef';
 import { locateReference, replacementsEdit, textAtOf, type ReferenceArgs } from '../codeActions/edits';
 import type { TrustLensServices } from '../services';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Range } from '../../core/model/range';
 import type { CheckResult } from '../../core/trust/checkResult';
-import type { Finding, Severity } from '../../core/trust/findings';
+import type { Finding, Severity } from '../../core/model/findings';
 
 export const DIAGNOSTIC_SOURCE = 'TrustLens';
 const README = 'https://github.com/trustlens/trustlens#';

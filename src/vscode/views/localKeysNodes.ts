@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import type { KeyInfo } from '../../core/keys/keyFiles';
-import { shortKeyId } from '../../core/keys/keyId';
+import type { KeyInfo } from '../../core/trust/dct/keys/keyFiles';
+import { shortKeyId } from '../../core/trust/dct/keys/keyId';
 import { MessageNode, SignersNode } from './signersNodes';
 
 export const LOCAL_KEYS_CONTEXT = {

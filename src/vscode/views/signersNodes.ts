@@ -4,8 +4,8 @@ import type { ExpiryBadge, KeyModel, RepositoryRef, RoleModel, SignersModel, Tag
 import { GLANCE_ORDER, GLANCE_SHORT, VERDICT_WORDS, headline, verdictHeadline } from '../../core/report/statusSummary';
 import type { CheckResult } from '../../core/trust/checkResult';
 import type { Verdict } from '../../core/trust/verdict';
-import { shortKeyId } from '../../core/keys/keyId';
-import { RELEASES_ROLE } from '../../core/tuf/roleNames';
+import { shortKeyId } from '../../core/trust/dct/keys/keyId';
+import { RELEASES_ROLE } from '../../core/trust/dct/tuf/roleNames';
 
 /** The context values the manifest's menus match on (`viewItem`). */
 export const CONTEXT = {

@@ -3,7 +3,7 @@ import { describeError } from '../../core/errors';
 import { DEFAULT_EXPIRY_WARNING_DAYS, type Policy } from '../../core/policy/policy';
 import { findRepository, repositoriesOf, repositoryKeyOf, signersModel, type RepositoryRef } from '../../core/trust/signersModel';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
-import { keyStore } from '../signing/publishing';
+import { keyStore } from '../dct/publishing';
 import type { TrustLensServices } from '../services';
 import { LocalKeyNode, LocalKeysNode, REFRESH_KEYS_COMMAND } from './localKeysNodes';
 import { KeyNode, RepositoryNode, TagNode, describeOutcome, type RepositoryState, type SignersNode } from './signersNodes';

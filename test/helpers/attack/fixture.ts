@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { NotaryCli } from '../stack/notaryCli';
 import { startStack, type Stack } from '../stack/stack';
 import type { CheckResult, TrustStatus } from '../../../src/core/trust/checkResult';
-import type { FindingCode } from '../../../src/core/trust/findings';
+import type { FindingCode } from '../../../src/core/model/findings';
 import { OWNER_PASSPHRASES } from './ownerKeys';
 import { startTamperServer, type Tamper, type TamperServer } from './tamperServer';
 import { attackClient, type AttackClient, type Verdict } from './trustLens';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createDctBackend } from '../../../src/core/trust/dct/createBackend';
 import type { CheckResult } from '../../../src/core/trust/checkResult';
-import { MemoryMetadataStore, type MetadataStore } from '../../../src/core/trust/metadataStore';
+import { MemoryMetadataStore, type MetadataStore } from '../../../src/core/trust/dct/metadataStore';
 import { TrustService } from '../../../src/core/trust/trustService';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import { scanText } from '../../../src/core/parse/scanText';

@@ -9,7 +9,7 @@ import { nullLogger, systemClock, type Clock, type Logger } from '../../../src/c
 import type { CheckResult } from '../../../src/core/trust/checkResult';
 import { createDctBackend } from '../../../src/core/trust/dct/createBackend';
 import type { DctUpdater } from '../../../src/core/trust/dct/updater';
-import { FileMetadataStore } from '../../../src/core/trust/metadataStore';
+import { FileMetadataStore } from '../../../src/core/trust/dct/metadataStore';
 import { TrustService } from '../../../src/core/trust/trustService';
 import type { ScanResult } from '../../../src/core/model/occurrence';
 import { makeTempDir, type TempDir } from '../stack/tempDir';

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readKeyBlock, decodeKeyBlock } from '../../../src/core/keys/keyPem';
+import { readKeyBlock, decodeKeyBlock } from '../../../src/core/trust/dct/keys/keyPem';
 
 /** A secret to look for, with a name that says what it is without repeating it. */
 export interface Secret {

@@ -4,7 +4,7 @@ import { formatCheckText } from '../../../src/cli/checkFormat';
 import { formatRefsText } from '../../../src/cli/refsCommand';
 import { scanText } from '../../../src/core/parse/scanText';
 import type { CheckResult, TrustStatus } from '../../../src/core/trust/checkResult';
-import type { Finding } from '../../../src/core/trust/findings';
+import type { Finding } from '../../../src/core/model/findings';
 import { verdictOf } from '../../../src/core/trust/verdict';
 
 const D1 = `sha256:${'1'.repeat(64)}`;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cliPassphrases, type Terminal } from '../../../src/cli/passphrases';
+import { cliPassphrases, type Terminal } from '../../../src/cli/dct/passphrases';
 import { TrustLensError } from '../../../src/core/errors';
 
 const ID = 'abcdef0123456789'.repeat(4);

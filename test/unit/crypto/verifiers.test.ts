@@ -5,7 +5,7 @@ import { makeTufKey } from '../../../src/core/crypto/keys';
 import { isSupportedMethod, keyTypeAllowed, verifySignature } from '../../../src/core/crypto/verifiers';
 import { ecdsaKey, ed25519Key, rootCertKey, rsaKey } from '../../helpers/tufRepo';
 import { NOTARY03_FILES } from '../../helpers/tufVectors';
-import { canonicalize } from '../../../src/core/tuf/canonicalJson';
+import { canonicalize } from '../../../src/core/crypto/canonicalJson';
 
 const msg = Buffer.from('{"_type":"Targets","version":2}');
 const flip = (b: Uint8Array, i = 10) => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { USAGE } from '../../../src/cli/usage';
-import { FINDING_CODES } from '../../../src/core/trust/findings';
+import { FINDING_CODES } from '../../../src/core/model/findings';
 import { repositoryRoot } from '../../helpers/trust/cli';
 
 interface Manifest {

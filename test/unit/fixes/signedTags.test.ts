@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { signedTagChoices } from '../../../src/core/fixes/signedTags';
-import type { TrustData, VerifiedRole, VerifiedTargetsRole } from '../../../src/core/tuf/verifiedData';
+import { signedTagChoices } from '../../../src/core/trust/dct/signedTags';
+import type { TrustData, VerifiedRole, VerifiedTargetsRole } from '../../../src/core/trust/dct/tuf/verifiedData';
 
 const hex = (c: string) => c.repeat(64);
 

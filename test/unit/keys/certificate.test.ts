@@ -6,10 +6,10 @@ import { children, oidToString, readEcdsaDerSignature, readTlv, type Tlv } from 
 import { canonicalKeyId, certBundleToKey, makeTufKey, type TufPublicKey } from '../../../src/core/crypto/keys';
 import { verifySignature } from '../../../src/core/crypto/verifiers';
 import { certificateProblem, parseCertificate } from '../../../src/core/crypto/x509';
-import { createRootCertificate, rawToDerSignature } from '../../../src/core/keys/certificate';
-import { certifyRootKey, rootKeyFromCertificate } from '../../../src/core/keys/rootKey';
-import { generateKey } from '../../../src/core/keys/privateKey';
-import type { SigningKey } from '../../../src/core/signing/signingKey';
+import { createRootCertificate, rawToDerSignature } from '../../../src/core/trust/dct/keys/certificate';
+import { certifyRootKey, rootKeyFromCertificate } from '../../../src/core/trust/dct/keys/rootKey';
+import { generateKey } from '../../../src/core/trust/dct/keys/privateKey';
+import type { SigningKey } from '../../../src/core/trust/dct/keys/signingKey';
 import { NOTARY03_FILES } from '../../helpers/tufVectors';
 
 const DAY = 24 * 3600_000;

@@ -7,11 +7,11 @@ import { TrustLensError } from '../../../src/core/errors';
 import { tufKeyId } from '../../../src/core/crypto/keys';
 import { decodeFirstPemBlock } from '../../../src/core/crypto/pem';
 import { verifySignature } from '../../../src/core/crypto/verifiers';
-import { FileKeyStore } from '../../../src/core/keys/fileKeyStore';
-import { decodePrivateKeyPem, encodePrivateKeyPem } from '../../../src/core/keys/keyPem';
-import { generateKey } from '../../../src/core/keys/privateKey';
-import { createRootKey } from '../../../src/core/keys/rootKey';
-import type { PassphraseProvider } from '../../../src/core/signing/signingKey';
+import { FileKeyStore } from '../../../src/core/trust/dct/keys/fileKeyStore';
+import { decodePrivateKeyPem, encodePrivateKeyPem } from '../../../src/core/trust/dct/keys/keyPem';
+import { generateKey } from '../../../src/core/trust/dct/keys/privateKey';
+import { createRootKey } from '../../../src/core/trust/dct/keys/rootKey';
+import type { PassphraseProvider } from '../../../src/core/trust/dct/keys/signingKey';
 import { DOCKER_KEY, NOTARY_KEY, OPENSSL_EC, OPENSSL_ED25519 } from './toolVectors';
 
 type Request = Parameters<PassphraseProvider['get']>[0];

@@ -9,9 +9,9 @@ import { TrustLensError } from '../../../src/core/errors';
 import { children, oidToString, readTlv, type Tlv } from '../../../src/core/crypto/der';
 import { tufKeyId } from '../../../src/core/crypto/keys';
 import { decodeFirstPemBlock, encodePem } from '../../../src/core/crypto/pem';
-import { decodePrivateKeyPem, encodePrivateKeyPem, keyFileAttributes, readKeyBlock } from '../../../src/core/keys/keyPem';
-import { decryptPkcs8 } from '../../../src/core/keys/pbes2';
-import { generateKey, PrivateKey } from '../../../src/core/keys/privateKey';
+import { decodePrivateKeyPem, encodePrivateKeyPem, keyFileAttributes, readKeyBlock } from '../../../src/core/trust/dct/keys/keyPem';
+import { decryptPkcs8 } from '../../../src/core/trust/dct/keys/pbes2';
+import { generateKey, PrivateKey } from '../../../src/core/trust/dct/keys/privateKey';
 import { DOCKER_KEY, NOTARY_KEY, OPENSSL_ED25519, OPENSSL_EC, OPENSSL_RSA } from './toolVectors';
 
 /** The salt and IV of a notary `ENCRYPTED PRIVATE KEY` PEM. */

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TrustLensError } from '../../../src/core/errors';
-import { KeyError } from '../../../src/core/keys/keyErrors';
-import { choosePassphrase, envPassphraseProvider, openWithPassphrase } from '../../../src/core/keys/passphrase';
-import type { PassphraseProvider } from '../../../src/core/signing/signingKey';
+import { KeyError } from '../../../src/core/trust/dct/keys/keyErrors';
+import { choosePassphrase, envPassphraseProvider, openWithPassphrase } from '../../../src/core/trust/dct/keys/passphrase';
+import type { PassphraseProvider } from '../../../src/core/trust/dct/keys/signingKey';
 
 const ENV = { DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE: 'root-secret-1', DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: 'repo-secret-1' };
 

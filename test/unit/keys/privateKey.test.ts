@@ -4,8 +4,8 @@ import { inspect } from 'node:util';
 import { TrustLensError } from '../../../src/core/errors';
 import { tufKeyId } from '../../../src/core/crypto/keys';
 import { verifySignature } from '../../../src/core/crypto/verifiers';
-import { decodePrivateKeyPem } from '../../../src/core/keys/keyPem';
-import { generateKey, PrivateKey } from '../../../src/core/keys/privateKey';
+import { decodePrivateKeyPem } from '../../../src/core/trust/dct/keys/keyPem';
+import { generateKey, PrivateKey } from '../../../src/core/trust/dct/keys/privateKey';
 import { OPENSSL_RSA } from './toolVectors';
 
 const MESSAGE = Buffer.from('{"_type":"Targets","version":2}');

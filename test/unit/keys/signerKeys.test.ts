@@ -15,12 +15,12 @@ import { children, oidToString, readSmallInteger, readTlv, type Tlv } from '../.
 import { tufKeyId } from '../../../src/core/crypto/keys';
 import { decodeFirstPemBlock } from '../../../src/core/crypto/pem';
 import { verifySignature } from '../../../src/core/crypto/verifiers';
-import { FileKeyStore } from '../../../src/core/keys/fileKeyStore';
-import { DEFAULT_SIGNER_ALGORITHM, generateSignerKey } from '../../../src/core/keys/generateSignerKey';
+import { FileKeyStore } from '../../../src/core/trust/dct/keys/fileKeyStore';
+import { DEFAULT_SIGNER_ALGORITHM, generateSignerKey } from '../../../src/core/trust/dct/keys/generateSignerKey';
 import { systemClock } from '../../../src/core/ports';
-import { parsePublicKeyPem } from '../../../src/core/signing/publicKeyPem';
-import type { PassphraseProvider } from '../../../src/core/signing/signingKey';
-import { StoreKeys } from '../../../src/core/signing/storeKeys';
+import { parsePublicKeyPem } from '../../../src/core/trust/dct/signing/publicKeyPem';
+import type { PassphraseProvider } from '../../../src/core/trust/dct/keys/signingKey';
+import { StoreKeys } from '../../../src/core/trust/dct/signing/storeKeys';
 
 const PASS = 'signer-keys-pass-1';
 const provider: PassphraseProvider = { get: () => Promise.resolve(PASS) };

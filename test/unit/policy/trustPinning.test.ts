@@ -12,7 +12,7 @@ import { TrustLensError } from '../../../src/core/errors';
 import { mergePolicy } from '../../../src/core/policy/policy';
 import { parsePolicy } from '../../../src/core/policy/policyFile';
 import { rootPinFor } from '../../../src/core/trust/dct/trustPinning';
-import { TufError } from '../../../src/core/tuf/tufErrors';
+import { TufError } from '../../../src/core/trust/dct/tuf/tufErrors';
 import { testCa } from '../../helpers/tufRepo';
 
 const A = 'a'.repeat(64);

@@ -4,7 +4,7 @@ import { scanDockerfile } from '../../../src/core/parse/dockerfile';
 import { escapeMarkdown, hoverMarkdown, roleExpiries, showSignersUri, type HoverInput } from '../../../src/core/report/hoverText';
 import type { CheckResult } from '../../../src/core/trust/checkResult';
 import { verdictOf } from '../../../src/core/trust/verdict';
-import type { TrustData, VerifiedRole, VerifiedTargetsRole } from '../../../src/core/tuf/verifiedData';
+import type { TrustData, VerifiedRole, VerifiedTargetsRole } from '../../../src/core/trust/dct/tuf/verifiedData';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { scanDockerfile } from '../../../src/core/parse/dockerfile';
 import { GLANCE_ORDER, GLANCE_SHORT, STATUS_WORDS, headline, statusSummary } from '../../../src/core/report/statusSummary';
 import type { CheckResult, TrustStatus } from '../../../src/core/trust/checkResult';
-import type { Finding } from '../../../src/core/trust/findings';
+import type { Finding } from '../../../src/core/model/findings';
 import { verdictOf } from '../../../src/core/trust/verdict';
 
 /** The finding each status comes with by default, as a check gives it. */

@@ -8,13 +8,13 @@
 import { createHash } from 'node:crypto';
 import type { HttpClient, HttpMethod, HttpResponse, RequestOptions } from '../../../src/core/net/http';
 import { statusError } from '../../../src/core/net/statusError';
-import { metaDoc } from '../../../src/core/signing/goShapes';
-import { fileBytes, signingInput } from '../../../src/core/signing/fileBytes';
-import { fileMetaOf } from '../../../src/core/signing/signPlan';
-import { bumped } from '../../../src/core/signing/targetsEdit';
+import { metaDoc } from '../../../src/core/trust/dct/signing/goShapes';
+import { fileBytes, signingInput } from '../../../src/core/trust/dct/signing/fileBytes';
+import { fileMetaOf } from '../../../src/core/trust/dct/signing/signPlan';
+import { bumped } from '../../../src/core/trust/dct/signing/targetsEdit';
 import { keyObjectJson, type TufPublicKey } from '../../../src/core/crypto/keys';
 import { generateKey, nodeSigningKey } from './memoryKeys';
-import type { SigningKey } from '../../../src/core/signing/signingKey';
+import type { SigningKey } from '../../../src/core/trust/dct/keys/signingKey';
 
 interface Repo {
   readonly current: Map<string, Uint8Array>;

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { reserialize, fileBytes } from '../../../src/core/signing/fileBytes';
-import { goTimeText, targetsDoc } from '../../../src/core/signing/goShapes';
-import { expiresFor, formatGoUtc } from '../../../src/core/signing/expiry';
+import { reserialize, fileBytes } from '../../../src/core/trust/dct/signing/fileBytes';
+import { goTimeText, targetsDoc } from '../../../src/core/trust/dct/signing/goShapes';
+import { expiresFor, formatGoUtc } from '../../../src/core/trust/dct/signing/expiry';
 import { NOTARY03_FILES } from '../../helpers/tufVectors';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');

@@ -6,8 +6,8 @@
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { canonicalKeyId, makeTufKey, type TufPublicKey } from '../../../src/core/crypto/keys';
 import { encodePem } from '../../../src/core/crypto/pem';
-import type { KeyUse, PublishingKeys } from '../../../src/core/signing/keySource';
-import type { RawSignature, SigningKey } from '../../../src/core/signing/signingKey';
+import type { KeyUse, PublishingKeys } from '../../../src/core/trust/dct/signing/keySource';
+import type { RawSignature, SigningKey } from '../../../src/core/trust/dct/keys/signingKey';
 import { buildCertificate } from '../../helpers/tufCert';
 
 const DAY = 86_400_000;

@@ -2,10 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { nullLogger, systemClock } from '../../../src/core/ports';
-import { MemoryMetadataStore } from '../../../src/core/trust/metadataStore';
-import { TrustPublisher } from '../../../src/core/signing/trustPublisher';
-import type { RepoState } from '../../../src/core/signing/repoState';
-import { describeWhoCanSign, SigningError } from '../../../src/core/signing/signingErrors';
+import { MemoryMetadataStore } from '../../../src/core/trust/dct/metadataStore';
+import { TrustPublisher } from '../../../src/core/trust/dct/signing/trustPublisher';
+import type { RepoState } from '../../../src/core/trust/dct/signing/repoState';
+import { describeWhoCanSign, SigningError } from '../../../src/core/trust/dct/signing/signingErrors';
 import { FakeNotary } from './fakeNotary';
 import { MemoryKeys, publicKeyPem } from './memoryKeys';
 

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TargetsDoc } from '../../../src/core/signing/goShapes';
+import type { TargetsDoc } from '../../../src/core/trust/dct/signing/goShapes';
 import {
   bumped, dockerTarget, emptyTargets, withDelegationKeys, withoutDelegation, withoutDelegationKeys, withoutTarget, withTarget,
-} from '../../../src/core/signing/targetsEdit';
+} from '../../../src/core/trust/dct/signing/targetsEdit';
 import { generateKey } from './memoryKeys';
 
 const NOW = new Date('2026-03-01T00:00:00Z');

@@ -4,7 +4,7 @@ import { scanDockerfile } from '../../../src/core/parse/dockerfile';
 import { defaultPolicy, effectivePolicy, type Policy } from '../../../src/core/policy/policy';
 import { evaluateReference } from '../../../src/core/trust/dct/evaluate';
 import type { RepositoryOutcome } from '../../../src/core/trust/dct/outcome';
-import type { TrustData, VerifiedRole, VerifiedTargetsRole } from '../../../src/core/tuf/verifiedData';
+import type { TrustData, VerifiedRole, VerifiedTargetsRole } from '../../../src/core/trust/dct/tuf/verifiedData';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const DAY = 86_400_000;

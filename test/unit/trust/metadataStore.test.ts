@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileMetadataStore, MemoryMetadataStore, type MetadataStore } from '../../../src/core/trust/metadataStore';
+import { FileMetadataStore, MemoryMetadataStore, type MetadataStore } from '../../../src/core/trust/dct/metadataStore';
 
 async function exercise(store: MetadataStore) {
   const server = 'https://127.0.0.1:4443';

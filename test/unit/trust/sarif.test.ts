@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { scanDockerfile } from '../../../src/core/parse/dockerfile';
 import { toSarif } from '../../../src/core/report/sarif';
 import type { CheckResult } from '../../../src/core/trust/checkResult';
-import { FINDING_CODES } from '../../../src/core/trust/findings';
+import { FINDING_CODES } from '../../../src/core/model/findings';
 
 void describe('toSarif', () => {
   void it('renders one result per finding with rules for every code', () => {

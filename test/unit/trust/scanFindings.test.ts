@@ -4,7 +4,7 @@ import { scanDockerfile } from '../../../src/core/parse/dockerfile';
 import { defaultPolicy, type Policy } from '../../../src/core/policy/policy';
 import { toSarif } from '../../../src/core/report/sarif';
 import { fileErrorResult, skippedResult, withVariableEmpty } from '../../../src/core/trust/scanFindings';
-import { DEFAULT_SEVERITY } from '../../../src/core/trust/findings';
+import { DEFAULT_SEVERITY } from '../../../src/core/model/findings';
 import { withVerdict } from '../../../src/core/trust/verdict';
 
 const scan = scanDockerfile('Dockerfile', 'FROM Alpine:3\nFROM scratch\nCOPY --from=$X /a /b\nFROM python:3.12${FLAVOR}\nFROM node:${TAG}\n');

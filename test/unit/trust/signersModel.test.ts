@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { scanDockerfile } from '../../../src/core/parse/dockerfile';
 import type { CheckResult, TrustStatus } from '../../../src/core/trust/checkResult';
 import { expiryBadge, findRepository, repositoriesOf, repositoryKeyOf, signersModel } from '../../../src/core/trust/signersModel';
-import type { TrustData } from '../../../src/core/tuf/verifiedData';
+import type { TrustData } from '../../../src/core/trust/dct/tuf/verifiedData';
 import { ecdsaKey } from '../../helpers/tufRepo';
 import { TestRepo, type BuildOptions } from '../../helpers/tufRepoBuilder';
 import { dockerSignersRepo, verifiedTrustData } from '../../helpers/tufSignersRepo';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDockerHubNotary, resolveTrustServer } from '../../../src/core/trust/trustServer';
+import { isDockerHubNotary, resolveTrustServer } from '../../../src/core/trust/dct/trustServer';
 
 void describe('resolveTrustServer', () => {
   void it("uses docker's defaults", () => {

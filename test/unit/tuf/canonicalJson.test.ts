@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { canonicalize, canonicalString, goQuote, serializeSignedFile } from '../../../src/core/tuf/canonicalJson';
-import { TufError } from '../../../src/core/tuf/tufErrors';
+import { canonicalize, canonicalString, goQuote, serializeSignedFile } from '../../../src/core/crypto/canonicalJson';
+import { TufError } from '../../../src/core/trust/dct/tuf/tufErrors';
 import { NOTARY03_FILES } from '../../helpers/tufVectors';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isExpired, parseExpiry } from '../../../src/core/tuf/expires';
+import { isExpired, parseExpiry } from '../../../src/core/trust/dct/tuf/expires';
 
 const at = (iso: string) => ({ now: () => new Date(iso) });
 

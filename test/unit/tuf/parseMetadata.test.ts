@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEnvelope, parseRoot, parseSnapshot, parseTargets, parseTimestamp } from '../../../src/core/tuf/parseMetadata';
-import { fileMetaMap, targetsField } from '../../../src/core/tuf/parseFields';
-import { TufError, type TufErrorCode } from '../../../src/core/tuf/tufErrors';
+import { parseEnvelope, parseRoot, parseSnapshot, parseTargets, parseTimestamp } from '../../../src/core/trust/dct/tuf/parseMetadata';
+import { fileMetaMap, targetsField } from '../../../src/core/trust/dct/tuf/parseFields';
+import { TufError, type TufErrorCode } from '../../../src/core/trust/dct/tuf/tufErrors';
 import { NOTARY03_FILES } from '../../helpers/tufVectors';
 
 const enc = (s: string) => Buffer.from(s, 'utf8');

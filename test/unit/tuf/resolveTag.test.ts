@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { listSignedTags, parseSha256Digest, pinnedDigestMatches, releasedTagsForDigest, resolveTag } from '../../../src/core/tuf/resolveTag';
-import type { TrustData } from '../../../src/core/tuf/verifiedData';
+import { listSignedTags, parseSha256Digest, pinnedDigestMatches, releasedTagsForDigest, resolveTag } from '../../../src/core/trust/dct/tuf/resolveTag';
+import type { TrustData } from '../../../src/core/trust/dct/tuf/verifiedData';
 import { ecdsaKey } from '../../helpers/tufRepo';
 import { TestRepo, type BuildOptions } from '../../helpers/tufRepoBuilder';
 import { dockerSignersRepo, verifiedTrustData } from '../../helpers/tufSignersRepo';

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { validateRoot, type RootCheck } from '../../../src/core/tuf/rootValidation';
-import { TufError, type TufErrorCode } from '../../../src/core/tuf/tufErrors';
+import { validateRoot, type RootCheck } from '../../../src/core/trust/dct/tuf/rootValidation';
+import { TufError, type TufErrorCode } from '../../../src/core/trust/dct/tuf/tufErrors';
 import { buildCertificate } from '../../helpers/tufCert';
 import { ecdsaKey, fileMeta, goPem, keyJson, rootCertKey, type TestKey } from '../../helpers/tufRepo';
 import { TestRepo } from '../../helpers/tufRepoBuilder';

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeTufKey, type TufPublicKey } from '../../../src/core/crypto/keys';
-import { parseEnvelope } from '../../../src/core/tuf/parseMetadata';
-import { verifySignatures } from '../../../src/core/tuf/signatures';
-import { TufError } from '../../../src/core/tuf/tufErrors';
+import { parseEnvelope } from '../../../src/core/trust/dct/tuf/parseMetadata';
+import { verifySignatures } from '../../../src/core/trust/dct/tuf/signatures';
+import { TufError } from '../../../src/core/trust/dct/tuf/tufErrors';
 import { ecdsaKey, ed25519Key, rsaKey, sortedJson, type TestKey } from '../../helpers/tufRepo';
 
 const signed = { _type: 'Targets', expires: '2030-01-01T00:00:00Z', targets: {}, version: 3 };

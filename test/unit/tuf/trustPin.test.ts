@@ -6,10 +6,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateRoot, type RootCheck } from '../../../src/core/tuf/rootValidation';
-import { TrustedSet } from '../../../src/core/tuf/trustedSet';
-import type { RootPin } from '../../../src/core/tuf/trustPin';
-import { TufError, type TufErrorCode } from '../../../src/core/tuf/tufErrors';
+import { validateRoot, type RootCheck } from '../../../src/core/trust/dct/tuf/rootValidation';
+import { TrustedSet } from '../../../src/core/trust/dct/tuf/trustedSet';
+import type { RootPin } from '../../../src/core/trust/dct/tuf/trustPin';
+import { TufError, type TufErrorCode } from '../../../src/core/trust/dct/tuf/tufErrors';
 import { parseCertificate } from '../../../src/core/crypto/x509';
 import { goPem, keyJson, rootCertKey, testCa, type TestCa } from '../../helpers/tufRepo';
 import { TestRepo } from '../../helpers/tufRepoBuilder';

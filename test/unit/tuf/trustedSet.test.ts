@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrustedSet, type TrustedSetOptions } from '../../../src/core/tuf/trustedSet';
-import { TufError, type TufErrorCode } from '../../../src/core/tuf/tufErrors';
+import { TrustedSet, type TrustedSetOptions } from '../../../src/core/trust/dct/tuf/trustedSet';
+import { TufError, type TufErrorCode } from '../../../src/core/trust/dct/tuf/tufErrors';
 import { ecdsaKey, ed25519Key, keyJson, rsaKey, sha256Hex, signedFile, type TestKey } from '../../helpers/tufRepo';
 import { feedAll, TestRepo, type RepoFiles } from '../../helpers/tufRepoBuilder';
 import { NOTARY03_FILES, NOTARY03_GUN, NOTARY03_VALID_AT } from '../../helpers/tufVectors';

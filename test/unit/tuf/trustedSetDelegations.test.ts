@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrustedSet, type TrustedSetOptions } from '../../../src/core/tuf/trustedSet';
-import { TufError, type TufErrorCode } from '../../../src/core/tuf/tufErrors';
+import { TrustedSet, type TrustedSetOptions } from '../../../src/core/trust/dct/tuf/trustedSet';
+import { TufError, type TufErrorCode } from '../../../src/core/trust/dct/tuf/tufErrors';
 import { ecdsaKey, keyJson, rootCertKey, sha256Hex, type TestKey } from '../../helpers/tufRepo';
 import { feedAll, TestRepo } from '../../helpers/tufRepoBuilder';
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrustedSet } from '../../../src/core/tuf/trustedSet';
-import { TufError, type TufErrorCode } from '../../../src/core/tuf/tufErrors';
+import { TrustedSet } from '../../../src/core/trust/dct/tuf/trustedSet';
+import { TufError, type TufErrorCode } from '../../../src/core/trust/dct/tuf/tufErrors';
 import { keyJson, rootCertKey, type TestKey } from '../../helpers/tufRepo';
 import { TestRepo } from '../../helpers/tufRepoBuilder';
 

@@ -3,7 +3,7 @@
  * the signed digest, who signed, each expiry that matters and what it belongs to, and the registry the
  * evidence came from. Finding codes are cosign's own, defined here with their severities and help text.
  */
-import type { Severity } from '../findings';
+import type { Severity } from '../../model/findings';
 
 /** The verdict. `invalid` also covers signatures that verify but that no rule trusts (see `untrusted-signer`). */
 export type CosignStatus = 'signed' | 'unsigned' | 'invalid' | 'unverifiable';

@@ -12,7 +12,7 @@ import { NetError, isNetError } from '../../net/netError';
 import { isValidDigest } from '../../net/manifestTypes';
 import type { OciRegistry, OciRepository, ResolvedImage } from '../../oci/ociRegistry';
 import { nullLogger, type Clock, type Logger } from '../../ports';
-import type { Severity } from '../findings';
+import type { Severity } from '../../model/findings';
 import type { CosignCheckResult, CosignFindingCode } from './cosignResult';
 import { trustsAnyone, type CosignPolicy } from './cosignPolicy';
 import { DEFAULT_DISCOVERY_LIMITS, discoverSignatures, type Discovery, type DiscoveryLimits } from './discovery';

@@ -7,7 +7,7 @@
  * - `unsigned`: no cosign signature at all.
  * Nothing that failed is hidden: a trusted image still lists the broken signatures beside it, as warnings.
  */
-import type { Severity } from '../findings';
+import type { Severity } from '../../model/findings';
 import type { CosignFinding, CosignCheckResult, CosignFindingCode, CosignStatus, Expiry, SignerEvidence, TrustSignerFix } from './cosignResult';
 import { COSIGN_DEFAULT_SEVERITY } from './cosignResult';
 import type { Discovery } from './discovery';

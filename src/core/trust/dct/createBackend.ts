@@ -6,7 +6,7 @@ import type { RequestEvent } from '../../net/http';
 import { repositoryScope, TokenAuthClient } from '../../net/tokenAuth';
 import { UndiciHttpClient } from '../../net/undiciHttpClient';
 import type { Clock, Logger } from '../../ports';
-import type { MetadataStore } from '../metadataStore';
+import type { MetadataStore } from './metadataStore';
 import type { RepositoryKey } from './outcome';
 import { DctUpdater } from './updater';
 

@@ -1,12 +1,12 @@
 import { familiarRepository } from '../../model/imageRef';
 import type { ImageOccurrence } from '../../model/occurrence';
-import { isReleasedRole, listSignedTags, resolveTag, releasedTagsForDigest, type TagResolution } from '../../tuf/resolveTag';
-import { signerName } from '../../tuf/roleNames';
-import type { TrustData, VerifiedRole } from '../../tuf/verifiedData';
+import { isReleasedRole, listSignedTags, resolveTag, releasedTagsForDigest, type TagResolution } from './tuf/resolveTag';
+import { signerName } from './tuf/roleNames';
+import type { TrustData, VerifiedRole } from './tuf/verifiedData';
 import type { EvaluatedResult, TrustStatus } from '../checkResult';
-import type { FindingCode, Finding, Severity } from '../findings';
+import type { FindingCode, Finding, Severity } from '../../model/findings';
 import type { EffectivePolicy } from '../../policy/policy';
-import { DOCKER_HUB_NOTARY_SHUTDOWN, isDockerHubNotary } from '../trustServer';
+import { DOCKER_HUB_NOTARY_SHUTDOWN, isDockerHubNotary } from './trustServer';
 import type { RepositoryOutcome } from './outcome';
 
 const DAY_MS = 86_400_000;

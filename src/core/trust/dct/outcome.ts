@@ -1,8 +1,8 @@
 import { describeError } from '../../errors';
 import { unreachableReason } from '../../net/classifyError';
 import { isNetError } from '../../net/netError';
-import type { TrustData } from '../../tuf/verifiedData';
-import { TufError } from '../../tuf/tufErrors';
+import type { TrustData } from './tuf/verifiedData';
+import { TufError } from './tuf/tufErrors';
 
 /** Identifies one repository's trust data: a trust server and a GUN. */
 export interface RepositoryKey {

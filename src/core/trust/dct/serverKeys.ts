@@ -1,6 +1,6 @@
 import { tufKeyId } from '../../crypto/keys';
 import type { HttpClient } from '../../net/http';
-import type { TrustData } from '../../tuf/verifiedData';
+import type { TrustData } from './tuf/verifiedData';
 import type { RepositoryKey } from './outcome';
 import { trustFileUrl } from './trustFiles';
 

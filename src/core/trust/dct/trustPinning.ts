@@ -9,8 +9,8 @@ import { open } from 'node:fs/promises';
 import { describeError } from '../../errors';
 import { certificateProblem, loadCertBundleFromPem } from '../../crypto/x509';
 import type { TrustPinningConfig } from '../../policy/trustPinning';
-import type { RootPin } from '../../tuf/trustPin';
-import { TufError } from '../../tuf/tufErrors';
+import type { RootPin } from './tuf/trustPin';
+import { TufError } from './tuf/tufErrors';
 
 /** A CA bundle is a few certificates; a bigger file (or a device, a FIFO) is refused, not read. */
 const MAX_CA_BUNDLE_BYTES = 1 << 20;

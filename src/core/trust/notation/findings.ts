@@ -2,7 +2,7 @@
  * Finding codes of the Notation backend, with a title and an explanation each (the SARIF rule text and
  * the README section). `untrusted-signer` and `unverifiable` carry the same meaning in every backend.
  */
-import type { Severity } from '../findings';
+import type { Severity } from '../../model/findings';
 
 export const NOTATION_FINDING_CODES = [
   'notation-unsigned',
