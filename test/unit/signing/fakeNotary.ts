@@ -10,7 +10,7 @@ import type { HttpClient, HttpMethod, HttpResponse, RequestOptions } from '../..
 import { statusError } from '../../../src/core/net/statusError';
 import { metaDoc } from '../../../src/core/trust/dct/signing/goShapes';
 import { fileBytes, signingInput } from '../../../src/core/trust/dct/signing/fileBytes';
-import { fileMetaOf } from '../../../src/core/trust/dct/signing/signPlan';
+import { fileMetaOf } from '../../../src/core/trust/dct/signing/signUploads';
 import { bumped } from '../../../src/core/trust/dct/signing/targetsEdit';
 import { keyObjectJson, type TufPublicKey } from '../../../src/core/crypto/keys';
 import { generateKey, nodeSigningKey } from './memoryKeys';

@@ -6,7 +6,7 @@
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { canonicalKeyId, makeTufKey, type TufPublicKey } from '../../../src/core/crypto/keys';
 import { encodePem } from '../../../src/core/crypto/pem';
-import type { KeyUse, PublishingKeys } from '../../../src/core/trust/dct/signing/keySource';
+import type { KeyUse, PublishingKeys } from '../../../src/core/trust/dct/signing/publishingKeys';
 import type { RawSignature, SigningKey } from '../../../src/core/trust/dct/keys/signingKey';
 import { buildCertificate } from '../../helpers/tufCert';
 

@@ -16,7 +16,7 @@ import type { Clock, Logger } from '../../../ports';
 import type { RepositoryKey } from '../outcome';
 import type { MetadataStore } from '../metadataStore';
 import { resolveTrustServer } from '../trustServer';
-import type { PublishingKeys } from './keySource';
+import type { PublishingKeys } from './publishingKeys';
 import type { PassphraseProvider } from '../keys/signingKey';
 import { StoreKeys } from './storeKeys';
 import { TrustPublisher } from './trustPublisher';

@@ -10,7 +10,7 @@ import type { TufPublicKey } from '../../../crypto/keys';
 import { PublishLoop, type PublishLoopOptions, type Published } from './publishLoop';
 import type { Plan } from './plan';
 import { planRevokeTag } from './planRevoke';
-import { planSignTag, tagSignedIn, type SignPlan } from './planSign';
+import { planSignTag, tagSignedIn, type SignPlan } from './planTagSigning';
 import { planAddSigner, planRemoveSigner } from './planSigners';
 import { parsePublicKeyPem } from './publicKeyPem';
 import { parseRepository, parseTaggedRef, repositoryKeyOf } from './references';

@@ -15,7 +15,7 @@ import { parentRole } from '../tuf/roleNames';
 import { verifySignatures } from '../tuf/signatures';
 import { fileBytes, reserialize, signingInput, type SignedDoc } from './fileBytes';
 import type { FileMetaDoc, MetaDoc, TargetsDoc } from './goShapes';
-import type { PublishingKeys } from './keySource';
+import type { PublishingKeys } from './publishingKeys';
 import type { Plan } from './plan';
 import { canSign, roleKeys, type RepoState, type RoleKeys } from './repoState';
 import { SigningError } from './signingErrors';
