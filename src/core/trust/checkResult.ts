@@ -15,6 +15,59 @@ export type TrustStatus =
   | 'unverifiable'
   | 'skipped';
 
+/** Who made a signature, as far as its scheme establishes it. */
+export interface SignerEvidence {
+  /** What to show: a signer's name (`alice`), a certificate identity, or a key's description. */
+  readonly name: string;
+  /** IDs of the keys that may sign for it, as its scheme's tools print them. */
+  readonly keyIds: readonly string[];
+  /** Where in the scheme it signed, e.g. the role `targets/alice`. */
+  readonly role?: string;
+  /** A certificate's identity (SAN) and issuer, for schemes that sign with certificates. */
+  readonly identity?: string;
+  readonly issuer?: string;
+}
+
+/** An expiry that matters for the verdict, and what it belongs to. */
+export interface ExpiryEvidence {
+  /** e.g. `targets/releases`, `certificate of release@example.com` */
+  readonly what: string;
+  /** ISO time. */
+  readonly expires: string;
+}
+
+/** What a scheme verified against. */
+export interface TrustSource {
+  readonly kind: 'trust-server' | 'registry';
+  /** e.g. `https://127.0.0.1:4443` for a trust server, `127.0.0.1:5000/team/app` for a registry. */
+  readonly url: string;
+}
+
+/**
+ * One signing scheme's evidence about a reference: what a backend returns for it, and one entry of a
+ * result's `signatures`. Every field is backend-neutral; nothing outside a backend needs to know how
+ * its scheme reached it.
+ */
+export interface SignatureResult {
+  /** The signing scheme, e.g. `dct`. */
+  readonly scheme: string;
+  readonly status: TrustStatus;
+  /** The digest a trusted signature covers, or null. */
+  readonly signedDigest: string | null;
+  /** Who signed the signed digest. */
+  readonly signers: readonly SignerEvidence[];
+  /** Every expiry the verdict depends on, earliest first. */
+  readonly expires: readonly ExpiryEvidence[];
+  readonly findings: readonly Finding[];
+  /** What the evidence was verified against, when anything was asked. */
+  readonly source: TrustSource | null;
+  /** Where within the scheme the signature was found, e.g. the role `targets/releases`, when it says. */
+  readonly role?: string | null;
+  /** The signers the policy requires, and those of them that have not signed, when it requires any. */
+  readonly requiredSigners?: readonly string[];
+  readonly missingSigners?: readonly string[];
+}
+
 /** The verdict for one reference, with what a person needs to act on it. */
 export interface CheckResult {
   /** The reference checked; for a skipped value, the value that was not checked. */
@@ -37,6 +90,8 @@ export interface CheckResult {
   requiredSigners?: string[];
   /** Those of {@link requiredSigners} that have not signed the released digest, e.g. `['qa']`. */
   missingSigners?: string[];
+  /** Each scheme's evidence, in the order the backends were given; absent or empty when none checked it. */
+  signatures?: readonly SignatureResult[];
 }
 
 /** A result before its verdict is taken from its findings (what a backend's evaluation returns). */
@@ -58,9 +113,34 @@ export interface CheckResultJson extends Omit<ReferenceJson, 'kind' | 'reference
   expires: string | null;
   findings: Finding[];
   trustServer: string | null;
+  /** One entry per signing scheme that checked the reference. */
+  signatures: SignatureJson[];
   reason?: string;
   /** Why a skipped value was not checked, e.g. buildkit's reason for refusing it. */
   message?: string;
+}
+
+/** The public JSON shape of one scheme's evidence. */
+export interface SignatureJson {
+  scheme: string;
+  status: TrustStatus;
+  signedDigest: string | null;
+  signers: { name: string; keyIds: string[]; role?: string; identity?: string; issuer?: string }[];
+  expires: ExpiryEvidence[];
+  findings: Finding[];
+  source: TrustSource | null;
+}
+
+function signatureJson(s: SignatureResult): SignatureJson {
+  return {
+    scheme: s.scheme,
+    status: s.status,
+    signedDigest: s.signedDigest,
+    signers: s.signers.map((g) => ({ ...g, keyIds: [...g.keyIds] })),
+    expires: s.expires.map((e) => ({ what: e.what, expires: e.expires })),
+    findings: [...s.findings],
+    source: s.source,
+  };
 }
 
 export function checkResultJson(result: CheckResult): CheckResultJson {
@@ -73,6 +153,7 @@ export function checkResultJson(result: CheckResult): CheckResultJson {
     expires: result.expires,
     findings: result.findings,
     trustServer: result.trustServer ?? null,
+    signatures: (result.signatures ?? []).map(signatureJson),
   };
   if (result.target.kind === 'reference') return { ...referenceJson(result.target.occurrence), ...verdict };
   const s = result.target.skipped;

@@ -4,10 +4,9 @@
  * cached under the TrustLens cache directory.
  */
 import { join } from 'node:path';
-import { AuthCache } from '../../net/authCache';
-import { CredentialResolver } from '../../net/credentials';
 import type { RequestEvent } from '../../net/http';
-import { UndiciHttpClient } from '../../net/undiciHttpClient';
+import { createRegistryTransport, type RegistryTransport } from '../../net/registryTransport';
+import type { UndiciHttpClient } from '../../net/undiciHttpClient';
 import { OciRegistry, type OciLimits } from '../../oci/ociRegistry';
 import type { Clock, Logger } from '../../ports';
 import { CosignVerifier } from './cosignVerifier';
@@ -35,6 +34,8 @@ export interface CosignBackendOptions {
   tufMirrorUrl?: string;
   limits?: Partial<OciLimits>;
   onRequest?: (event: RequestEvent) => void;
+  /** A transport to share (the engine's); one is made from the options above when absent, and closed by `close()`. */
+  transport?: RegistryTransport;
 }
 
 /** The cosign verifier and the registry access it uses (signing shares it); `close()` ends connections. */
@@ -46,18 +47,11 @@ export interface CosignBackend {
 }
 
 export function createCosignBackend(options: CosignBackendOptions): CosignBackend {
-  const http = new UndiciHttpClient({
-    dockerConfigDir: options.dockerConfigDir,
-    logger: options.logger,
-    userAgent: options.userAgent,
-    timeoutMs: options.timeoutMs,
-    onRequest: options.onRequest,
-  });
-  const credentials = options.allowCredentials
-    ? new CredentialResolver({ dockerConfigDir: options.dockerConfigDir, allowCredentialHelpers: true, logger: options.logger })
-    : { get: async () => undefined };
+  const own = options.transport === undefined;
+  const transport = options.transport ?? createRegistryTransport(options);
+  const { http, credentials } = transport;
   const oci = new OciRegistry({
-    http, credentials, cache: new AuthCache(options.clock), logger: options.logger,
+    http, credentials, cache: transport.authCache, logger: options.logger,
     plainHttpForLoopback: options.plainHttpForLoopback ?? true, timeoutMs: options.timeoutMs, limits: options.limits,
   });
   const root = new PublicGoodTrustedRoot({
@@ -65,5 +59,5 @@ export function createCosignBackend(options: CosignBackendOptions): CosignBacken
     ...(options.tufMirrorUrl !== undefined ? { mirrorUrl: options.tufMirrorUrl } : {}),
   });
   const verifier = new CosignVerifier({ oci, publicGoodRoot: () => root.get(), clock: options.clock, logger: options.logger, ttlMs: options.ttlMs });
-  return { verifier, oci, http, close: () => http.close() };
+  return { verifier, oci, http, close: async () => (own ? transport.close() : undefined) };
 }

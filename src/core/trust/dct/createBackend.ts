@@ -1,10 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AuthCache } from '../../net/authCache';
-import { CredentialResolver } from '../../net/credentials';
 import type { RequestEvent } from '../../net/http';
-import { repositoryScope, TokenAuthClient } from '../../net/tokenAuth';
-import { UndiciHttpClient } from '../../net/undiciHttpClient';
+import { createRegistryTransport, type RegistryTransport } from '../../net/registryTransport';
+import type { UndiciHttpClient } from '../../net/undiciHttpClient';
 import type { Clock, Logger } from '../../ports';
 import type { MetadataStore } from './metadataStore';
 import type { RepositoryKey } from './outcome';
@@ -26,6 +24,8 @@ export interface DctBackendOptions {
   /** Per-request time budget (default 15 s). */
   timeoutMs?: number;
   onRequest?: (event: RequestEvent) => void;
+  /** A transport to share (the engine's); one is made from the options above when absent, and closed by `close()`. */
+  transport?: RegistryTransport;
 }
 
 /** The default metadata cache directory of the CLI: `$XDG_CACHE_HOME/trustlens` or `~/.cache/trustlens`. */
@@ -35,34 +35,14 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
 
 export const DEFAULT_TTL_MS = 5 * 60_000;
 
-/** Wires the undici client, docker credentials and token auth to a {@link DctUpdater}. */
-export function createDctBackend(options: DctBackendOptions): { backend: DctUpdater; http: UndiciHttpClient; close(): Promise<void> } {
-  const http = new UndiciHttpClient({
-    dockerConfigDir: options.dockerConfigDir,
-    logger: options.logger,
-    userAgent: options.userAgent,
-    timeoutMs: options.timeoutMs,
-    onRequest: options.onRequest,
+/** Wires the shared transport (undici, docker credentials, token auth per repository) to a {@link DctUpdater}. */
+export function createDctBackend(options: DctBackendOptions): { backend: DctUpdater; http: UndiciHttpClient; transport: RegistryTransport; close(): Promise<void> } {
+  const own = options.transport === undefined;
+  const transport = options.transport ?? createRegistryTransport(options);
+  // The trust server chosen for a registry receives that registry's credentials, as with docker.
+  const httpFor = (key: RepositoryKey) => transport.repositoryClient({
+    registry: key.registry, repository: key.gun, actions: ['pull'], trustedAuthHosts: [new URL(key.server).hostname],
   });
-  const credentials = options.allowCredentials
-    ? new CredentialResolver({ dockerConfigDir: options.dockerConfigDir, allowCredentialHelpers: true, logger: options.logger })
-    : { get: async () => undefined };
-  const cache = new AuthCache(options.clock);
-  const clients = new Map<string, TokenAuthClient>();
-  const httpFor = (key: RepositoryKey) => {
-    const id = `${key.registry}\n${key.gun}`;
-    let client = clients.get(id);
-    if (!client) {
-      // The trust server chosen for a registry receives that registry's credentials, as with docker.
-      const trustServerHost = new URL(key.server).hostname;
-      client = new TokenAuthClient({
-        http, registryHost: key.registry, scope: repositoryScope(key.gun, ['pull']), credentials, cache,
-        trustedAuthHosts: [trustServerHost], logger: options.logger,
-      });
-      clients.set(id, client);
-    }
-    return client;
-  };
   const backend = new DctUpdater({
     httpFor,
     store: options.store,
@@ -71,6 +51,5 @@ export function createDctBackend(options: DctBackendOptions): { backend: DctUpda
     ttlMs: options.ttlMs ?? DEFAULT_TTL_MS,
     timeoutMs: options.timeoutMs ?? 15_000,
   });
-  return { backend, http, close: () => http.close() };
+  return { backend, http: transport.http, transport, close: async () => (own ? transport.close() : undefined) };
 }
-

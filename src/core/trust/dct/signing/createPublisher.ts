@@ -6,12 +6,9 @@
  */
 import { join } from 'node:path';
 import { FileKeyStore } from '../keys/fileKeyStore';
-import { AuthCache } from '../../../net/authCache';
-import { CredentialResolver } from '../../../net/credentials';
 import type { RequestEvent } from '../../../net/http';
 import { RegistryClient } from '../../../net/registryClient';
-import { repositoryScope, TokenAuthClient } from '../../../net/tokenAuth';
-import { UndiciHttpClient } from '../../../net/undiciHttpClient';
+import { createRegistryTransport } from '../../../net/registryTransport';
 import type { Clock, Logger } from '../../../ports';
 import type { RepositoryKey } from '../outcome';
 import type { MetadataStore } from '../metadataStore';
@@ -47,28 +44,11 @@ export interface PublisherSetup {
 
 /** A publisher and the HTTP client to close when done. */
 export function createTrustPublisher(setup: PublisherSetup): { publisher: TrustPublisher; close(): Promise<void> } {
-  const http = new UndiciHttpClient({
-    dockerConfigDir: setup.dockerConfigDir,
-    logger: setup.logger,
-    userAgent: setup.userAgent,
-    timeoutMs: setup.timeoutMs,
-    onRequest: setup.onRequest,
+  const transport = createRegistryTransport({ ...setup, allowCredentials: true });
+  const { http, credentials, authCache: cache } = transport;
+  const httpFor = (key: RepositoryKey) => transport.repositoryClient({
+    registry: key.registry, repository: key.gun, actions: ['pull', 'push'], trustedAuthHosts: [new URL(key.server).hostname],
   });
-  const credentials = new CredentialResolver({ dockerConfigDir: setup.dockerConfigDir, allowCredentialHelpers: true, logger: setup.logger });
-  const cache = new AuthCache(setup.clock);
-  const clients = new Map<string, TokenAuthClient>();
-  const httpFor = (key: RepositoryKey) => {
-    const id = `${key.registry}\n${key.gun}`;
-    let client = clients.get(id);
-    if (!client) {
-      client = new TokenAuthClient({
-        http, registryHost: key.registry, scope: repositoryScope(key.gun, ['pull', 'push']), credentials, cache,
-        trustedAuthHosts: [new URL(key.server).hostname], logger: setup.logger,
-      });
-      clients.set(id, client);
-    }
-    return client;
-  };
   const registry = new RegistryClient({
     http, credentials, cache, logger: setup.logger, timeoutMs: setup.timeoutMs,
     plainHttpForLoopback: setup.plainHttpForLoopbackRegistries ?? false,
@@ -84,5 +64,5 @@ export function createTrustPublisher(setup: PublisherSetup): { publisher: TrustP
     logger: setup.logger,
     ...(setup.timeoutMs === undefined ? {} : { timeoutMs: setup.timeoutMs }),
   });
-  return { publisher, close: () => http.close() };
+  return { publisher, close: () => transport.close() };
 }
