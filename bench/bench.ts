@@ -13,7 +13,7 @@ import { parsePolicy } from '../src/core/policy/policyFile';
 import { nullLogger, type Clock } from '../src/core/ports';
 import { createDctBackend } from '../src/core/trust/dct/createBackend';
 import { MemoryMetadataStore } from '../src/core/trust/dct/metadataStore';
-import { TrustService } from '../src/core/trust/trustService';
+import { DctTrustBackend as TrustService } from '../src/core/trust/dct/dctBackend';
 import { pushImage } from '../test/helpers/stack/push';
 import { hexOf } from '../test/helpers/stack/signers';
 import { startStack } from '../test/helpers/stack/stack';

@@ -11,18 +11,23 @@ import { nullLogger, systemClock, type Logger } from '../core/ports';
 import { toSarif } from '../core/report/sarif';
 import { checkResultJson, type CheckResult, type EvaluatedResult } from '../core/trust/checkResult';
 import { withVerdict } from '../core/trust/verdict';
-import { createDctBackend, defaultCacheDir, DEFAULT_TTL_MS } from '../core/trust/dct/createBackend';
-import { FileMetadataStore } from '../core/trust/dct/metadataStore';
+import { defaultCacheDir, DEFAULT_TTL_MS, FileMetadataStore, standardBackends } from '../core/composition/backends';
+import { createRegistryTransport } from '../core/net/registryTransport';
 import { fileErrorResult, skippedResult } from '../core/trust/scanFindings';
-import { TrustService } from '../core/trust/trustService';
+import { createTrustEngine, type TrustEngineOptions } from '../core/trust/trustService';
 import type { ScanResult } from '../core/model/occurrence';
 import { formatCheckText } from './checkFormat';
 import { parseCommandLine } from './commandLine';
 import type { CliIo } from './refsCommand';
 import { parseBuildArgs, parseFormat, parseMaxFileBytes, UsageError } from './usage';
 
-declare const TRUSTLENS_VERSION: string | undefined;
-const VERSION = typeof TRUSTLENS_VERSION === 'string' ? TRUSTLENS_VERSION : 'dev';
+import { VERSION } from './version';
+
+/** What `check` may be given besides its command line. */
+export interface CheckDependencies {
+  /** The backends to check with, instead of the shipped ones. */
+  backends?: TrustEngineOptions['backends'];
+}
 
 /**
  * The policy: `--config FILE`, else `.trustlens.yaml` in the first checked directory or its nearest
@@ -58,7 +63,7 @@ function notChecked(scan: ScanResult, policyFile: string): CheckResult[] {
 }
 
 /** `trustlens check [PATH...] [--format text|json|sarif] [--config FILE] [--build-arg N=V]...` */
-export async function checkCommand(argv: readonly string[], io: CliIo): Promise<number> {
+export async function checkCommand(argv: readonly string[], io: CliIo, deps: CheckDependencies = {}): Promise<number> {
   const { values, positionals } = parseCommandLine('check', argv, {
     format: { type: 'string' },
     config: { type: 'string' },
@@ -83,18 +88,23 @@ export async function checkCommand(argv: readonly string[], io: CliIo): Promise<
   const logger: Logger = values.verbose
     ? { debug: (m) => io.stderr(`debug: ${m}\n`), info: (m) => io.stderr(`info: ${m}\n`), warn: (m) => io.stderr(`warning: ${m}\n`), error: (m) => io.stderr(`error: ${m}\n`) }
     : { ...nullLogger, warn: (m) => io.stderr(`warning: ${m}\n`) };
-  const { backend, close } = createDctBackend({
+  const transport = createRegistryTransport({
     dockerConfigDir: values['docker-config'] ?? defaultDockerConfigDir(io.env),
     allowCredentials: true,
-    store: new FileMetadataStore(values['cache-dir'] ?? defaultCacheDir(io.env)),
     clock: systemClock,
     logger,
     userAgent: `trustlens/${VERSION}`,
-    ttlMs: ttlSeconds * 1000,
+  });
+  const engine = createTrustEngine({
+    clock: systemClock,
+    logger,
+    env: io.env,
+    store: new FileMetadataStore(values['cache-dir'] ?? defaultCacheDir(io.env)),
+    transport,
+    backends: deps.backends ?? standardBackends({ ttlMs: ttlSeconds * 1000 }),
   });
   try {
-    const service = new TrustService({ backend, clock: systemClock, logger, env: io.env });
-    const results = problem ? notChecked(scan, problem.file) : await service.check(scan, { policy, force: values.refresh === true });
+    const results = problem ? notChecked(scan, problem.file) : await engine.check(scan, { policy, force: values.refresh === true });
     if (format === 'json') {
       io.stdout(`${JSON.stringify({ results: results.map(checkResultJson), errors: scan.errors.map(errorJson) }, null, 2)}\n`);
     } else if (format === 'sarif') {
@@ -105,6 +115,6 @@ export async function checkCommand(argv: readonly string[], io: CliIo): Promise<
     }
     return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
   } finally {
-    await close();
+    await engine.close();
   }
 }

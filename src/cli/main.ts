@@ -9,8 +9,8 @@ import { unknownCommand } from './commandLine';
 import { COMMANDS, commandUsage, type CommandName } from './commandUsage';
 import { HelpRequest, USAGE, UsageError } from './usage';
 import type { WriteIo } from './dct/writeSetup';
+import { VERSION } from './version';
 
-declare const TRUSTLENS_VERSION: string | undefined;
 
 /** The usage text of a command, or of the whole CLI. */
 function usageOf(command: CommandName | undefined): string {
@@ -47,7 +47,7 @@ export async function run(argv: readonly string[], io: WriteIo): Promise<number>
         return await trustCommand(rest, io);
       case '-v':
       case '--version':
-        io.stdout(`${typeof TRUSTLENS_VERSION === 'string' ? TRUSTLENS_VERSION : 'dev'}\n`);
+        io.stdout(`${VERSION}\n`);
         return 0;
       case undefined:
         io.stdout(`${USAGE}\n`);

@@ -7,6 +7,9 @@ import { fileTooLarge } from '../core/parse/limits';
 import { readSettings } from './config';
 import type { ScanWorkerClient } from './scan/scanClient';
 
+/** Glob of every file TrustLens checks, for workspace-wide commands. */
+export const SCANNABLE_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,Containerfile.*,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,compose.*.yaml,compose.*.yml,docker-compose.*.yaml,docker-compose.*.yml}';
+
 /** Where Dockerfiles and compose files are checked: on disk (`file`) and unsaved (`untitled`). */
 const SCHEMES = ['file', 'untitled'] as const;
 
@@ -15,12 +18,15 @@ const SCHEMES = ['file', 'untitled'] as const;
  * and by name on disk (a compose file may be plain YAML). Every filter names its scheme, so nothing is
  * offered for documents of other file systems (git diffs, remote and virtual files).
  */
-export function trustLensDocuments(scannableGlob: string): vscode.DocumentFilter[] {
+export function trustLensDocuments(scannableGlob: string = SCANNABLE_GLOB): vscode.DocumentFilter[] {
   return [
     ...SCHEMES.flatMap((scheme) => [{ scheme, language: 'dockerfile' }, { scheme, language: 'dockercompose' }]),
     { scheme: 'file', pattern: scannableGlob },
   ];
 }
+
+/** Dockerfiles and compose files, by language and by name (a compose file may be plain YAML). */
+export const TRUSTLENS_DOCUMENTS: vscode.DocumentSelector = trustLensDocuments();
 
 /** The kind of a document TrustLens checks, or undefined. */
 export function documentKind(doc: vscode.TextDocument): ScannableKind | undefined {

@@ -5,8 +5,8 @@ import type { RegistryClient } from '../core/net/registryClient';
 import type { Policy } from '../core/policy/policy';
 import { LIMITS, policyTooLarge } from '../core/parse/limits';
 import { systemClock } from '../core/ports';
-import type { FileMetadataStore } from '../core/trust/dct/metadataStore';
-import type { TrustService } from '../core/trust/trustService';
+import type { FileMetadataStore } from '../core/composition/backends';
+import type { BackendFactory, TrustService } from '../core/trust/trustService';
 import type { ScanWorkerClient } from './scan/scanClient';
 import { dockerConfigDir, readSettings } from './config';
 import { engine } from './engine/load';
@@ -31,6 +31,7 @@ export class TrustLensServices implements vscode.Disposable {
   readonly #version: string;
   #engine: TrustEngine | undefined;
   #scanner: ScanWorkerClient | undefined;
+  readonly #extraBackends: BackendFactory[] = [];
   readonly #policyCache = new Map<string, { mtimeMs: number; policy: Policy | Error }>();
 
   constructor(context: vscode.ExtensionContext) {
@@ -60,33 +61,50 @@ export class TrustLensServices implements vscode.Disposable {
 
   #getEngine(): TrustEngine {
     if (this.#engine) return this.#engine;
-    const { CredentialResolver, FileMetadataStore, RegistryClient, TrustService, createDctBackend } = engine();
+    const { FileMetadataStore, RegistryClient, createRegistryTransport, createTrustEngine, standardBackends } = engine();
     const settings = readSettings();
     const store = new FileMetadataStore(this.#storageDir);
-    const trusted = vscode.workspace.isTrusted;
-    const configDir = dockerConfigDir();
-    const { backend, http, close } = createDctBackend({
-      dockerConfigDir: configDir,
+    const transport = createRegistryTransport({
+      dockerConfigDir: dockerConfigDir(),
       // Untrusted workspaces run no credential helper and send no credentials.
-      allowCredentials: trusted,
-      store,
+      allowCredentials: vscode.workspace.isTrusted,
       clock: systemClock,
       logger: this.log.logger,
       userAgent: `trustlens-vscode/${this.#version}`,
-      ttlMs: settings.cacheTtlSeconds * 1000,
       onRequest: this.log.logRequest,
     });
-    const service = new TrustService({ backend, clock: systemClock, logger: this.log.logger, env: process.env });
+    const service = createTrustEngine({
+      clock: systemClock,
+      logger: this.log.logger,
+      env: process.env,
+      store,
+      transport,
+      backends: [...standardBackends({ ttlMs: settings.cacheTtlSeconds * 1000 }), ...this.#extraBackends],
+    });
     const registry = new RegistryClient({
-      http,
-      credentials: trusted ? new CredentialResolver({ dockerConfigDir: configDir, allowCredentialHelpers: true, logger: this.log.logger }) : { get: async () => undefined },
+      http: transport.http,
+      credentials: transport.credentials,
       logger: this.log.logger,
       // A registry on this machine (localhost:5000) speaks plain http, as docker allows for loopback.
       plainHttpForLoopback: true,
       timeoutMs: 10_000,
     });
-    this.#engine = { service, store, registry, close };
+    this.#engine = { service, store, registry, close: () => service.close() };
     return this.#engine;
+  }
+
+  /**
+   * Adds a trust backend after the shipped ones, from the next check on (the engine is rebuilt). For
+   * other extensions and tests; disposing removes it again.
+   */
+  addBackend(factory: BackendFactory): vscode.Disposable {
+    this.#extraBackends.push(factory);
+    this.reset();
+    return new vscode.Disposable(() => {
+      const i = this.#extraBackends.indexOf(factory);
+      if (i >= 0) this.#extraBackends.splice(i, 1);
+      this.reset();
+    });
   }
 
   /** Resolves once the trust engine fetches nothing (updates that cancelled checks shared included). */

@@ -15,7 +15,7 @@ import type { CheckResult } from '../../src/core/trust/checkResult';
 import { DEFAULT_TTL_MS } from '../../src/core/trust/dct/createBackend';
 import { DctUpdater } from '../../src/core/trust/dct/updater';
 import { FileMetadataStore } from '../../src/core/trust/dct/metadataStore';
-import { TrustService } from '../../src/core/trust/trustService';
+import { DctTrustBackend as TrustService } from '../../src/core/trust/dct/dctBackend';
 import { freePort } from '../helpers/stack/ports';
 import { pushImage } from '../helpers/stack/push';
 import { buildNoTrustData, buildTargetsOnly, type Scenario } from '../helpers/stack/scenarios';

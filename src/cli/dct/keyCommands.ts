@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { DEFAULT_SIGNER_ALGORITHM, generateSignerKey } from '../../core/trust/dct/keys/generateSignerKey';
-import { shortKeyId } from '../../core/trust/dct/keys/keyId';
+import { shortKeyId } from '../../core/model/keyId';
 import { validateSignerName } from '../../core/trust/dct/signing/signingErrors';
 import { parseCommandLine, unknownCommand } from '../commandLine';
 import { HelpRequest, UsageError } from '../usage';

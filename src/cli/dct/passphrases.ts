@@ -6,7 +6,7 @@
  * is never printed, logged or put into a message.
  */
 import { KeyError } from '../../core/trust/dct/keys/keyErrors';
-import { shortKeyId } from '../../core/trust/dct/keys/keyId';
+import { shortKeyId } from '../../core/model/keyId';
 import { MIN_PASSPHRASE_BYTES, REPOSITORY_PASSPHRASE_ENV, ROOT_PASSPHRASE_ENV } from '../../core/trust/dct/keys/passphrase';
 import type { PassphraseProvider } from '../../core/trust/dct/keys/signingKey';
 

@@ -21,9 +21,9 @@ import { defaultCacheDir } from '../../core/trust/dct/createBackend';
 import { FileMetadataStore } from '../../core/trust/dct/metadataStore';
 import { cliPassphrases, type Terminal } from './passphrases';
 import type { CliIo } from '../refsCommand';
+import { VERSION } from '../version';
 
-declare const TRUSTLENS_VERSION: string | undefined;
-const USER_AGENT = `trustlens/${typeof TRUSTLENS_VERSION === 'string' ? TRUSTLENS_VERSION : 'dev'}`;
+const USER_AGENT = `trustlens/${VERSION}`;
 
 /** The CLI's streams, plus the terminal when stdin is one (never for tests or pipes). */
 export interface WriteIo extends CliIo {

@@ -6,37 +6,22 @@
  * a command.
  */
 import { familiarRepository } from '../model/imageRef';
-import type { CheckResult } from '../trust/checkResult';
 import type { Severity } from '../model/findings';
-import { expiryBadge, utcDay, type ExpiryBadge } from '../trust/signersModel';
-import type { TrustData, VerifiedRole } from '../trust/dct/tuf/verifiedData';
+import { escapeMarkdown } from '../model/markdown';
+import { utcDay } from '../model/time';
+import type { CheckResult } from '../trust/checkResult';
+import type { HoverDetails, HoverExpiry } from '../trust/trustDetails';
 import type { ManifestKind } from './manifestKind';
 import { verdictHeadline } from './statusSummary';
 
-/** Escapes every ASCII punctuation character (CommonMark backslash escapes) and folds newlines. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
-}
-
-/** Verified trust data of the reference's repository, when at hand. */
-export interface HoverTrustDetails {
-  readonly data: TrustData;
-  /** True when the check that produced this data pinned the root for the first time. */
-  readonly firstUse: boolean;
-  /** ISO time the root was first pinned, when known. */
-  readonly pinnedAt: string | undefined;
-  /** ISO time of the last verification against the trust server. */
-  readonly verifiedAt: string;
-  /** The trust pin the root matched, e.g. `trustPinning.certs "127.0.0.1:5000/app"`; absent on trust on first use. */
-  readonly rootPin?: string;
-}
+export { escapeMarkdown };
 
 /** Everything a hover shows. */
 export interface HoverInput {
   /** The verdict of the reference under the pointer. */
   readonly result: CheckResult;
-  /** Verified trust data, for per-role expiries and the root pin; absent when not verified or not at hand. */
-  readonly details?: HoverTrustDetails;
+  /** What the backend adds from verified data (how it was verified, each expiry); absent when not verified or not at hand. */
+  readonly details?: HoverDetails;
   /** The kind of the signed digest; absent when there is no signed digest. */
   readonly manifest?: ManifestKind;
   readonly now: Date;
@@ -46,37 +31,6 @@ export interface HoverInput {
   readonly showSignersUri?: string;
   /** The editor's own level for `unverifiable` findings (as its diagnostics use), e.g. `info`. */
   readonly unverifiableLevel?: Severity;
-}
-
-/** One role's expiry in a hover. */
-export interface RoleExpiry {
-  readonly role: string;
-  readonly badge: ExpiryBadge;
-  /** Whether this is the soonest expiry the repository's signers must renew. */
-  readonly soonest: boolean;
-  /** A note, e.g. that the trust server re-signs it. */
-  readonly note?: string;
-}
-
-const TIMESTAMP = 'timestamp';
-
-/**
- * The roles a verdict depends on, each with its expiry: root, targets, the delegations used (the
- * released role and the signers' roles), snapshot and timestamp. The soonest is marked among all but
- * the timestamp, which the trust server re-signs on every change and keeps short-lived by design.
- */
-export function roleExpiries(result: CheckResult, data: TrustData, now: number, warningDays: number): RoleExpiry[] {
-  const used = new Set([result.role, ...result.signers.map((s) => `targets/${s}`)].filter((r): r is string => !!r && r.startsWith('targets/')));
-  const delegations = data.delegations.filter((d) => used.has(d.name));
-  const roles: VerifiedRole[] = [data.root, data.targets, ...delegations, data.snapshot, data.timestamp];
-  let soonest: VerifiedRole | undefined;
-  for (const r of roles) if (r.name !== TIMESTAMP && (!soonest || r.expiresAt < soonest.expiresAt)) soonest = r;
-  return roles.map((r) => ({
-    role: r.name,
-    badge: expiryBadge(r.expiresAt, now, warningDays),
-    soonest: r === soonest,
-    ...(r.name === TIMESTAMP ? { note: 're-signed by the trust server' } : {}),
-  }));
 }
 
 function kindText(kind: ManifestKind | undefined): string {
@@ -112,9 +66,9 @@ function relative(daysLeft: number): string {
   return `${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`;
 }
 
-function expiryLine(e: RoleExpiry): string {
-  // The timestamp is always within the window: the server renews it long before it expires.
-  const state = e.badge.state === 'expired' ? ', expired' : e.badge.state === 'soon' && e.role !== TIMESTAMP ? ', within the warning window' : '';
+function expiryLine(e: HoverExpiry): string {
+  // A trust server's timestamp is always within the window: the server renews it long before it expires.
+  const state = e.badge.state === 'expired' ? ', expired' : e.badge.state === 'soon' && e.role !== 'timestamp' ? ', within the warning window' : '';
   const text = `${escapeMarkdown(e.role)}: ${e.badge.day} (${relative(e.badge.daysLeft)}${state}${e.note ? `; ${e.note}` : ''})`;
   return e.soonest ? `- **${text} — soonest**` : `- ${text}`;
 }
@@ -142,20 +96,6 @@ function signersText(result: CheckResult): string {
   return 'no individual signer';
 }
 
-/** An ISO time to the minute, e.g. `2026-06-01 12:03 UTC`; anything unparsable escaped as is. */
-function utcMinute(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? escapeMarkdown(iso) : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function pinText(d: HoverTrustDetails): string {
-  const version = `root version ${d.data.root.version}`;
-  if (d.rootPin) return `matches ${escapeMarkdown(d.rootPin)} (${version})`;
-  if (d.firstUse) return `pinned on first use just now (trust on first use, ${version}); later roots must be signed by it`;
-  if (d.pinnedAt) return `pinned on first use on ${utcMinute(d.pinnedAt)} (trust on first use, ${version}); later roots must be signed by it`;
-  return `pinned by an earlier check (${version}); later roots must be signed by it`;
-}
-
 /** The hover's Markdown. Pure: the same input gives the same text. */
 export function hoverMarkdown(input: HoverInput): string {
   const { result, details } = input;
@@ -174,8 +114,7 @@ export function hoverMarkdown(input: HoverInput): string {
   if (result.signedDigest) facts.push(`Signed by: ${signersText(result)}`);
   if (result.trustServer) facts.push(`Trust server: ${escapeMarkdown(result.trustServer)}`);
   if (details) {
-    facts.push(`Root: ${pinText(details)}`);
-    facts.push(`Verified: ${utcMinute(details.verifiedAt)}`);
+    facts.push(...details.facts);
   } else if (result.expires) {
     facts.push(`Expires: ${utcDay(Date.parse(result.expires))}`);
   }
@@ -184,7 +123,7 @@ export function hoverMarkdown(input: HoverInput): string {
 
   if (details) {
     lines.push('**Expiry**', '');
-    for (const e of roleExpiries(result, details.data, input.now.getTime(), input.expiryWarningDays)) lines.push(expiryLine(e));
+    for (const e of details.expiries) lines.push(expiryLine(e));
     lines.push('');
   }
 

@@ -42,7 +42,7 @@ export interface TrustBackend {
   /** Where a reference's evidence is verified, without asking anyone (the Signers view lists these). */
   repositoryKey(occurrence: ImageOccurrence, policy: Policy): RepositoryKey;
   /** One result per reference, in the same order. Failures are results (`unverifiable`), never throws, except on abort. */
-  check(references: readonly BackendReference[], options: BackendCheckOptions): Promise<SignatureResult[]>;
+  checkReferences(references: readonly BackendReference[], options: BackendCheckOptions): Promise<SignatureResult[]>;
   /**
    * What the Signers view, the hover and *Switch to signed tag* show for one repository: who may sign,
    * with their keys; signed tags; administrative keys; expiries. `result` is the reference hovered, when any.

@@ -3,6 +3,7 @@
  * tag*: plain, backend-neutral data, already in words. A backend decides what its groups, roles and
  * keys are (DCT: signers, signed tags, administrative keys); the editor only draws them.
  */
+import type { CheckResult } from './checkResult';
 import type { ExpiryBadge } from './expiryBadge';
 
 /**
@@ -30,19 +31,21 @@ export interface DetailsProblem {
   readonly detail: string;
   /** A codicon name, e.g. `debug-disconnect`. */
   readonly icon: string;
+  /** The cause alone, e.g. `connection refused`. */
+  readonly message: string;
 }
 
 /** A key that may sign. */
 export interface DetailsKey {
   /** The full ID, as the scheme's tools print it (what *Copy Key ID* copies). */
   readonly id: string;
-  /** How it is shown, e.g. the first 12 characters. */
+  /** How it is shown, e.g. its first seven hex digits. */
   readonly shortId: string;
-  /** Further lines of its tooltip, after `Key ID <id> (<keytype>)`. */
-  readonly notes: readonly string[];
   readonly keytype: string;
   /** Who holds it, e.g. `alice`. */
   readonly holders: readonly string[];
+  readonly description: string;
+  readonly tooltip: readonly string[];
 }
 
 /** Someone or something that may sign: a signer, a role, an identity, an administrative key holder. */
@@ -128,6 +131,6 @@ export interface TrustDetails {
   readonly nearest?: { readonly what: string; readonly badge: ExpiryBadge };
   /** More lines for the repository's tooltip. */
   readonly notes: readonly string[];
-  /** For the hovered reference, when one was given and the data verified. */
-  readonly hover?: HoverDetails;
+  /** What a hover over `result` adds, when the data verified. */
+  hoverFor?(result: CheckResult, now: number, warningDays: number): HoverDetails;
 }

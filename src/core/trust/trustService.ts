@@ -1,50 +1,19 @@
-import { TrustLensError } from '../errors';
+/**
+ * The trust engine: routes each reference of a check to the backends that apply to it, merges their
+ * evidence into one result per reference, and answers the Signers view and the hover from the backend
+ * that verified a repository. It knows no scheme's details.
+ */
 import type { ImageOccurrence, ScanResult } from '../model/occurrence';
+import type { RegistryTransport } from '../net/registryTransport';
 import { effectivePolicy, type Policy } from '../policy/policy';
 import type { Clock, Logger } from '../ports';
-import type { CheckResult } from './checkResult';
-import { evaluateReference } from './dct/evaluate';
-import type { RepositoryKey, RepositoryOutcome } from './dct/outcome';
-import { FailureBackoff } from './failureBackoff';
+import { throwIfAborted, untilAborted } from './abort';
+import type { BackendReference, DetailsOptions, TrustBackend } from './backend';
+import type { CheckResult, EvaluatedResult, SignatureResult } from './checkResult';
 import { fileErrorResult, skippedResult, withVariableEmpty } from './scanFindings';
-import { Semaphore } from './semaphore';
-import { resolveTrustServer } from './dct/trustServer';
-import { withVerdict } from './verdict';
-
-const DAY_MS = 86_400_000;
-
-/**
- * A trust backend: how one signing system finds and verifies a repository's trust data. Docker Content
- * Trust (Notary v1) is the one implemented; others plug in beside it.
- */
-export interface TrustBackend {
-  /** e.g. `dct` */
-  readonly id: string;
-  /** Brings a repository's verified trust data up to date (or answers from the cache within the TTL). */
-  update(key: RepositoryKey, options: UpdateOptions): Promise<RepositoryOutcome>;
-  /** Whether the server re-signs the snapshot itself; asked only when the snapshot nears expiry. */
-  snapshotServerManaged(key: RepositoryKey, outcome: RepositoryOutcome, signal?: AbortSignal): Promise<boolean | undefined>;
-}
-
-/** Options of one repository update. */
-export interface UpdateOptions {
-  signal?: AbortSignal;
-  /** Ignore the TTL and ask the server. */
-  force?: boolean;
-  /** The policy's root pins (`trustPinning` of `.trustlens.yaml`). */
-  trustPinning?: Policy['trustPinning'];
-}
-
-/** Settings of a {@link TrustService}. */
-export interface TrustServiceOptions {
-  backend: TrustBackend;
-  clock: Clock;
-  logger: Logger;
-  /** `DOCKER_CONTENT_TRUST_SERVER` and friends. */
-  env: Readonly<Record<string, string | undefined>>;
-  /** Most repositories fetched at once, e.g. `8`. */
-  concurrency?: number;
-}
+import type { MetadataStore } from './store';
+import type { RepositoryKey, TrustDetails } from './trustDetails';
+import { withVerdict, verdictOf, VERDICT_ORDER } from './verdict';
 
 /** Options of one check. */
 export interface CheckOptions {
@@ -55,116 +24,133 @@ export interface CheckOptions {
 }
 
 /**
- * Checks references against trust data: each repository is updated once however many references
- * name it (concurrent requests for the same repository share one update), different repositories are
- * fetched in parallel up to a bound, and every reference gets a verdict.
+ * One reference's result from its schemes' evidence. With one scheme it is that scheme's verdict;
+ * with several, the findings of all count, and the result leads with the scheme whose own findings
+ * give the combined verdict (the first such, in backend order).
  */
-export class TrustService {
-  readonly #inFlight = new Map<string, Promise<RepositoryOutcome>>();
-  readonly #semaphore: Semaphore;
-  /** Repositories whose trust server could not be asked: not asked again for a while (see FailureBackoff). */
-  readonly #unverifiable: FailureBackoff<RepositoryOutcome>;
+export function mergeSignatures(occurrence: ImageOccurrence, signatures: readonly SignatureResult[]): EvaluatedResult {
+  const findings = signatures.flatMap((s) => s.findings);
+  const combined = verdictOf(findings);
+  const lead = signatures.find((s) => verdictOf(s.findings) === combined)
+    ?? signatures.reduce((a, b) => (VERDICT_ORDER.indexOf(verdictOf(b.findings)) < VERDICT_ORDER.indexOf(verdictOf(a.findings)) ? b : a));
+  return {
+    target: { kind: 'reference', occurrence },
+    ...(lead.source?.kind === 'trust-server' ? { trustServer: lead.source.url } : {}),
+    status: lead.status,
+    signedDigest: lead.signedDigest,
+    role: lead.role ?? null,
+    signers: lead.signers.map((s) => s.name),
+    expires: lead.expires[0]?.expires ?? null,
+    ...(lead.requiredSigners ? { requiredSigners: [...lead.requiredSigners] } : {}),
+    ...(lead.missingSigners ? { missingSigners: [...lead.missingSigners] } : {}),
+    findings,
+    signatures,
+  };
+}
 
-  constructor(private readonly o: TrustServiceOptions) {
-    this.#semaphore = new Semaphore(o.concurrency ?? 8);
-    this.#unverifiable = new FailureBackoff(o.clock);
-  }
-
-  /** The trust server and GUN of a reference, under a policy. Throws `invalid-config` for a bad URL. */
-  repositoryKey(occurrence: ImageOccurrence, policy: Policy): RepositoryKey {
-    const server = resolveTrustServer(occurrence.ref.registry, { env: this.o.env, map: policy.trustServers });
-    return { server: server.url, gun: occurrence.ref.repository, registry: occurrence.ref.registry };
-  }
-
-  /**
-   * Updates one repository, sharing an update already under way for it. The shared update is bounded by
-   * its own per-request timeouts, not by any one caller's signal: a caller that is cancelled stops
-   * waiting (its promise rejects with an `aborted` error) without cancelling the update for others.
-   */
-  repository(key: RepositoryKey, options: { signal?: AbortSignal; force?: boolean; policy?: Policy } = {}): Promise<RepositoryOutcome> {
-    const id = `${key.server}\n${key.gun}`;
-    // An unreachable server is asked again only once its wait is over, or when the user refreshes.
-    if (options.force) this.#unverifiable.reset(id);
-    const held = this.#unverifiable.current(id);
-    if (held) return untilAborted(Promise.resolve(held), options.signal);
-    const trustPinning = options.policy?.trustPinning;
-    // Updates under different pins are different questions: they are not shared.
-    const flight = trustPinning ? `${id}\n${JSON.stringify(trustPinning)}` : id;
-    let pending = this.#inFlight.get(flight);
-    if (!pending) {
-      pending = this.#semaphore.run(() => this.o.backend.update(key, { force: options.force, ...(trustPinning ? { trustPinning } : {}) })).then((outcome) => {
-        if (outcome.kind === 'unverifiable') {
-          const { retryAt } = this.#unverifiable.failed(id, outcome);
-          this.o.logger.info(`${key.gun}: trust server ${key.server} could not be asked (${outcome.message}); not asked again before ${retryAt.toISOString()} unless refreshed`);
-        } else {
-          this.#unverifiable.succeeded(id);
-        }
-        return outcome;
-      }).finally(() => this.#inFlight.delete(flight));
-      this.#inFlight.set(flight, pending);
+/** Verdicts for everything a scan found, skipped values included, in scan order. */
+export async function checkScan(scan: ScanResult, options: CheckOptions, backends: readonly TrustBackend[], _clock?: Clock): Promise<CheckResult[]> {
+  const references: BackendReference[] = scan.references.map((occurrence) => ({ occurrence, policy: effectivePolicy(options.policy, occurrence.ref.repository) }));
+  // Each backend is asked once, about every reference it applies to.
+  const routed = backends.map((backend) => references.map((r, i) => ({ r, i })).filter(({ r }) => !r.policy.ignored && backend.appliesTo(r)));
+  const answers = await untilAborted(Promise.all(backends.map((backend, b) => {
+    const mine = routed[b]!;
+    return mine.length === 0 ? Promise.resolve([]) : backend.checkReferences(mine.map(({ r }) => r), options);
+  })), options.signal);
+  throwIfAborted(options.signal);
+  const perReference: SignatureResult[][] = references.map(() => []);
+  answers.forEach((results, b) => results.forEach((s, k) => perReference[routed[b]![k]!.i]!.push(s)));
+  const results = references.map((r, i): CheckResult => {
+    const signatures = perReference[i]!;
+    if (signatures.length === 0) {
+      return withVerdict({ target: { kind: 'reference', occurrence: r.occurrence }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [] });
     }
-    return untilAborted(pending, options.signal);
-  }
+    return withVerdict(withVariableEmpty(mergeSignatures(r.occurrence, signatures), r.occurrence, r.policy.severity));
+  });
+  const skipped = scan.skipped.map((s) => withVerdict(skippedResult(s, options.policy)));
+  const files = scan.errors.map((e) => withVerdict(fileErrorResult(e, options.policy)));
+  return [...results, ...skipped, ...files];
+}
 
-  /** Resolves once no repository update is under way (cancelled callers' shared updates included). */
-  async idle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
+/** What every backend is built with: the engine's clock, log, cache and transport. */
+export interface BackendContext {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** `DOCKER_CONTENT_TRUST_SERVER` and the like. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The cache of verified data, when the engine has one. */
+  readonly store?: MetadataStore;
+  /** HTTP to registries and trust servers, when the engine has it. */
+  readonly transport?: RegistryTransport;
+}
+
+/** Builds a backend from the engine's context. */
+export type BackendFactory = (context: BackendContext) => TrustBackend;
+
+/** Settings of {@link createTrustEngine}. */
+export interface TrustEngineOptions {
+  clock: Clock;
+  logger: Logger;
+  store?: MetadataStore;
+  transport?: RegistryTransport;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** In the order their evidence is listed; each a backend or a factory of one. */
+  backends: readonly (TrustBackend | BackendFactory)[];
+}
+
+/** The core's one facade: checks, repository keys and details, over every backend. */
+export class TrustService {
+  constructor(readonly backends: readonly TrustBackend[], readonly transport?: RegistryTransport) {
+    if (backends.length === 0) throw new Error('a trust engine needs at least one backend');
   }
 
   /** Verdicts for everything a scan found, skipped values included, in scan order. */
-  async check(scan: ScanResult, options: CheckOptions): Promise<CheckResult[]> {
-    const references = scan.references.map((occurrence) => {
-      const policy = effectivePolicy(options.policy, occurrence.ref.repository);
-      return { occurrence, policy, key: policy.ignored ? undefined : this.repositoryKey(occurrence, options.policy) };
-    });
-    // One abort listener for the whole batch: one per reference would pass Node's limit of ten per signal.
-    const updates = references.map((r) => (r.key ? this.repository(r.key, { force: options.force, policy: options.policy }) : undefined));
-    const outcomes = await untilAborted(Promise.all(updates), options.signal);
-    throwIfAborted(options.signal);
-    const now = this.o.clock.now();
-    const results = await Promise.all(references.map(async (r, i): Promise<CheckResult> => {
-      const outcome = outcomes[i];
-      if (!r.key || !outcome) {
-        return withVerdict({ target: { kind: 'reference', occurrence: r.occurrence }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [] });
-      }
-      let snapshotServerManaged: boolean | undefined;
-      if (outcome.kind === 'verified' && outcome.data.snapshot.expiresAt - now.getTime() < r.policy.expiryWarningDays * DAY_MS) {
-        snapshotServerManaged = await untilAborted(this.o.backend.snapshotServerManaged(r.key, outcome), options.signal);
-      }
-      const result = evaluateReference(r.occurrence, outcome, { policy: r.policy, now, server: r.key.server, snapshotServerManaged });
-      return withVerdict(withVariableEmpty(result, r.occurrence, r.policy.severity));
-    }));
-    const skipped = scan.skipped.map((s) => withVerdict(skippedResult(s, options.policy)));
-    const files = scan.errors.map((e) => withVerdict(fileErrorResult(e, options.policy)));
-    return [...results, ...skipped, ...files];
+  check(scan: ScanResult, options: CheckOptions): Promise<CheckResult[]> {
+    return checkScan(scan, options, this.backends);
+  }
+
+  /** Where each backend that applies verifies a reference (no request is made); none when the policy ignores it. */
+  repositoryKeys(occurrence: ImageOccurrence, policy: Policy): RepositoryKey[] {
+    const reference = { occurrence, policy: effectivePolicy(policy, occurrence.ref.repository) };
+    if (reference.policy.ignored) return [];
+    return this.backends.filter((b) => b.appliesTo(reference)).map((b) => ({ ...b.repositoryKey(occurrence, policy), scheme: b.scheme }));
+  }
+
+  /** The backend of a repository key: its scheme's, or the first for a key without one. */
+  backendOf(key: RepositoryKey): TrustBackend | undefined {
+    return key.scheme === undefined ? this.backends[0] : this.backends.find((b) => b.scheme === key.scheme);
+  }
+
+  /** What the backend that verifies a repository shows of it (within the cache TTL without a request). */
+  details(key: RepositoryKey, options: DetailsOptions & { readonly result?: CheckResult }): Promise<TrustDetails> {
+    const backend = this.backendOf(key);
+    if (!backend) return Promise.reject(new Error(`no trust backend for scheme ${key.scheme ?? '(none)'}`));
+    return backend.details(key, options);
+  }
+
+  /** Resolves once no backend fetches anything (updates that cancelled checks shared included). */
+  async idle(): Promise<void> {
+    await Promise.all(this.backends.map((b) => b.idle()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.backends.map((b) => b.close?.()));
+    await this.transport?.close();
   }
 }
 
-
-function abortError(): TrustLensError<'aborted'> {
-  return new TrustLensError('aborted', 'the check was cancelled');
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError();
-}
-
-/** Resolves with `promise`, or rejects with an `aborted` error as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+/**
+ * Builds the trust engine from its ports and its backends, like a language service from its host:
+ * the CLI and the editor build it only through here.
+ */
+export function createTrustEngine(options: TrustEngineOptions): TrustService {
+  const context: BackendContext = {
+    clock: options.clock,
+    logger: options.logger,
+    env: options.env ?? {},
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
+  };
+  const backends = options.backends.map((b) => (typeof b === 'function' ? b(context) : b));
+  return new TrustService(backends, options.transport);
 }

@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import { pinAllFixes } from '../../core/fixes/pinFix';
 import type { CheckResult } from '../../core/trust/checkResult';
 import { diagnosticCode, toVsRange } from '../diagnostics/convert';
-import { documentKind, trustLensDocuments } from '../documents';
-import { SCANNABLE_GLOB } from '../commands/workspaceCommands';
+import { documentKind, TRUSTLENS_DOCUMENTS } from '../documents';
 import type { ResultsStore } from '../results';
 import type { TrustLensServices } from '../services';
 import { ignoreAction, pinAction, showSignersAction, signAction, switchTagAction, type Candidate } from './actions';
@@ -94,5 +93,5 @@ function keyOf(action: vscode.CodeAction): string {
 /** Registers the quick fixes for Dockerfiles and compose files, by language and by file name. */
 export function registerCodeActions(services: TrustLensServices): vscode.Disposable {
   const provider = new TrustLensCodeActionProvider(services.results);
-  return vscode.languages.registerCodeActionsProvider(trustLensDocuments(SCANNABLE_GLOB), provider, TrustLensCodeActionProvider.metadata);
+  return vscode.languages.registerCodeActionsProvider(TRUSTLENS_DOCUMENTS, provider, TrustLensCodeActionProvider.metadata);
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { shortDigest } from '../../core/fixes/imageText';
 import { switchTagFix } from '../../core/fixes/pinFix';
-import { signedTagChoices, type SignedTagChoice } from '../../core/trust/dct/signedTags';
+import type { SignedTag as SignedTagChoice } from '../../core/trust/trustDetails';
 import { familiarRepository } from '../../core/model/imageRef';
 import { locateReference, replacementsEdit, textAtOf, type ReferenceArgs } from '../codeActions/edits';
 import type { TrustLensServices } from '../services';
@@ -39,17 +39,21 @@ async function switchTag(services: TrustLensServices, args: SwitchTagArgs | unde
   const policy = await services.policyFor(doc.uri);
   if (policy instanceof Error) throw policy;
   const repo = familiarRepository(occurrence.ref.repository);
-  const key = services.trust.repositoryKey(occurrence, policy);
-  const outcome = await vscode.window.withProgress(
+  const key = services.trust.repositoryKeys(occurrence, policy)[0];
+  if (!key) {
+    void vscode.window.showInformationMessage(`TrustLens: ${repo} is not checked under this workspace's policy.`);
+    return false;
+  }
+  const details = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `TrustLens: reading the signed tags of ${repo}` },
-    () => services.trust.repository(key, { policy }),
+    () => services.trust.details(key, { policy, result, now: Date.now(), warningDays: policy.expiryWarningDays }),
   );
-  if (outcome.kind !== 'verified') {
-    void vscode.window.showWarningMessage(`TrustLens: no verified trust data for ${repo}: ${outcome.message}`);
+  if (details.problem) {
+    void vscode.window.showWarningMessage(`TrustLens: no verified trust data for ${repo}: ${details.problem.message}`);
     return false;
   }
   const current = occurrence.ref.effectiveTag;
-  const choices = signedTagChoices(outcome.data, current);
+  const choices = details.signedTags;
   if (choices.length === 0) {
     void vscode.window.showInformationMessage(`TrustLens: ${repo} has no released signed tags on ${key.server}.`);
     return false;
@@ -76,7 +80,7 @@ function describeSigners(choice: SignedTagChoice): string {
   return `signed by ${by} in ${choice.role}`;
 }
 
-async function pick(choices: SignedTagChoice[], repo: string, current: string | null): Promise<SignedTagChoice | undefined> {
+async function pick(choices: readonly SignedTagChoice[], repo: string, current: string | null): Promise<SignedTagChoice | undefined> {
   const items = choices.map((choice) => ({ label: choice.tag, description: shortDigest(choice.digest), detail: describeSigners(choice), choice }));
   const picked = await vscode.window.showQuickPick(items, {
     title: `Switch ${repo}${current ? `:${current}` : ''} to a signed tag`,

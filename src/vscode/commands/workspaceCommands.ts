@@ -3,9 +3,8 @@ import { describeError } from '../../core/errors';
 import { statusSummary } from '../../core/report/statusSummary';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
 import type { TrustLensServices } from '../services';
+import { SCANNABLE_GLOB } from '../documents';
 
-/** Glob of every file TrustLens checks, for workspace-wide commands. */
-export const SCANNABLE_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,Containerfile.*,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,compose.*.yaml,compose.*.yml,docker-compose.*.yaml,docker-compose.*.yml}';
 
 /** What the views do when the trust data is refreshed or forgotten (the Signers view lists more than the open files). */
 export interface ViewRefresh {

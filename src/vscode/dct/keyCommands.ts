@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { GeneratedSignerKey } from '../../core/trust/dct/keys/generateSignerKey';
-import { shortKeyId } from '../../core/trust/dct/keys/keyId';
+import { shortKeyId } from '../../core/model/keyId';
 import { validateSignerName } from '../../core/trust/dct/signing/signingErrors';
 import { engine } from '../engine/load';
 import { REFRESH_KEYS_COMMAND } from '../views/localKeysNodes';

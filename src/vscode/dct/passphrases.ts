@@ -5,7 +5,7 @@
  * used it succeeded, and forgotten when it stops opening its key.
  */
 import * as vscode from 'vscode';
-import { shortKeyId } from '../../core/trust/dct/keys/keyId';
+import { shortKeyId } from '../../core/model/keyId';
 import { isStrongEnough, MIN_PASSPHRASE_BYTES } from '../../core/trust/dct/keys/passphrase';
 import type { PassphraseProvider } from '../../core/trust/dct/keys/signingKey';
 

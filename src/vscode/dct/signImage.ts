@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { TrustLensError } from '../../core/errors';
-import { shortKeyId } from '../../core/trust/dct/keys/keyId';
+import { shortKeyId } from '../../core/model/keyId';
 import { parseImageRef } from '../../core/model/imageRef';
 import { parseTaggedRef } from '../../core/trust/dct/signing/references';
 import { describeWhoCanSign, type SigningError } from '../../core/trust/dct/signing/signingErrors';

@@ -82,7 +82,7 @@ export async function removeSigner(deps: WriteDeps, arg?: unknown): Promise<bool
   if (refusedInRestrictedMode('change signers')) return false;
   const target = await targetOf(arg);
   if (!target) return false;
-  const name = arg instanceof RoleNode ? arg.role.role.replace(/^targets\//, '') : (arg as Args | undefined)?.signer;
+  const name = arg instanceof RoleNode ? arg.role.id.replace(/^targets\//, '') : (arg as Args | undefined)?.signer;
   if (typeof name !== 'string') return false;
   const remove = (force: boolean) => runWithProgress(deps, `removing signer ${name} from ${target.gun}`, (_report, signal) =>
     withPublisher(deps, target.servers, operationPassphrases(deps), (p) => p.removeSigner(name, target.gun, { force, signal })));

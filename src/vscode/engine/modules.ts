@@ -4,7 +4,7 @@
  * (dockerfile-ast, yaml), the policy file, and the write side (signing, keys). Activation loads none
  * of it; the first check, hover, command or key listing does.
  */
-export { CredentialResolver } from '../../core/net/credentials';
+export { createRegistryTransport } from '../../core/net/registryTransport';
 export { RegistryClient } from '../../core/net/registryClient';
 export { parseDotenv } from '../../core/parse/dotenv';
 export { scanText } from '../../core/parse/scanText';
@@ -12,9 +12,8 @@ export { ScanWorkerClient } from '../scan/scanClient';
 export { addIgnoredRepository } from '../../core/policy/ignoreEdit';
 export { effectivePolicy, mergePolicy } from '../../core/policy/policy';
 export { findPolicyFile, parsePolicy, POLICY_FILE_NAME } from '../../core/policy/policyFile';
-export { createDctBackend } from '../../core/trust/dct/createBackend';
-export { FileMetadataStore } from '../../core/trust/dct/metadataStore';
-export { TrustService } from '../../core/trust/trustService';
+export { FileMetadataStore, standardBackends } from '../../core/composition/backends';
+export { createTrustEngine } from '../../core/trust/trustService';
 export { FileKeyStore } from '../../core/trust/dct/keys/fileKeyStore';
 export { generateSignerKey } from '../../core/trust/dct/keys/generateSignerKey';
 export { readKeyBlock } from '../../core/trust/dct/keys/keyPem';

@@ -1,23 +1,19 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import { hoverMarkdown, showSignersUri, type HoverTrustDetails } from '../../core/report/hoverText';
+import { hoverMarkdown, showSignersUri } from '../../core/report/hoverText';
 import { ManifestKindCache, type ManifestKind } from '../../core/report/manifestKind';
 import type { Policy } from '../../core/policy/policy';
 import { systemClock } from '../../core/ports';
 import type { CheckResult } from '../../core/trust/checkResult';
-import type { RepositoryKey } from '../../core/trust/dct/outcome';
-import { repositoryId, repositoryKeyOf } from '../../core/trust/signersModel';
-import { SCANNABLE_GLOB } from '../commands/workspaceCommands';
+import { repositoryId, repositoryKeyOf } from '../../core/trust/repositories';
+import type { RepositoryKey, TrustDetails } from '../../core/trust/trustDetails';
 import { readSettings } from '../config';
 import { toVsRange } from '../diagnostics/convert';
-import { trustLensDocuments } from '../documents';
+import { TRUSTLENS_DOCUMENTS } from '../documents';
 import type { TrustLensServices } from '../services';
 
 /** The longest a hover waits for the registry and the trust data before showing what it has. */
 export const HOVER_BUDGET_MS = 1500;
-
-/** Dockerfiles and compose files, by language and by name (a compose file may be plain YAML). */
-export const TRUSTLENS_DOCUMENTS: vscode.DocumentSelector = trustLensDocuments(SCANNABLE_GLOB);
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -43,7 +39,7 @@ function withinBudget<T>(promise: Promise<T>, ms: number, token: vscode.Cancella
 export class TrustHoverProvider implements vscode.HoverProvider {
   readonly #kinds: ManifestKindCache;
   /** The last verified data per repository, for when a fresh answer does not come within the budget. */
-  readonly #details = new Map<string, HoverTrustDetails>();
+  readonly #details = new Map<string, TrustDetails>();
 
   constructor(private readonly services: TrustLensServices) {
     this.#kinds = new ManifestKindCache({
@@ -64,19 +60,21 @@ export class TrustHoverProvider implements vscode.HoverProvider {
     const policy = await this.#policy(doc.uri);
     // A verdict of "unverifiable" means the server did not answer the check: asking it again would
     // only hold the hover up for its budget, so the last verified data (if any) is shown instead.
-    const [details, manifest] = await Promise.all([
-      !key ? undefined : result.status === 'unverifiable' ? this.#details.get(repositoryId(key)) : this.#trustDetails(key, policy, token),
+    const warningDays = policy?.expiryWarningDays ?? readSettings(doc.uri).expiryWarningDays;
+    const [trust, manifest] = await Promise.all([
+      !key ? undefined : result.status === 'unverifiable' ? this.#details.get(repositoryId(key)) : this.#trustDetails(key, policy, warningDays, token),
       this.#manifestKind(result, token),
     ]);
-    const warningDays = policy?.expiryWarningDays ?? readSettings(doc.uri).expiryWarningDays;
     if (token.isCancellationRequested) return undefined;
+    const now = new Date();
+    const details = trust?.hoverFor?.(result, now.getTime(), warningDays);
 
     const settings = readSettings(doc.uri);
     const text = hoverMarkdown({
       result,
-      details,
+      ...(details ? { details } : {}),
       manifest,
-      now: new Date(),
+      now,
       expiryWarningDays: warningDays,
       unverifiableLevel: settings.unverifiableLevel,
       showSignersUri: key ? showSignersUri(key.gun) : undefined,
@@ -88,22 +86,18 @@ export class TrustHoverProvider implements vscode.HoverProvider {
     return new vscode.Hover(markdown, range);
   }
 
-  async #trustDetails(key: RepositoryKey, policy: Policy | undefined, token: vscode.CancellationToken): Promise<HoverTrustDetails | undefined> {
+  async #trustDetails(key: RepositoryKey, policy: Policy | undefined, warningDays: number, token: vscode.CancellationToken): Promise<TrustDetails | undefined> {
     const id = repositoryId(key);
     const controller = new AbortController();
-    let pending: Promise<HoverTrustDetails | undefined>;
+    let pending: Promise<TrustDetails | undefined>;
     try {
       // Within the cache TTL this re-verifies the stored metadata without a request; otherwise it
       // refreshes it. Under the document's policy, so that its trust pins apply.
-      pending = this.services.trust.repository(key, { signal: controller.signal, ...(policy ? { policy } : {}) }).then((outcome) => {
-        if (outcome.kind !== 'verified') {
+      pending = this.services.trust.details(key, { signal: controller.signal, now: Date.now(), warningDays, ...(policy ? { policy } : {}) }).then((details) => {
+        if (details.problem) {
           this.#details.delete(id);
           return undefined;
         }
-        const details: HoverTrustDetails = {
-          data: outcome.data, firstUse: outcome.firstUse, pinnedAt: outcome.pinnedAt, verifiedAt: outcome.verifiedAt,
-          ...(outcome.rootPin ? { rootPin: outcome.rootPin } : {}),
-        };
         this.#details.set(id, details);
         return details;
       });

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { KeyInfo } from '../../core/trust/dct/keys/keyFiles';
-import { shortKeyId } from '../../core/trust/dct/keys/keyId';
+import { shortKeyId } from '../../core/model/keyId';
 import { MessageNode, SignersNode } from './signersNodes';
 
 export const LOCAL_KEYS_CONTEXT = {

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import type { RepositoryOutcome } from '../../core/trust/dct/outcome';
-import type { ExpiryBadge, KeyModel, RepositoryRef, RoleModel, SignersModel, TagModel } from '../../core/trust/signersModel';
 import { GLANCE_ORDER, GLANCE_SHORT, VERDICT_WORDS, headline, verdictHeadline } from '../../core/report/statusSummary';
 import type { CheckResult } from '../../core/trust/checkResult';
+import { badgeText, type ExpiryBadge } from '../../core/trust/expiryBadge';
+import type { RepositoryRef } from '../../core/trust/repositories';
+import type { DetailsGroup, DetailsKey, DetailsProblem, DetailsRole, DetailsTag, TrustDetails } from '../../core/trust/trustDetails';
 import type { Verdict } from '../../core/trust/verdict';
-import { shortKeyId } from '../../core/trust/dct/keys/keyId';
-import { RELEASES_ROLE } from '../../core/trust/dct/tuf/roleNames';
 
 /** The context values the manifest's menus match on (`viewItem`). */
 export const CONTEXT = {
@@ -35,11 +34,6 @@ function badgeIcon(badge: ExpiryBadge | undefined, fallback: string): vscode.The
   return new vscode.ThemeIcon(fallback);
 }
 
-function badgeText(badge: ExpiryBadge): string {
-  if (badge.state === 'expired') return `${badge.text} (${-badge.daysLeft} days ago)`;
-  return badge.state === 'soon' ? `${badge.text} (in ${badge.daysLeft} days)` : badge.text;
-}
-
 /** A line of text: a state, an error, or "nothing here". */
 export class MessageNode extends SignersNode {
   constructor(
@@ -63,79 +57,46 @@ export class MessageNode extends SignersNode {
 }
 
 /**
- * A key allowed to sign for a role, shown by its short ID; the full ID is in its tooltip and is what
- * "Copy Key ID" copies. A key of the release role names the signers who hold it.
+ * A key allowed to sign, shown by its short ID; the full ID is in its tooltip and is what "Copy Key ID"
+ * copies.
  */
 export class KeyNode extends SignersNode {
-  constructor(readonly parent: RoleNode, readonly key: KeyModel, readonly holders: readonly string[] = []) {
+  constructor(readonly parent: RoleNode, readonly key: DetailsKey) {
     super();
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(shortKeyId(this.key.id), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(this.key.shortId, vscode.TreeItemCollapsibleState.None);
     item.id = `${this.parent.id}\nkey:${this.key.id}`;
-    item.description = [...this.holders, this.key.keytype].join(' · ');
+    item.description = this.key.description;
     item.iconPath = new vscode.ThemeIcon('key');
-    const lines = [`Key ID ${this.key.id} (${this.key.keytype})`];
-    if (this.key.tufId !== this.key.id) lines.push(`TUF key ID ${this.key.tufId}`);
-    if (this.holders.length > 0) lines.push(`The key of ${this.holders.join(', ')}`);
-    item.tooltip = lines.join('\n');
+    item.tooltip = this.key.tooltip.join('\n');
     item.contextValue = CONTEXT.key;
     return item;
   }
 }
 
-/** Whose keys are which: key ID → the signers whose own role lists it. */
-function keyHolders(signers: readonly RoleModel[]): Map<string, string[]> {
-  const holders = new Map<string, string[]>();
-  for (const r of signers) {
-    if (r.role === RELEASES_ROLE) continue;
-    for (const k of r.keys) holders.set(k.id, [...(holders.get(k.id) ?? []), r.label]);
-  }
-  return holders;
-}
-
-/**
- * A signer's role (`alice`), the release role (`targets/releases`, which every signer signs into and
- * docker trusts tags from) or an administrative role (`Root`, `Repository`), with its keys.
- */
+/** Someone or something that may sign, as its backend describes it (DCT: a signer, the release role, an administrative role), with its keys. */
 export class RoleNode extends SignersNode {
   readonly #keys: KeyNode[];
 
-  constructor(readonly parent: GroupNode, readonly role: RoleModel, holders: ReadonlyMap<string, readonly string[]> = new Map()) {
+  constructor(readonly parent: GroupNode, readonly role: DetailsRole) {
     super();
-    this.#keys = role.keys.map((k) => new KeyNode(this, k, holders.get(k.id) ?? []));
-  }
-
-  /** Whether this is `targets/releases`: the role docker trusts tags from, not a signer. */
-  get isReleaseRole(): boolean {
-    return this.role.role === RELEASES_ROLE;
+    this.#keys = role.keys.map((k) => new KeyNode(this, k));
   }
 
   get id(): string {
-    return `${this.parent.id}\nrole:${this.role.role}`;
+    return `${this.parent.id}\nrole:${this.role.id}`;
   }
 
   getTreeItem(): vscode.TreeItem {
     const r = this.role;
-    const item = new vscode.TreeItem(this.isReleaseRole ? 'Release role' : r.label, this.#keys.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(r.label, this.#keys.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    const parts = [...(this.isReleaseRole ? [RELEASES_ROLE] : []), `threshold ${r.threshold}`];
-    if (r.state === 'verified' && r.badge) parts.push(badgeText(r.badge));
-    if (r.state === 'unpublished') parts.push('never signed');
-    if (r.state === 'ignored') parts.push('ignored');
-    item.description = parts.join(' · ');
-    const fallback = this.parent.kind === 'admin' ? 'shield' : this.isReleaseRole ? 'rocket' : 'person';
-    item.iconPath = r.state === 'ignored' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : badgeIcon(r.badge, fallback);
-    const lines = [`${r.role}: ${r.keys.length} key${r.keys.length === 1 ? '' : 's'}, threshold ${r.threshold}`];
-    if (this.isReleaseRole) lines.push('The release role: docker trusts the tags it holds. Every signer added with Add Signer can sign it.');
-    if (r.version !== undefined) lines.push(`version ${r.version}`);
-    if (r.badge) lines.push(r.badge.text);
-    if (r.state === 'unpublished') lines.push('Declared, but never signed into the trust data.');
-    if (r.problem) lines.push(`Ignored, as docker ignores it: ${r.problem}`);
-    item.tooltip = lines.join('\n');
-    const removable = this.parent.kind === 'signers' && /^targets\/[^/]+$/.test(r.role) && !this.isReleaseRole;
-    item.contextValue = removable ? CONTEXT.signerRole : CONTEXT.role;
+    item.description = r.description;
+    item.iconPath = r.warning ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : badgeIcon(r.badge, r.icon);
+    item.tooltip = r.tooltip.join('\n');
+    item.contextValue = r.context === 'signerRole' ? CONTEXT.signerRole : CONTEXT.role;
     return item;
   }
 
@@ -153,7 +114,7 @@ function verdictIcon(verdict: Verdict): vscode.ThemeIcon | undefined {
 
 /** A released tag; its digest is what "Copy Digest" copies. */
 export class TagNode extends SignersNode {
-  constructor(readonly parent: GroupNode, readonly tag: TagModel) {
+  constructor(readonly parent: GroupNode, readonly tag: DetailsTag) {
     super();
   }
 
@@ -180,40 +141,33 @@ export class TagNode extends SignersNode {
   }
 }
 
-type GroupKind = 'signers' | 'tags' | 'admin';
-const GROUP_LABELS: Record<GroupKind, { label: string; icon: string; empty: string }> = {
-  signers: { label: 'Signers', icon: 'organization', empty: 'No signers: only the repository key signs' },
-  tags: { label: 'Signed tags', icon: 'tag', empty: 'No signed tags' },
-  admin: { label: 'Administrative keys', icon: 'shield', empty: 'No administrative keys' },
-};
-
-/** "Signers", "Signed tags" or "Administrative keys" of one repository. */
+/** A group of one repository, as its backend gives it (DCT: "Signers", "Signed tags", "Administrative keys"). */
 export class GroupNode extends SignersNode {
   readonly #children: SignersNode[];
 
-  constructor(readonly parent: RepositoryNode, readonly kind: GroupKind, model: SignersModel) {
+  constructor(readonly parent: RepositoryNode, readonly group: DetailsGroup) {
     super();
-    const holders = keyHolders(model.signers);
-    const items = kind === 'signers' ? model.signers.map((r) => new RoleNode(this, r, holders))
-      : kind === 'admin' ? model.admin.map((r) => new RoleNode(this, r))
-        : model.tags.map((t) => new TagNode(this, t));
-    this.#children = items.length > 0 ? items : [new MessageNode(this, `${this.id}\nempty`, GROUP_LABELS[kind].empty, 'info')];
+    const items = group.items.map((item) => (item.kind === 'role' ? new RoleNode(this, item) : new TagNode(this, item)));
+    this.#children = items.length > 0 ? items : [new MessageNode(this, `${this.id}\nempty`, group.empty, 'info')];
+  }
+
+  get kind(): string {
+    return this.group.id;
   }
 
   get id(): string {
-    return `${this.parent.id}\n${this.kind}`;
+    return `${this.parent.id}\n${this.group.id}`;
   }
 
   getTreeItem(): vscode.TreeItem {
-    const g = GROUP_LABELS[this.kind];
+    const g = this.group;
     const item = new vscode.TreeItem(g.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(g.icon);
-    // The release role is listed with the signers but is not one of them.
-    const count = this.#children.filter((c) => !(c instanceof MessageNode) && !(c instanceof RoleNode && c.isReleaseRole)).length;
+    const count = g.items.filter((i) => i.kind === 'tag' || i.counted).length;
     item.description = String(count);
     // `trustlens.group.signers`, `.tags` or `.admin`, so menus can tell the groups apart.
-    item.contextValue = `${CONTEXT.group}.${this.kind}`;
+    item.contextValue = `${CONTEXT.group}.${g.id}`;
     return item;
   }
 
@@ -222,29 +176,22 @@ export class GroupNode extends SignersNode {
   }
 }
 
-/** What a repository node knows once its trust data was asked for. */
+/** What a repository node knows once its details were asked for; `outcome` is `verified` or the problem. */
 export type RepositoryState =
   | { readonly kind: 'loading' }
-  | { readonly kind: 'loaded'; readonly outcome: RepositoryOutcome; readonly model: SignersModel | undefined }
+  | { readonly kind: 'loaded'; readonly outcome: { readonly kind: 'verified' } | DetailsProblem; readonly details: TrustDetails }
   | { readonly kind: 'error'; readonly message: string };
 
-/** What a failed outcome means, for a node's description and its one child. */
+/** The state of a repository from its details. */
+export function loadedState(details: TrustDetails): RepositoryState {
+  return { kind: 'loaded', outcome: details.problem ?? { kind: 'verified' }, details };
+}
+
+/** What a failed load means, for a node's description and its one child. */
 export function describeOutcome(state: RepositoryState): { short: string; detail: string; icon: string } | undefined {
   if (state.kind === 'loading') return { short: 'checking…', detail: 'Checking the trust data…', icon: 'loading~spin' };
   if (state.kind === 'error') return { short: 'error', detail: `error: ${state.message}`, icon: 'error' };
-  const o = state.outcome;
-  switch (o.kind) {
-    case 'verified':
-      return undefined;
-    case 'unverifiable':
-      return { short: 'trust server unreachable', detail: `trust server unreachable: ${o.message}`, icon: 'debug-disconnect' };
-    case 'no-trust-data':
-      return { short: 'no trust data', detail: `no trust data: ${o.message}`, icon: 'circle-slash' };
-    case 'expired':
-      return { short: 'trust data expired', detail: `trust data expired${o.role ? ` (${o.role})` : ''}: ${o.message}`, icon: 'error' };
-    case 'invalid':
-      return { short: 'trust data failed verification', detail: `trust data failed verification${o.role ? ` (${o.role})` : ''}: ${o.message}`, icon: 'error' };
-  }
+  return state.details.problem;
 }
 
 /** One repository the open documents reference. */
@@ -304,15 +251,15 @@ export class RepositoryNode extends SignersNode {
     item.id = `repo:${this.id}`;
     item.contextValue = CONTEXT.repository;
     const problem = describeOutcome(this.#state);
-    const model = this.#state.kind === 'loaded' ? this.#state.model : undefined;
+    const details = this.#state.kind === 'loaded' && !this.#state.details.problem ? this.#state.details : undefined;
     const parts: string[] = [];
     if (problem) parts.push(problem.short);
-    else if (model?.nearest) parts.push(badgeText(model.nearest.badge));
+    else if (details?.nearest) parts.push(badgeText(details.nearest.badge));
     if (this.ambiguous) parts.push(new URL(this.ref.key.server).host);
     // The verdict of its checked references first: verified trust data does not mean the policy is met.
     const verdict = this.ref.verdict === undefined ? undefined : VERDICT_WORDS[this.ref.verdict];
     item.description = verdict === undefined ? parts.join(' · ') : parts.length > 0 ? `${verdict} — ${parts.join(' · ')}` : verdict;
-    item.iconPath = problem ? new vscode.ThemeIcon(problem.icon) : ((this.ref.verdict && verdictIcon(this.ref.verdict)) ?? badgeIcon(model?.nearest?.badge, 'verified'));
+    item.iconPath = problem ? new vscode.ThemeIcon(problem.icon) : ((this.ref.verdict && verdictIcon(this.ref.verdict)) ?? badgeIcon(details?.nearest?.badge, 'verified'));
     const counts = GLANCE_ORDER.filter((s) => this.ref.statuses[s]).map((s) => `${this.ref.statuses[s]} ${GLANCE_SHORT[s]}`);
     const lines = [
       this.ref.key.gun,
@@ -323,8 +270,8 @@ export class RepositoryNode extends SignersNode {
     for (const r of this.ref.failing) lines.push(`${r.target.kind === 'reference' ? r.target.occurrence.text : ''}: ${headline(r)}`);
     if (this.ref.unchecked > 0) lines.push(`${this.ref.unchecked} reference${this.ref.unchecked === 1 ? '' : 's'} in files that are not open, not checked yet`);
     if (problem) lines.push(problem.detail);
-    if (model?.nearest) lines.push(`Soonest expiry: ${model.nearest.role}, ${model.nearest.badge.text}`);
-    if (model) for (const r of model.server) if (r.badge) lines.push(`${r.role}: ${r.badge.text} (usually re-signed by the trust server)`);
+    if (details?.nearest) lines.push(`Soonest expiry: ${details.nearest.what}, ${details.nearest.badge.text}`);
+    if (details) lines.push(...details.notes);
     item.tooltip = lines.join('\n');
     return item;
   }
@@ -348,9 +295,8 @@ export class RepositoryNode extends SignersNode {
   #childrenNow(): SignersNode[] {
     if (this.#children) return this.#children;
     const state = this.#state;
-    if (state.kind === 'loaded' && state.model) {
-      const model = state.model;
-      this.#children = [new GroupNode(this, 'signers', model), new GroupNode(this, 'tags', model), new GroupNode(this, 'admin', model)];
+    if (state.kind === 'loaded' && !state.details.problem) {
+      this.#children = state.details.groups.map((g) => new GroupNode(this, g));
     } else {
       const problem = describeOutcome(state);
       this.#children = problem ? [new MessageNode(this, `${this.id}\nstate`, problem.detail, problem.icon)] : [];

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { DEFAULT_EXPIRY_WARNING_DAYS, type Policy } from '../../core/policy/policy';
-import { findRepository, repositoriesOf, repositoryKeyOf, signersModel, type RepositoryRef } from '../../core/trust/signersModel';
+import { findRepository, repositoriesOf, repositoryKeyOf, type RepositoryRef } from '../../core/trust/repositories';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
 import { keyStore } from '../dct/publishing';
 import type { TrustLensServices } from '../services';
 import { LocalKeyNode, LocalKeysNode, REFRESH_KEYS_COMMAND } from './localKeysNodes';
-import { KeyNode, RepositoryNode, TagNode, describeOutcome, type RepositoryState, type SignersNode } from './signersNodes';
+import { KeyNode, RepositoryNode, TagNode, describeOutcome, loadedState, type RepositoryState, type SignersNode } from './signersNodes';
 import { MAX_LISTED_FILES, WorkspaceRepositories } from './workspaceRepositories';
 
 export const SIGNERS_VIEW_ID = 'trustlens.signers';
@@ -130,11 +130,10 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
       // Within the cache TTL this re-verifies the stored metadata without a request; under the policy
       // of a document that references it, so that its trust pins apply.
       const policy = await this.#policy(node.ref);
-      const outcome = await this.services.trust.repository(node.ref.key, policy ? { policy } : {});
-      const model = outcome.kind === 'verified'
-        ? signersModel(outcome.data, { now: Date.now(), warningDays: policy?.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS })
-        : undefined;
-      return { kind: 'loaded', outcome, model };
+      const details = await this.services.trust.details(node.ref.key, {
+        now: Date.now(), warningDays: policy?.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS, ...(policy ? { policy } : {}),
+      });
+      return loadedState(details);
     } catch (e) {
       this.services.log.logger.error(`Signers view: loading ${node.ref.key.gun} failed: ${describeError(e)}`);
       return { kind: 'error', message: describeError(e) };
@@ -204,7 +203,9 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   async refreshRepository(node: RepositoryNode): Promise<void> {
     try {
       const policy = await this.#policy(node.ref);
-      await this.services.trust.repository(node.ref.key, { force: true, ...(policy ? { policy } : {}) });
+      await this.services.trust.details(node.ref.key, {
+        force: true, now: Date.now(), warningDays: policy?.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS, ...(policy ? { policy } : {}),
+      });
     } catch (e) {
       this.services.log.logger.error(`refreshing ${node.ref.key.gun} failed: ${describeError(e)}`);
     }

@@ -10,11 +10,10 @@ import { readFile, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { kindOfFileName } from '../../core/parse/fileKinds';
-import type { RepositoryKey } from '../../core/trust/dct/outcome';
-import { SCANNABLE_GLOB } from '../commands/workspaceCommands';
+import type { RepositoryKey } from '../../core/trust/trustDetails';
+import { SCANNABLE_GLOB } from '../documents';
 import { affectsTrustLens } from '../config';
 import { scanContent } from '../documents';
-import { engine } from '../engine/load';
 import type { TrustLensServices } from '../services';
 
 /** At most this many files are read; the view says when there were more. */
@@ -127,11 +126,9 @@ export class WorkspaceRepositories implements vscode.Disposable {
       const scan = await scanContent(uri, kind, await readFile(uri.fsPath, 'utf8'), this.services.scanner);
       const policy = await this.services.policyFor(uri);
       if (policy instanceof Error) return [];
-      const { effectivePolicy } = engine();
-      // One key per reference, so that the view can say how many references name a repository.
+      // One key per reference and backend (none for an ignored one), so that the view can say how many references name a repository.
       return scan.references
-        .filter((occurrence) => !effectivePolicy(policy, occurrence.ref.repository).ignored)
-        .map((occurrence) => this.services.trust.repositoryKey(occurrence, policy));
+        .flatMap((occurrence) => this.services.trust.repositoryKeys(occurrence, policy));
     } catch (e) {
       // Gone since it was found, unreadable, or a trust server URL a check would refuse too.
       const code = (e as NodeJS.ErrnoException).code;

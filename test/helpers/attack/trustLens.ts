@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { createDctBackend } from '../../../src/core/trust/dct/createBackend';
 import type { CheckResult } from '../../../src/core/trust/checkResult';
 import { MemoryMetadataStore, type MetadataStore } from '../../../src/core/trust/dct/metadataStore';
-import { TrustService } from '../../../src/core/trust/trustService';
+import { DctTrustBackend as TrustService } from '../../../src/core/trust/dct/dctBackend';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import { scanText } from '../../../src/core/parse/scanText';
 import { systemClock, type Clock } from '../../../src/core/ports';

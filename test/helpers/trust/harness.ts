@@ -10,7 +10,7 @@ import type { CheckResult } from '../../../src/core/trust/checkResult';
 import { createDctBackend } from '../../../src/core/trust/dct/createBackend';
 import type { DctUpdater } from '../../../src/core/trust/dct/updater';
 import { FileMetadataStore } from '../../../src/core/trust/dct/metadataStore';
-import { TrustService } from '../../../src/core/trust/trustService';
+import { DctTrustBackend as TrustService } from '../../../src/core/trust/dct/dctBackend';
 import type { ScanResult } from '../../../src/core/model/occurrence';
 import { makeTempDir, type TempDir } from '../stack/tempDir';
 

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanDockerfile } from '../../../src/core/parse/dockerfile';
-import { escapeMarkdown, hoverMarkdown, roleExpiries, showSignersUri, type HoverInput } from '../../../src/core/report/hoverText';
+import { escapeMarkdown, showSignersUri } from '../../../src/core/report/hoverText';
+import { hoverMarkdown, roleExpiries, type HoverInput } from '../../../src/core/report/dct/hoverText';
 import type { CheckResult } from '../../../src/core/trust/checkResult';
 import { verdictOf } from '../../../src/core/trust/verdict';
 import type { TrustData, VerifiedRole, VerifiedTargetsRole } from '../../../src/core/trust/dct/tuf/verifiedData';

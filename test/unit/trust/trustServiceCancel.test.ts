@@ -5,7 +5,7 @@ import { scanText } from '../../../src/core/parse/scanText';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import { systemClock } from '../../../src/core/ports';
 import type { RepositoryKey, RepositoryOutcome } from '../../../src/core/trust/dct/outcome';
-import { TrustService, type TrustBackend } from '../../../src/core/trust/trustService';
+import { DctTrustBackend as TrustService, type RepositoryUpdater as TrustBackend } from '../../../src/core/trust/dct/dctBackend';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 

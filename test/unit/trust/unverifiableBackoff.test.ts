@@ -5,7 +5,7 @@ import { defaultPolicy } from '../../../src/core/policy/policy';
 import type { Clock } from '../../../src/core/ports';
 import type { RepositoryKey, RepositoryOutcome } from '../../../src/core/trust/dct/outcome';
 import { FailureBackoff } from '../../../src/core/trust/failureBackoff';
-import { TrustService, type TrustBackend } from '../../../src/core/trust/trustService';
+import { DctTrustBackend as TrustService, type RepositoryUpdater as TrustBackend } from '../../../src/core/trust/dct/dctBackend';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const S = 1000;

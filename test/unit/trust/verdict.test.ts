@@ -6,7 +6,7 @@ import { toSarif } from '../../../src/core/report/sarif';
 import { systemClock } from '../../../src/core/ports';
 import { checkResultJson } from '../../../src/core/trust/checkResult';
 import type { RepositoryKey, RepositoryOutcome } from '../../../src/core/trust/dct/outcome';
-import { TrustService, type TrustBackend } from '../../../src/core/trust/trustService';
+import { DctTrustBackend as TrustService, type RepositoryUpdater as TrustBackend } from '../../../src/core/trust/dct/dctBackend';
 import { verdictOf, worstVerdict } from '../../../src/core/trust/verdict';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,10 +1,11 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { RequestEvent } from '../../net/http';
 import { createRegistryTransport, type RegistryTransport } from '../../net/registryTransport';
 import type { UndiciHttpClient } from '../../net/undiciHttpClient';
 import type { Clock, Logger } from '../../ports';
 import type { MetadataStore } from './metadataStore';
+import { DEFAULT_TTL_MS } from '../cacheDir';
+import type { BackendFactory } from '../trustService';
+import { DctTrustBackend } from './dctBackend';
 import type { RepositoryKey } from './outcome';
 import { DctUpdater } from './updater';
 
@@ -28,28 +29,35 @@ export interface DctBackendOptions {
   transport?: RegistryTransport;
 }
 
-/** The default metadata cache directory of the CLI: `$XDG_CACHE_HOME/trustlens` or `~/.cache/trustlens`. */
-export function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  return env.TRUSTLENS_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'trustlens');
-}
+export { DEFAULT_TTL_MS, defaultCacheDir } from '../cacheDir';
 
-export const DEFAULT_TTL_MS = 5 * 60_000;
+/** An updater over a transport: the trust server chosen for a registry receives that registry's credentials, as with docker. */
+function dctUpdater(transport: RegistryTransport, store: MetadataStore, clock: Clock, logger: Logger, o: { ttlMs?: number; timeoutMs?: number }): DctUpdater {
+  return new DctUpdater({
+    httpFor: (key: RepositoryKey) => transport.repositoryClient({
+      registry: key.registry, repository: key.gun, actions: ['pull'], trustedAuthHosts: [new URL(key.server).hostname],
+    }),
+    store,
+    clock,
+    logger,
+    ttlMs: o.ttlMs ?? DEFAULT_TTL_MS,
+    timeoutMs: o.timeoutMs ?? 15_000,
+  });
+}
 
 /** Wires the shared transport (undici, docker credentials, token auth per repository) to a {@link DctUpdater}. */
 export function createDctBackend(options: DctBackendOptions): { backend: DctUpdater; http: UndiciHttpClient; transport: RegistryTransport; close(): Promise<void> } {
   const own = options.transport === undefined;
   const transport = options.transport ?? createRegistryTransport(options);
-  // The trust server chosen for a registry receives that registry's credentials, as with docker.
-  const httpFor = (key: RepositoryKey) => transport.repositoryClient({
-    registry: key.registry, repository: key.gun, actions: ['pull'], trustedAuthHosts: [new URL(key.server).hostname],
-  });
-  const backend = new DctUpdater({
-    httpFor,
-    store: options.store,
-    clock: options.clock,
-    logger: options.logger,
-    ttlMs: options.ttlMs ?? DEFAULT_TTL_MS,
-    timeoutMs: options.timeoutMs ?? 15_000,
-  });
+  const backend = dctUpdater(transport, options.store, options.clock, options.logger, options);
   return { backend, http: transport.http, transport, close: async () => (own ? transport.close() : undefined) };
+}
+
+/** The DCT backend as the engine builds it, over the engine's transport and cache. */
+export function dctBackend(options: { ttlMs?: number; timeoutMs?: number; concurrency?: number }): BackendFactory {
+  return (context) => {
+    if (!context.transport || !context.store) throw new Error('the Docker Content Trust backend needs the engine\'s transport and store');
+    const updater = dctUpdater(context.transport, context.store, context.clock, context.logger, options);
+    return new DctTrustBackend({ backend: updater, clock: context.clock, logger: context.logger, env: context.env, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
+  };
 }

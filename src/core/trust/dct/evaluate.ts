@@ -1,4 +1,5 @@
 import { familiarRepository } from '../../model/imageRef';
+import { DAY_MS } from '../../model/time';
 import type { ImageOccurrence } from '../../model/occurrence';
 import { isReleasedRole, listSignedTags, resolveTag, releasedTagsForDigest, type TagResolution } from './tuf/resolveTag';
 import { signerName } from './tuf/roleNames';
@@ -9,7 +10,6 @@ import type { EffectivePolicy } from '../../policy/policy';
 import { DOCKER_HUB_NOTARY_SHUTDOWN, isDockerHubNotary } from './trustServer';
 import type { RepositoryOutcome } from './outcome';
 
-const DAY_MS = 86_400_000;
 
 /** What the evaluation needs besides the reference and the outcome. */
 export interface EvaluationContext {
@@ -168,6 +168,11 @@ function evaluateVerified(
 function usedRoles(data: TrustData, role: string | undefined, signerRoles: string[]): VerifiedRole[] {
   const names = new Set([role, ...signerRoles].filter((r): r is string => !!r && r !== 'targets'));
   return [data.root, data.timestamp, data.snapshot, data.targets, ...data.delegations.filter((d) => names.has(d.name))];
+}
+
+/** The roles a verdict depends on whose keys the owner holds (the server re-signs the others). */
+export function ownedRolesUsed(data: TrustData, role: string | undefined, signerRoles: string[]): VerifiedRole[] {
+  return usedRoles(data, role, signerRoles).filter((r) => r.name !== 'timestamp' && r.name !== 'snapshot');
 }
 
 /** The earliest expiry among roles whose keys the owner holds (the server re-signs the others). */

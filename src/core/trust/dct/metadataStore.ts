@@ -2,20 +2,9 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { TrustLensError } from '../../errors';
 
-/**
- * Where verified trust metadata is kept between checks, per trust server and GUN. Only bytes that
- * passed verification are written; the pinned `root.json` is the trust-on-first-use anchor.
- */
-export interface MetadataStore {
-  /** The stored bytes of a role's file (`root`, `timestamp`, `targets/releases`, …), if any. */
-  read(server: string, gun: string, role: string): Promise<Uint8Array | undefined>;
-  write(server: string, gun: string, role: string, bytes: Uint8Array): Promise<void>;
-  /** Small JSON state per repository (e.g. when it was last verified). */
-  readState<T>(server: string, gun: string): Promise<T | undefined>;
-  writeState<T>(server: string, gun: string, state: T): Promise<void>;
-  /** Forgets one repository, or everything. */
-  clear(server?: string, gun?: string): Promise<void>;
-}
+import type { MetadataStore } from '../store';
+
+export type { MetadataStore };
 
 /** A directory-safe name for a server URL or GUN, e.g. `https%3A%2F%2F127.0.0.1%3A4443`. */
 function segment(name: string): string {

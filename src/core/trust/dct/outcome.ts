@@ -3,16 +3,9 @@ import { unreachableReason } from '../../net/classifyError';
 import { isNetError } from '../../net/netError';
 import type { TrustData } from './tuf/verifiedData';
 import { TufError } from './tuf/tufErrors';
+import type { RepositoryKey } from '../trustDetails';
 
-/** Identifies one repository's trust data: a trust server and a GUN. */
-export interface RepositoryKey {
-  /** Trust server base URL, e.g. `https://127.0.0.1:4443`. */
-  server: string;
-  /** GUN, e.g. `127.0.0.1:5000/library/alpine`. */
-  gun: string;
-  /** The image's registry, whose credentials apply, e.g. `127.0.0.1:5000`. */
-  registry: string;
-}
+export type { RepositoryKey };
 
 /** What an update of one repository came to. Only `verified` carries trust data. */
 export type RepositoryOutcome =

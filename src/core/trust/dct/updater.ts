@@ -13,7 +13,7 @@ import { outcomeOfError, type RepositoryKey, type RepositoryOutcome } from './ou
 import { fetchTrustFile } from './trustFiles';
 import { snapshotKeyHeldByServer } from './serverKeys';
 import { rootPinFor } from './trustPinning';
-import type { TrustBackend, UpdateOptions } from '../trustService';
+import type { RepositoryUpdater, UpdateOptions } from './dctBackend';
 
 /** What the store keeps per repository besides the metadata files. */
 interface StoredState {
@@ -58,7 +58,7 @@ interface Attempt {
  * the `<v>.root.json` rotation chain if needed) and the update runs once more. Within the TTL the
  * cached files are re-verified against the clock and no request is made.
  */
-export class DctUpdater implements TrustBackend {
+export class DctUpdater implements RepositoryUpdater {
   readonly id = 'dct';
   readonly #serverManaged = new Map<string, Promise<boolean | undefined>>();
 

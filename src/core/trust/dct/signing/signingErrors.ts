@@ -3,7 +3,7 @@
  * passphrase, token or private key.
  */
 import { TrustLensError } from '../../../errors';
-import { shortKeyId } from '../keys/keyId';
+import { shortKeyId } from '../../../model/keyId';
 import { RELEASES_ROLE, signerName } from '../tuf/roleNames';
 import type { TrustData } from '../tuf/verifiedData';
 
