@@ -22,6 +22,46 @@ export default tseslint.config(
     },
   },
   {
+    // The trust seam: the editor, the CLI and the reports render backend-neutral results only. A
+    // backend's folder (core/trust/<scheme>/) is reached from their own dct/ folders (scheme-specific
+    // commands) and from the composition place, nowhere else.
+    files: ['src/vscode/**/*.ts', 'src/cli/**/*.ts', 'src/core/report/**/*.ts'],
+    ignores: ['src/vscode/dct/**', 'src/cli/dct/**', 'src/core/report/dct/**', 'src/vscode/engine/modules.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '(^|/)trust/(dct|cosign|notation)(/|$)',
+          message: 'Render from the backend-neutral CheckResult and TrustDetails; scheme-specific code lives in a dct/ folder, backends are composed in src/core/composition.',
+        }],
+      }],
+    },
+  },
+  {
+    // A backend never reaches into another backend's folder.
+    files: ['src/core/trust/dct/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '(^|/)(cosign|notation)(/|$)', message: 'A backend must not import another backend; share through core/trust or core/net.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/core/trust/cosign/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '(^|/)(dct|notation)(/|$)', message: 'A backend must not import another backend; share through core/trust or core/net.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/core/trust/notation/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '(^|/)(dct|cosign)(/|$)', message: 'A backend must not import another backend; share through core/trust or core/net.' }],
+      }],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { ...globals.node } },
   },

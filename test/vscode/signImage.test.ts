@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
 import type { SignImageOutcome } from '../../src/vscode/dct/signImage';
-import type { LocalKeyNode } from '../../src/vscode/views/localKeysNodes';
+import type { LocalKeyNode } from '../../src/vscode/dct/localKeysNodes';
 import { pushImage, pushIndex, type PushedManifest } from '../helpers/stack/push';
 import { addSigner, createSigner } from '../helpers/stack/signers';
 import { startStack, type Stack } from '../helpers/stack/stack';

@@ -9,7 +9,7 @@ import type { GeneratedSignerKey } from '../../core/trust/dct/keys/generateSigne
 import { shortKeyId } from '../../core/model/keyId';
 import { validateSignerName } from '../../core/trust/dct/signing/signingErrors';
 import { engine } from '../engine/load';
-import { REFRESH_KEYS_COMMAND } from '../views/localKeysNodes';
+import { REFRESH_KEYS_COMMAND } from './localKeysNodes';
 import { forgetPassphrases } from './passphrases';
 import { keyStore, operationPassphrases, refusedInRestrictedMode, runWithProgress, type WriteDeps } from './publishing';
 

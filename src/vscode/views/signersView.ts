@@ -5,7 +5,7 @@ import { findRepository, repositoriesOf, repositoryKeyOf, type RepositoryRef } f
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
 import { keyStore } from '../dct/publishing';
 import type { TrustLensServices } from '../services';
-import { LocalKeyNode, LocalKeysNode, REFRESH_KEYS_COMMAND } from './localKeysNodes';
+import { LocalKeyNode, LocalKeysNode, REFRESH_KEYS_COMMAND } from '../dct/localKeysNodes';
 import { KeyNode, RepositoryNode, TagNode, describeOutcome, loadedState, type RepositoryState, type SignersNode } from './signersNodes';
 import { MAX_LISTED_FILES, WorkspaceRepositories } from './workspaceRepositories';
 

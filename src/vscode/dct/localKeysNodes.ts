@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { KeyInfo } from '../../core/trust/dct/keys/keyFiles';
 import { shortKeyId } from '../../core/model/keyId';
-import { MessageNode, SignersNode } from './signersNodes';
+import { MessageNode, SignersNode } from '../views/signersNodes';
 
 export const LOCAL_KEYS_CONTEXT = {
   keys: 'trustlens.keys',
