@@ -31,7 +31,7 @@ export class TrustLensServices implements vscode.Disposable {
   readonly #version: string;
   #engine: TrustEngine | undefined;
   #scanner: ScanWorkerClient | undefined;
-  readonly #extraBackends: BackendFactory[] = [];
+  readonly #extraBackends: { factory: BackendFactory; replace: boolean }[] = [];
   readonly #policyCache = new Map<string, { mtimeMs: number; policy: Policy | Error }>();
 
   constructor(context: vscode.ExtensionContext) {
@@ -79,7 +79,10 @@ export class TrustLensServices implements vscode.Disposable {
       env: process.env,
       store,
       transport,
-      backends: [...standardBackends({ ttlMs: settings.cacheTtlSeconds * 1000 }), ...this.#extraBackends],
+      backends: [
+        ...(this.#extraBackends.some((b) => b.replace) ? [] : standardBackends({ ttlMs: settings.cacheTtlSeconds * 1000 })),
+        ...this.#extraBackends.map((b) => b.factory),
+      ],
     });
     const registry = new RegistryClient({
       http: transport.http,
@@ -94,14 +97,15 @@ export class TrustLensServices implements vscode.Disposable {
   }
 
   /**
-   * Adds a trust backend after the shipped ones, from the next check on (the engine is rebuilt). For
-   * other extensions and tests; disposing removes it again.
+   * Adds a trust backend after the shipped ones (or, with `replace`, instead of them), from the next
+   * check on: the engine is rebuilt. For other extensions and tests; disposing removes it again.
    */
-  addBackend(factory: BackendFactory): vscode.Disposable {
-    this.#extraBackends.push(factory);
+  addBackend(factory: BackendFactory, options: { replace?: boolean } = {}): vscode.Disposable {
+    const entry = { factory, replace: options.replace === true };
+    this.#extraBackends.push(entry);
     this.reset();
     return new vscode.Disposable(() => {
-      const i = this.#extraBackends.indexOf(factory);
+      const i = this.#extraBackends.indexOf(entry);
       if (i >= 0) this.#extraBackends.splice(i, 1);
       this.reset();
     });

@@ -1,5 +1,5 @@
 /**
- * A trust backend that lives only in the tests: every reference is signed by "test-signer", with a
+ * A trust backend that lives only in the tests: every reference but one tagged `unsigned` is signed by "test-signer", with a
  * digest derived from the reference, so that a test can see a second scheme's results wherever
  * TrustLens shows results. It plugs in through `createTrustEngine` like any backend.
  */
@@ -10,6 +10,8 @@ import type { ImageOccurrence } from '../../../src/core/model/occurrence';
 import type { RepositoryKey, TrustDetails } from '../../../src/core/trust/trustDetails';
 
 export const TEST_SCHEME = 'test';
+/** The tag the test backend does not sign. */
+export const UNSIGNED_TAG = 'unsigned';
 export const TEST_SIGNER = 'test-signer';
 export const TEST_KEY_ID = 'a'.repeat(64);
 export const TEST_SOURCE = 'test://signatures.invalid';
@@ -35,8 +37,16 @@ export class TestSignerBackend implements TrustBackend {
   }
 
   async checkReferences(references: readonly BackendReference[], _options: BackendCheckOptions): Promise<SignatureResult[]> {
-    return references.map(({ occurrence }) => {
+    return references.map(({ occurrence, policy }) => {
       this.asked.push(occurrence.ref.reference);
+      // The one tag it does not sign, so that a finding shows too.
+      if (occurrence.ref.tag === UNSIGNED_TAG) {
+        return {
+          scheme: TEST_SCHEME, status: 'unsigned', signedDigest: null, signers: [], expires: [], role: null,
+          findings: [{ code: 'unsigned-tag', severity: policy.severity['unsigned-tag'], message: `${occurrence.ref.reference} is not signed by ${TEST_SIGNER}.` }],
+          source: { kind: 'registry', url: TEST_SOURCE },
+        };
+      }
       return {
         scheme: TEST_SCHEME,
         status: 'signed',
