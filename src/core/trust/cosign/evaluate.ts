@@ -13,8 +13,8 @@ import { COSIGN_DEFAULT_SEVERITY } from './cosignResult';
 import type { Discovery } from './discovery';
 import { describeKey } from './publicKeys';
 import type { SignatureOutcome, VerifiedSigner } from './verifySignature';
+import { DAY_MS } from '../../model/time';
 
-const DAY_MS = 86_400_000;
 /** Findings of one kind beyond this many are summarised in one more. */
 const MAX_FINDINGS_PER_CODE = 5;
 

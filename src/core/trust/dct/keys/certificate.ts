@@ -16,6 +16,7 @@ import { makeTufKey, type TufPublicKey } from '../../../crypto/keys';
 import { encodePem } from '../../../crypto/pem';
 import type { SigningKey } from './signingKey';
 import { KeyError } from './keyErrors';
+import { DAY_MS } from '../../../model/time';
 
 const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
 const OID_COMMON_NAME = '2.5.4.3';
@@ -23,7 +24,6 @@ const OID_KEY_USAGE = '2.5.29.15';
 const OID_EXT_KEY_USAGE = '2.5.29.37';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** notary: `startTime.Add(notary.Year * 10)` with `Year = 365 * 24h`. */
 export const ROOT_CERT_VALIDITY_DAYS = 3650;
 

@@ -4,8 +4,8 @@
  * years, targets and every delegation 3 years, snapshot 3 years, timestamp 14 days, with
  * `notary.Year` = 365 days. Every re-signature sets `expires = now + default` (protocol doc §1.8).
  */
+import { DAY_MS } from '../../../model/time';
 
-const DAY_MS = 86_400_000;
 const YEAR_DAYS = 365;
 
 /** Default lifetime in days per role; every delegation uses the `targets` value. */
