@@ -1,6 +1,9 @@
 /**
- * Ports: the only ways the core reaches the outside world. The CLI and the extension supply
- * implementations; tests supply fakes for pure logic.
+ * Ports: time and logging, which the CLI and the extension supply (tests supply fakes for pure logic).
+ * The core reaches files, the network and processes directly, through Node adapters named for it:
+ * HTTP in `net/undiciHttpClient.ts` and `net/registryTransport.ts`, docker's config, CAs and credential
+ * helpers in `net/`, the caches and key stores in each backend's folder, and the readers of the files
+ * it checks in `parse/` and `policy/`.
  */
 
 /** Every time decision (expiry, certificate validity, cache TTL) goes through a Clock. */

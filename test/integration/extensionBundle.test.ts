@@ -26,13 +26,13 @@ const HEAVY = [
   /node_modules\/dockerfile-ast\//,
   /node_modules\/@noble\/ed25519\//,
   /node_modules\/picomatch\//,
-  /^src\/core\/trust\/(trustService|metadataStore|dct\/)/,
-  /^src\/core\/tuf\/trustedSet/,
+  /^src\/core\/trust\/(trustService|dct\/(?!tuf\/|signing\/|keys\/))/,
+  /^src\/core\/trust\/dct\/tuf\/trustedSet/,
   /^src\/core\/net\/(undici|registryClient|credentials|tokenAuth)/,
   /^src\/core\/parse\/(dockerfile|compose|scanText|shellLex|yamlBounded)/,
   /^src\/core\/policy\/(policyFile|ignoreEdit)/,
-  /^src\/core\/signing\/(trustPublisher|createPublisher|signSteps|publishLoop)/,
-  /^src\/core\/keys\/(fileKeyStore|pkcs8|pbes2|privateKey)/,
+  /^src\/core\/trust\/dct\/signing\/(trustPublisher|createPublisher|signSteps|publishLoop)/,
+  /^src\/core\/trust\/dct\/keys\/(fileKeyStore|pkcs8|pbes2|privateKey)/,
   /^src\/core\/crypto\/(verifiers|der|keys|pem|encoding)/,
 ];
 

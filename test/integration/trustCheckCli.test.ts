@@ -18,7 +18,7 @@ import { composeWith, dockerfileFrom, policyYaml } from '../helpers/trust/docume
 /** Every field of a `check --format json` result: the `refs` fields, then the verdict. */
 const RESULT_KEYS = [
   'file', 'line', 'column', 'endLine', 'endColumn', 'kind', 'text', 'reference', 'repository', 'tag', 'digest', 'platform', 'stage',
-  'status', 'verdict', 'signedDigest', 'role', 'signers', 'expires', 'findings', 'trustServer',
+  'status', 'verdict', 'signedDigest', 'role', 'signers', 'expires', 'findings', 'trustServer', 'signatures',
 ].sort();
 
 interface JsonResult {
@@ -26,6 +26,11 @@ interface JsonResult {
   reference: string; repository: string; tag: string | null; digest: string | null; platform: string | null; stage: string | null;
   status: string; verdict: string; signedDigest: string | null; role: string | null; signers: string[]; expires: string | null;
   findings: Array<{ code: string; severity: string; message: string }>; trustServer: string | null;
+  signatures: Array<{
+    scheme: string; status: string; signedDigest: string | null; signers: Array<{ name: string; keyIds: string[]; role?: string }>;
+    expires: Array<{ what: string; expires: string }>; findings: Array<{ code: string; severity: string; message: string }>;
+    source: { kind: string; url: string } | null;
+  }>;
 }
 
 void describe('trustlens check (the CLI) on the real stack', () => {
@@ -124,6 +129,25 @@ void describe('trustlens check (the CLI) on the real stack', () => {
     assert.deepEqual([pinned.file, pinned.kind, pinned.tag, pinned.digest, pinned.stage], [join('mixed', 'compose.yaml'), 'compose-image', 'v1', s.images.beta!.digest, null]);
     assert.deepEqual([pinned.status, pinned.signedDigest, pinned.role], ['digest-mismatch', s.images.v1!.digest, 'targets/releases']);
     assert.deepEqual(pinned.findings.map((f) => [f.code, f.severity]), [['digest-mismatch', 'error']]);
+  });
+
+  void it('--format json: each result\'s signatures hold its one scheme\'s evidence, which the top-level fields repeat', async () => {
+    const run = await cli('mixed', 'json');
+    const doc = JSON.parse(run.stdout) as { results: JsonResult[] };
+    for (const r of doc.results) {
+      assert.equal(r.signatures.length, 1, r.text);
+      const [dct] = r.signatures;
+      assert.deepEqual(Object.keys(dct!).sort(), ['expires', 'findings', 'scheme', 'signedDigest', 'signers', 'source', 'status']);
+      assert.equal(dct!.scheme, 'dct');
+      assert.equal(dct!.status, r.status);
+      assert.equal(dct!.signedDigest, r.signedDigest);
+      assert.deepEqual(dct!.signers.map((g) => g.name), r.signers);
+      for (const g of dct!.signers) assert.ok(g.keyIds.length > 0 && g.keyIds.every((id) => /^[0-9a-f]{64}$/.test(id)), `${g.name} has key IDs`);
+      assert.equal(dct!.expires[0]?.expires ?? null, r.expires, 'the earliest expiry is the top-level one');
+      assert.deepEqual(dct!.expires.map((e) => e.expires), dct!.expires.map((e) => e.expires).sort(), 'earliest first');
+      assert.deepEqual(dct!.findings, r.findings);
+      assert.deepEqual(dct!.source, { kind: 'trust-server', url: stack.notary.url });
+    }
   });
 
   void it('--format json: exit 0 when everything is signed', async () => {

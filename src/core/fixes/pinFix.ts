@@ -2,7 +2,6 @@ import { parseImageRef } from '../model/imageRef';
 import type { ImageOccurrence } from '../model/occurrence';
 import type { Range } from '../model/range';
 import type { CheckResult } from '../trust/checkResult';
-import { isReleasedRole } from '../trust/dct/tuf/resolveTag';
 import { editTarget, type TextAt } from './editTarget';
 import { withDigest, withTagAndDigest } from './imageText';
 
@@ -21,7 +20,7 @@ export type PlannedFix = { kind: 'edit'; replacement: TextReplacement } | { kind
 
 /**
  * The digest a reference should be pinned to, or undefined when there is nothing to pin: the digest
- * a released role signs for its tag, when the reference is signed (or pins a different digest) and is
+ * signed for its tag where clients pull from, when the reference is signed (or pins a different digest) and is
  * not pinned to it yet. Digest-only references and images compose builds itself are never pinned, and
  * neither is a digest the policy does not accept: pinning does not make a missing signer sign.
  */
@@ -30,7 +29,8 @@ export function pinnableDigest(result: CheckResult): string | undefined {
   const { ref, kind } = result.target.occurrence;
   if (result.status !== 'signed' && result.status !== 'digest-mismatch') return undefined;
   if (result.findings.some((f) => f.code === 'missing-required-signer' && f.severity !== 'ignore')) return undefined;
-  if (!result.signedDigest || !result.role || !isReleasedRole(result.role)) return undefined;
+  // Only a digest signed where clients pull from (`signed`, or pinned to another digest) is offered.
+  if (!result.signedDigest) return undefined;
   if (kind === 'compose-build-image' || (ref.tag === null && ref.digest !== null)) return undefined;
   return ref.digest === result.signedDigest ? undefined : result.signedDigest;
 }
