@@ -90,6 +90,10 @@ export async function showTrustLensProblems(): Promise<void> {
     await vscode.commands.executeCommand(TOGGLE_PROBLEMS);
   }
   try {
+    // The filter command works only while the Problems view has the focus. A view opened for the
+    // first time takes it once it has rendered, which may be after the first command returns; asked
+    // again, the rendered view takes it at once.
+    await vscode.commands.executeCommand(FOCUS_PROBLEMS);
     await vscode.commands.executeCommand(FOCUS_PROBLEMS_FILTER);
     vscode.window.setStatusBarMessage(`Type "${PROBLEMS_FILTER_TEXT}" in the Problems filter to see only TrustLens problems.`, 8000);
   } catch {
