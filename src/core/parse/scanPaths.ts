@@ -1,10 +1,12 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeError, TrustLensError } from '../errors';
 import { emptyScan, type FileError, type ScanResult } from '../model/occurrence';
 import { parseDotenv } from './dotenv';
 import { kindOfFileName, kindOfGivenFile, type ScannableKind } from './fileKinds';
+import { looksLikeKubernetes } from './kubernetes';
 import { DEFAULT_MAX_FILE_BYTES } from './limits';
+import { relatedFilesOf } from './relatedFiles';
 import { scanText, tooLargeError } from './scanText';
 
 /** Options for scanning files and directories. */
@@ -22,27 +24,40 @@ function unreadable(what: string, e: unknown): TrustLensError<'unreadable-path'>
   return new TrustLensError('unreadable-path', `cannot read ${what}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
 }
 
-/** Walks a directory for Dockerfiles and compose files, in a stable order. */
-function walk(dir: string, out: { path: string; kind: ScannableKind }[]): void {
+/** A file to read, and the directory given on the command line it was found under (null for a file given itself). */
+export interface FoundFile {
+  path: string;
+  kind: ScannableKind;
+  under: string | null;
+}
+
+/**
+ * Walks a directory for files that name images, in a stable order. The `templates` folder of a Helm
+ * chart holds templates, not manifests, and is not read.
+ */
+function walk(dir: string, under: string, out: FoundFile[]): void {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const isChart = entries.some((e) => e.isFile() && e.name === 'Chart.yaml');
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) walk(path, out);
+      if (!SKIPPED_DIRS.has(entry.name) && !(isChart && entry.name === 'templates')) walk(path, under, out);
     } else if (entry.isFile()) {
-      const kind = kindOfFileName(entry.name);
-      if (kind) out.push({ path, kind });
+      const kind = kindOfFileName(path, { inChart: () => isChart });
+      if (kind) out.push({ path, kind, under });
     }
   }
 }
 
+const inChart = (path: string) => existsSync(join(dirname(path), 'Chart.yaml'));
+
 /**
  * Lists the files to scan under the given paths. A path that does not exist or cannot be read is a
- * usage problem: it throws `TrustLensError('unreadable-path')`; so is a directory that holds no
- * Dockerfile or compose file (`TrustLensError('no-files')`), since checking nothing must not pass.
+ * usage problem: it throws `TrustLensError('unreadable-path')`. Any YAML file is listed as a possible
+ * Kubernetes manifest: its content decides ({@link scanPaths}).
  */
-export function discoverFiles(paths: readonly string[]): { path: string; kind: ScannableKind }[] {
-  const files: { path: string; kind: ScannableKind }[] = [];
+export function discoverFiles(paths: readonly string[]): FoundFile[] {
+  const files: FoundFile[] = [];
   for (const given of paths) {
     let isDir: boolean;
     try {
@@ -51,18 +66,30 @@ export function discoverFiles(paths: readonly string[]): { path: string; kind: S
       throw unreadable(given, e);
     }
     if (isDir) {
-      const before = files.length;
       try {
-        walk(given, files);
+        walk(given, given, files);
       } catch (e) {
         throw unreadable(`directory ${given}`, e);
       }
-      if (files.length === before) throw new TrustLensError('no-files', `no Dockerfile or compose file under ${given}`);
     } else {
-      files.push({ path: given, kind: kindOfGivenFile(given) });
+      files.push({ path: given, kind: kindOfGivenFile(given, { inChart }), under: null });
     }
   }
   return files;
+}
+
+/** How much of a YAML file over the size limit is read to tell whether it is a Kubernetes manifest. */
+const SNIFF_BYTES = 1024 * 1024;
+
+/** The start of a file, to tell its kind by content. */
+function head(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    return buffer.subarray(0, readSync(fd, buffer, 0, SNIFF_BYTES, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A file's text, or an error entry when it is over the size limit or cannot be read. */
@@ -73,6 +100,22 @@ function readText(path: string, limit: number): string | FileError {
     return readFileSync(path, 'utf8');
   } catch (e) {
     return { file: path, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? describeError(e)}` };
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function looksLikeKubernetesFile(path: string): boolean {
+  try {
+    return looksLikeKubernetes(head(path));
+  } catch {
+    return true;
   }
 }
 
@@ -96,20 +139,40 @@ export function scanPaths(paths: readonly string[], options: ScanPathsOptions = 
     return (name: string) => env[name] ?? found.get(name);
   };
 
-  for (const { path, kind } of discoverFiles(paths)) {
+  const read = new Map<string, number>();
+  const files = discoverFiles(paths);
+  for (const found of files) {
+    const { path, under } = found;
+    let kind = found.kind;
+    if (under !== null && !read.has(under)) read.set(under, 0);
     const text = readText(path, limit);
     if (typeof text !== 'string') {
+      // A YAML file too large to read counts only when it starts like a Kubernetes manifest.
+      if (kind === 'kubernetes' && under !== null && !looksLikeKubernetesFile(path)) continue;
       result.errors.push(text);
+      if (under !== null) read.set(under, read.get(under)! + 1);
       continue;
     }
+    if (kind === 'kubernetes' && !looksLikeKubernetes(text)) {
+      // Found by a walk, another YAML file; named on the command line, a compose file by another name.
+      if (under !== null) continue;
+      kind = 'compose';
+    }
+    if (under !== null) read.set(under, read.get(under)! + 1);
     const scan = scanText(path, kind, text, {
       buildArgs: options.buildArgs,
       lookup: kind === 'compose' ? lookupFor(path) : undefined,
       maxFileBytes: limit,
+      related: kind === 'kustomize' || kind === 'helm-values' ? relatedFilesOf(path, limit) : undefined,
     });
     result.references.push(...scan.references);
     result.skipped.push(...scan.skipped);
     result.errors.push(...scan.errors);
+  }
+  for (const given of paths) {
+    if (read.get(given) === 0 || (!files.some((f) => f.under === given) && isDirectory(given))) {
+      throw new TrustLensError('no-files', `no Dockerfile, compose file, Kubernetes manifest, kustomization, Helm values, devcontainer or CI file under ${given}`);
+    }
   }
   return result;
 }

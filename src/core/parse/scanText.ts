@@ -1,8 +1,10 @@
 import { describeError } from '../errors';
 import type { FileError, ScanResult } from '../model/occurrence';
 import { scanCompose } from './compose';
+import { scanDeploymentFile } from './deploymentFiles';
 import { scanDockerfile } from './dockerfile';
 import type { ScannableKind } from './fileKinds';
+import type { RelatedFiles } from './kustomize';
 import { DEFAULT_MAX_FILE_BYTES, fileTooLarge, LimitError } from './limits';
 import type { ScanSession } from './scanSession';
 
@@ -16,6 +18,8 @@ export interface ScanTextOptions {
   maxFileBytes?: number;
   /** The document's earlier reads, when it is read again after an edit. */
   session?: ScanSession;
+  /** Reads files beside this one: a kustomization's resources, a chart's `Chart.yaml`. */
+  related?: RelatedFiles;
 }
 
 const START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -42,7 +46,10 @@ export function scanText(file: string, kind: ScannableKind, text: string, option
   if (session) session.chars = text.length;
   try {
     if (kind === 'compose') return scanCompose(file, text, { lookup: options.lookup, memo: session?.compose });
-    return session ? session.dockerfile.read(file, text, { buildArgs: options.buildArgs }) : scanDockerfile(file, text, { buildArgs: options.buildArgs });
+    if (kind === 'dockerfile') {
+      return session ? session.dockerfile.read(file, text, { buildArgs: options.buildArgs }) : scanDockerfile(file, text, { buildArgs: options.buildArgs });
+    }
+    return scanDeploymentFile(file, kind, text, options.related);
   } catch (e) {
     if (e instanceof LimitError) {
       return { references: [], skipped: [], errors: [{ file, message: `not read: ${e.message}`, range: e.range ?? START }] };

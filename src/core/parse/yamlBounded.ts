@@ -102,16 +102,40 @@ export function parseYaml(text: string, lines: LineCounter, options: DocumentOpt
   }
 }
 
+/**
+ * The documents of a multi-document YAML stream (`---`), composed one at a time as the caller takes
+ * them, with the same bounds as {@link parseYaml}. Each document carries its own errors.
+ */
+export function* parseYamlDocuments(text: string, lines: LineCounter, options: DocumentOptions & ParseOptions & SchemaOptions = {}): Generator<Document.Parsed> {
+  checkYamlNesting(text);
+  const composer = new Composer({ ...options, uniqueKeys: false });
+  const docs = composer.compose(bounded(new Parser(lines.addNewLine).parse(text)), true, text.length);
+  for (;;) {
+    const traces = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let step: IteratorResult<Document.Parsed>;
+    try {
+      step = docs.next();
+    } finally {
+      Error.stackTraceLimit = traces;
+    }
+    if (step.done) return;
+    if (options.uniqueKeys !== false && step.value.errors.length === 0) checkUniqueKeys(step.value);
+    yield step.value;
+  }
+}
+
+function* bounded(tokens: Generator<CST.Token>): Generator<CST.Token> {
+  for (const token of tokens) {
+    if (token.type === 'document' && depthOf(token) > LIMITS.yamlDepth) throw tooDeep();
+    yield token;
+  }
+}
+
 function compose(text: string, lines: LineCounter, options: DocumentOptions & ParseOptions & SchemaOptions): Document.Parsed {
   const parser = new Parser(lines.addNewLine);
   // The library compares each key with every earlier one: unique keys are checked here instead, in one pass.
   const composer = new Composer({ ...options, uniqueKeys: false });
-  function* bounded(tokens: Generator<CST.Token>): Generator<CST.Token> {
-    for (const token of tokens) {
-      if (token.type === 'document' && depthOf(token) > LIMITS.yamlDepth) throw tooDeep();
-      yield token;
-    }
-  }
   let doc: Document.Parsed | undefined;
   for (const next of composer.compose(bounded(parser.parse(text)), true, text.length)) {
     if (!doc) doc = next;

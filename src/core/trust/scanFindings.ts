@@ -16,6 +16,10 @@ const CODE_OF: Partial<Record<SkippedOccurrence['reason'], FindingCode>> = {
   'stage-order': 'invalid-reference',
   'variable-unresolved': 'variable-unresolved',
   'unparsable-file': 'unparsable-file',
+  // Known only when rendered or run: the gate cannot say it is signed.
+  expression: 'variable-unresolved',
+  template: 'variable-unresolved',
+  unresolved: 'variable-unresolved',
 };
 
 /**

@@ -88,7 +88,7 @@ void describe('trustlens check fails closed', () => {
     for (const command of ['check', 'refs']) {
       const none = trustlens([command, 'empty']);
       assert.equal(none.status, 2, `${command}: ${none.stdout}${none.stderr}`);
-      assert.match(none.stderr, /no Dockerfile or compose file under empty/);
+      assert.match(none.stderr, /no Dockerfile, compose file, Kubernetes manifest, kustomization, Helm values, devcontainer or CI file under empty/);
       const missing = trustlens([command, 'does-not-exist']);
       assert.equal(missing.status, 2);
       assert.match(missing.stderr, /cannot read does-not-exist: ENOENT/);

@@ -1,0 +1,124 @@
+/**
+ * Kubernetes manifests: every YAML document with both `apiVersion` and `kind`, in files of one or
+ * more documents, as `kubectl apply -f` reads them.
+ */
+import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
+import type { ScanResult } from '../model/occurrence';
+import { ImageSink, imageValue } from './imageValues';
+import { yamlViews } from './yamlFile';
+import type { ScalarAt, YamlView } from './yamlView';
+
+/** Where the pod spec is in each workload kind. */
+const POD_SPEC: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec'],
+  PodTemplate: ['template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+
+/** Whether a YAML text may hold a Kubernetes object: `apiVersion:` and `kind:` keys at the start of a line. Reads nothing else. */
+export function looksLikeKubernetes(text: string): boolean {
+  return /^["']?apiVersion["']?[ \t]*:/m.test(text) && /^["']?kind["']?[ \t]*:/m.test(text);
+}
+
+/** Reads the images of one manifest's objects into a sink (used for kustomize resources too). */
+export function kubernetesImages(text: string, sink: ImageSink): void {
+  for (const view of yamlViews(text, sink)) {
+    const root = view.root;
+    if (isMap(root)) readObject(view, root, sink, new Set());
+  }
+}
+
+/**
+ * Finds the container images of Kubernetes workloads (`k8s-image`): containers, init and ephemeral
+ * containers of the pod spec of Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs,
+ * ReplicationControllers and CronJobs, and image volumes; the items of a `List`; and, in objects of
+ * any other kind (custom resources), every `image:` whose value is a valid reference (`k8s-image-guess`).
+ */
+export function scanKubernetes(file: string, text: string): ScanResult {
+  const sink = new ImageSink(file);
+  kubernetesImages(text, sink);
+  return sink.done();
+}
+
+function stringAt(view: YamlView, map: YAMLMap, key: string): string | undefined {
+  const s = view.scalarAt(map, key);
+  return typeof s?.value === 'string' ? s.value : undefined;
+}
+
+function readObject(view: YamlView, object: YAMLMap, sink: ImageSink, seen: Set<unknown>): void {
+  const kind = stringAt(view, object, 'kind');
+  if (kind === undefined || stringAt(view, object, 'apiVersion') === undefined) return;
+  if (kind === 'List' || (kind.endsWith('List') && view.seq(object, 'items'))) {
+    for (const item of view.maps(view.seq(object, 'items'))) readObject(view, item, sink, seen);
+    return;
+  }
+  const path = POD_SPEC[kind];
+  if (!path) {
+    guessImages(view, object, sink, seen);
+    return;
+  }
+  let spec: YAMLMap | undefined = object;
+  for (const key of path) spec = spec && view.map(spec, key);
+  if (!spec) return;
+  for (const list of CONTAINER_LISTS) {
+    for (const container of view.maps(view.seq(spec, list))) {
+      const image = view.scalarAt(container, 'image');
+      if (image) addImage(sink, image, seen);
+    }
+  }
+  for (const volume of view.maps(view.seq(spec, 'volumes'))) {
+    const image = view.map(volume, 'image');
+    const reference = image && view.scalarAt(image, 'reference');
+    if (reference) addImage(sink, reference, seen);
+  }
+}
+
+function addImage(sink: ImageSink, s: ScalarAt, seen: Set<unknown>): void {
+  // Objects that share one anchored image share one written reference: report it once.
+  if (seen.has(s.node)) return;
+  seen.add(s.node);
+  if (typeof s.value !== 'string') {
+    sink.skip('k8s-image', { value: '', text: s.text, range: s.range }, 'invalid-reference', `image must be a string, got ${s.value === null ? 'null' : typeof s.value}`);
+    return;
+  }
+  sink.add('k8s-image', { value: s.value, text: s.text, range: s.range });
+}
+
+/** Every `image:` key of a custom resource whose value is a valid reference; each node once, without recursion. */
+function guessImages(view: YamlView, object: YAMLMap, sink: ImageSink, seen: Set<unknown>): void {
+  const stack: unknown[] = [object];
+  const visited = new Set<unknown>();
+  while (stack.length > 0) {
+    const node = view.deref(stack.pop());
+    if (visited.has(node)) continue;
+    visited.add(node);
+    if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i -= 1) stack.push(node.items[i]);
+    } else if (isMap(node)) {
+      const pairs = view.pairs(node);
+      for (let i = pairs.length - 1; i >= 0; i -= 1) {
+        const pair = pairs[i]!;
+        if (isScalar(pair.key) && pair.key.value === 'image') {
+          const s = view.scalar(pair.value);
+          if (s && typeof s.value === 'string' && !seen.has(s.node)) {
+            const checked = imageValue(s.value);
+            if (checked.ok) {
+              seen.add(s.node);
+              sink.add('k8s-image-guess', { value: s.value, text: s.text, range: s.range }, { value: checked });
+            }
+            continue;
+          }
+        }
+        stack.push(pair.value);
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { LineCounter } from 'yaml';
+import type { Range } from '../model/range';
+import { ComposeYamlError } from './composeYaml';
+import type { ImageSink } from './imageValues';
+import { parseYamlDocuments } from './yamlBounded';
+import { YamlView } from './yamlView';
+
+function rangeAt(lines: LineCounter, from: number, to = from): Range {
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return { line: line - 1, character: col - 1 };
+  };
+  return { start: at(from), end: at(to) };
+}
+
+/**
+ * The documents of a YAML file (one, or several separated by `---`), each ready to read. A document
+ * the YAML library refuses, or with an unknown or recursive anchor, is an error entry on the file at
+ * the problem, and is not read; the other documents still are. A limit hit throws a LimitError.
+ */
+export function* yamlViews(text: string, sink: ImageSink, options: { single?: boolean } = {}): Generator<YamlView> {
+  const lines = new LineCounter();
+  let count = 0;
+  for (const doc of parseYamlDocuments(text, lines, { merge: true, uniqueKeys: true })) {
+    count += 1;
+    if (options.single && count > 1) {
+      sink.error('invalid YAML: this file must hold one document, and it holds more', rangeAt(lines, doc.range[0]));
+      return;
+    }
+    if (doc.errors.length > 0) {
+      const error = doc.errors[0]!;
+      const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      sink.error(`invalid YAML: ${message}`, rangeAt(lines, error.pos[0], error.pos[1]));
+      continue;
+    }
+    let view: YamlView;
+    try {
+      view = new YamlView(doc, text, lines);
+    } catch (e) {
+      if (!(e instanceof ComposeYamlError)) throw e;
+      sink.error(`invalid YAML: ${e.message}`, rangeAt(lines, e.offset));
+      continue;
+    }
+    yield view;
+  }
+}
