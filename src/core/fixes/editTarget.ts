@@ -45,6 +45,8 @@ function namesRepository(text: string, occurrence: ImageOccurrence): boolean {
  */
 export function editTarget(occurrence: ImageOccurrence, textAt: TextAt, action: string): EditTarget | undefined {
   if (textAt(occurrence.range) !== occurrence.text) return undefined;
+  // Fields (a kustomize entry, a Helm image map) are edited one by one: see fieldEdits.
+  if (occurrence.fields) return { ok: true, range: occurrence.range, text: occurrence.text, arg: null };
   const source = occurrence.argSource;
   if (source) {
     const written = unquote(textAt(source.range), source.range);
@@ -58,7 +60,9 @@ export function editTarget(occurrence: ImageOccurrence, textAt: TextAt, action: 
   if (variables.length > 0) {
     const where = occurrence.kind.startsWith('compose')
       ? 'which are set outside this file'
-      : 'not from one ARG default in this file';
+      : ['from', 'copy-from', 'mount-from', 'syntax'].includes(occurrence.kind)
+        ? 'not from one ARG default in this file'
+        : 'which TrustLens does not rewrite';
     return { ok: false, reason: `The image comes from variables (${variables.join(', ')}), ${where}, so TrustLens cannot ${action} safely.` };
   }
   if (!namesRepository(occurrence.text, occurrence)) {

@@ -3,6 +3,7 @@ import type { ImageOccurrence } from '../model/occurrence';
 import type { Range } from '../model/range';
 import type { CheckResult } from '../trust/checkResult';
 import { editTarget, type TextAt } from './editTarget';
+import { fieldFix } from './fieldEdits';
 import { withDigest, withTagAndDigest } from './imageText';
 
 /** One text replacement in the document being fixed. */
@@ -36,10 +37,11 @@ export function pinnableDigest(result: CheckResult): string | undefined {
 }
 
 /** Plans a rewrite of one occurrence's image text (or its ARG default) with `rewrite`, checked to still name it. */
-function planRewrite(occurrence: ImageOccurrence, textAt: TextAt, action: string, digest: string, rewrite: (text: string) => string): PlannedFix | undefined {
+function planRewrite(occurrence: ImageOccurrence, textAt: TextAt, action: string, digest: string, rewrite: (text: string) => string, tag?: string): PlannedFix | undefined {
   const target = editTarget(occurrence, textAt, action);
   if (!target) return undefined;
   if (!target.ok) return { kind: 'disabled', reason: target.reason };
+  if (occurrence.fields) return fieldFix(occurrence, textAt, action, { digest, ...(tag !== undefined ? { tag } : {}) });
   const newText = rewrite(target.text);
   const parsed = parseImageRef(newText);
   if (!parsed.ok || parsed.ref.repository !== occurrence.ref.repository || parsed.ref.digest !== digest) return undefined;
@@ -81,7 +83,7 @@ export function pinAllFixes(results: readonly CheckResult[], textAt: TextAt): Te
  * `<name as written>:<tag>@<digest>`, keeping the registry and namespace spelling.
  */
 export function switchTagFix(occurrence: ImageOccurrence, tag: string, digest: string, textAt: TextAt): PlannedFix | undefined {
-  return planRewrite(occurrence, textAt, 'change its tag', digest, (text) => withTagAndDigest(text, tag, digest));
+  return planRewrite(occurrence, textAt, 'change its tag', digest, (text) => withTagAndDigest(text, tag, digest), tag);
 }
 
 /** Whether a reference can be switched to another tag at all (images compose builds itself cannot). */
