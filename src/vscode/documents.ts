@@ -2,20 +2,22 @@ import * as vscode from 'vscode';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FileError, ScanResult } from '../core/model/occurrence';
-import { kindOfFileName, type ScannableKind } from '../core/parse/fileKinds';
+import { looksLikeKubernetes, type ScannableKind } from '../core/parse/fileKinds';
 import { fileTooLarge } from '../core/parse/limits';
 import { readSettings } from './config';
+import { CANDIDATE_GLOB, fileKind } from './fileSelection';
 import type { ScanWorkerClient } from './scan/scanClient';
 
-/** Glob of every file TrustLens checks, for workspace-wide commands. */
-export const SCANNABLE_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,Containerfile.*,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,compose.*.yaml,compose.*.yml,docker-compose.*.yaml,docker-compose.*.yml}';
+/** Glob of every file TrustLens may check, for workspace-wide commands; the settings and a file's content narrow it. */
+export const SCANNABLE_GLOB = CANDIDATE_GLOB;
 
 /** Where Dockerfiles and compose files are checked: on disk (`file`) and unsaved (`untitled`). */
 const SCHEMES = ['file', 'untitled'] as const;
 
 /**
  * The documents TrustLens's hovers and quick fixes serve: Dockerfiles and compose files by language,
- * and by name on disk (a compose file may be plain YAML). Every filter names its scheme, so nothing is
+ * and the files it checks by name on disk (a compose file may be plain YAML; the providers answer
+ * nothing for a YAML file that is no Kubernetes manifest). Every filter names its scheme, so nothing is
  * offered for documents of other file systems (git diffs, remote and virtual files).
  */
 export function trustLensDocuments(scannableGlob: string = SCANNABLE_GLOB): vscode.DocumentFilter[] {
@@ -25,15 +27,20 @@ export function trustLensDocuments(scannableGlob: string = SCANNABLE_GLOB): vsco
   ];
 }
 
-/** Dockerfiles and compose files, by language and by name (a compose file may be plain YAML). */
+/** The documents TrustLens serves: by language, and by name (see {@link trustLensDocuments}). */
 export const TRUSTLENS_DOCUMENTS: vscode.DocumentSelector = trustLensDocuments();
 
-/** The kind of a document TrustLens checks, or undefined. */
+/**
+ * The kind of a document TrustLens checks, or undefined: by language, else by name and the
+ * `trustlens.files` settings; a YAML file of no other kind only when its content has `apiVersion`
+ * and `kind` (nothing else is read before that).
+ */
 export function documentKind(doc: vscode.TextDocument): ScannableKind | undefined {
   if (!(SCHEMES as readonly string[]).includes(doc.uri.scheme)) return undefined;
   if (doc.languageId === 'dockerfile') return 'dockerfile';
   if (doc.languageId === 'dockercompose') return 'compose';
-  return doc.uri.scheme === 'file' ? kindOfFileName(doc.uri.fsPath) : undefined;
+  const kind = fileKind(doc.uri);
+  return kind === 'kubernetes' && !looksLikeKubernetes(doc.getText()) ? undefined : kind;
 }
 
 /** The path a document is reported under: relative to its workspace folder, like the CLI. */
@@ -80,7 +87,12 @@ export async function scanContent(uri: vscode.Uri, kind: ScannableKind, text: st
   }
   const dotenv = kind === 'compose' && uri.scheme === 'file' ? await readDotenv(uri.fsPath, maxFileBytes) : undefined;
   const envErrors: FileError[] = dotenv && 'message' in dotenv ? [dotenv] : [];
-  const reply = await scanner.scan({ file, kind, text, dotenv: dotenv && 'text' in dotenv ? dotenv : undefined, maxFileBytes, ...(session === undefined ? {} : { session }) });
+  // Kustomizations read their resources, and Helm values their chart's Chart.yaml, from disk.
+  const path = uri.scheme === 'file' && (kind === 'kustomize' || kind === 'helm-values') ? uri.fsPath : undefined;
+  const reply = await scanner.scan({
+    file, kind, text, dotenv: dotenv && 'text' in dotenv ? dotenv : undefined, maxFileBytes,
+    ...(session === undefined ? {} : { session }), ...(path ? { path } : {}),
+  });
   envErrors.push(...reply.dotenvErrors);
   const onThisFile = envErrors.map((e): FileError => ({
     file, range: TOP, message: `${e.file}${e.range ? `:${e.range.start.line + 1}` : ''}: ${e.message}`,

@@ -56,3 +56,15 @@ export function kindOfFileName(path: string, context: KindContext = {}): Scannab
 export function kindOfGivenFile(path: string, context: KindContext = {}): ScannableKind {
   return kindOfFileName(path, context) ?? (/\.jsonc?$/i.test(path) ? 'devcontainer' : 'dockerfile');
 }
+
+/** Whether a YAML text may hold a Kubernetes object: `apiVersion:` and `kind:` keys at the start of a line. Reads nothing else. */
+export function looksLikeKubernetes(text: string): boolean {
+  return /^["']?apiVersion["']?[ \t]*:/m.test(text) && /^["']?kind["']?[ \t]*:/m.test(text);
+}
+
+/** Whether a path is in the `templates` folder of a Helm chart (templates, not manifests). */
+export function inChartTemplates(path: string, isChart: (dir: string) => boolean): boolean {
+  const slashed = path.replace(/\\/g, '/');
+  const at = slashed.lastIndexOf('/templates/');
+  return at >= 0 && isChart(slashed.slice(0, at));
+}

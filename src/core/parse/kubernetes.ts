@@ -23,10 +23,7 @@ const POD_SPEC: Readonly<Record<string, readonly string[]>> = {
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
-/** Whether a YAML text may hold a Kubernetes object: `apiVersion:` and `kind:` keys at the start of a line. Reads nothing else. */
-export function looksLikeKubernetes(text: string): boolean {
-  return /^["']?apiVersion["']?[ \t]*:/m.test(text) && /^["']?kind["']?[ \t]*:/m.test(text);
-}
+export { looksLikeKubernetes } from './fileKinds';
 
 /** Reads the images of one manifest's objects into a sink (used for kustomize resources too). */
 export function kubernetesImages(text: string, sink: ImageSink): void {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { statusSummary } from '../../core/report/statusSummary';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
+import { scannableFile } from '../fileSelection';
 import type { TrustLensServices } from '../services';
 import { SCANNABLE_GLOB } from '../documents';
 
@@ -85,12 +86,14 @@ async function clearCache(services: TrustLensServices, diagnostics: DiagnosticsM
   return { cleared: true, repositories: held.length, pinnedRoots };
 }
 
-/** Checks every Dockerfile and compose file in the workspace, with a cancellable progress notification, then says what it found. */
+/** Checks every file in the workspace that names images, with a cancellable progress notification, then says what it found. */
 async function checkWorkspace(diagnostics: DiagnosticsManager, services: TrustLensServices): Promise<CheckWorkspaceOutcome> {
   const { files, found, cancelled } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'TrustLens: checking the workspace', cancellable: true },
     async (progress, token) => {
-      const uris = await vscode.workspace.findFiles(SCANNABLE_GLOB, '**/{node_modules,.git}/**', undefined, token);
+      const candidates = await vscode.workspace.findFiles(SCANNABLE_GLOB, '**/{node_modules,.git}/**', undefined, token);
+      const uris: vscode.Uri[] = [];
+      for (const uri of candidates) if (await scannableFile(uri)) uris.push(uri);
       const checked: vscode.Uri[] = [];
       for (const uri of uris) {
         if (token.isCancellationRequested) break;

@@ -20,6 +20,8 @@ export interface ScanRequest {
   maxFileBytes: number;
   /** The key of an open document: its next read reuses what this one leaves (until it is forgotten). */
   session?: string;
+  /** The file on disk, for kinds that read the files beside it (kustomize resources, a chart's Chart.yaml). */
+  path?: string;
 }
 
 /** Drops what the worker keeps for a document that closed. */

@@ -9,6 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { FileError } from '../../core/model/occurrence';
+import { relatedFilesOf } from '../../core/parse/relatedFiles';
 import { dotenvVariables } from '../../core/parse/scanPaths';
 import { ScanSession } from '../../core/parse/scanSession';
 import { scanText } from '../../core/parse/scanText';
@@ -48,7 +49,8 @@ parentPort?.on('message', (request: ScanRequest | ForgetRequest) => {
     lookup = (name) => process.env[name] ?? vars.get(name);
   }
   const session = request.session === undefined ? undefined : sessionFor(request.session);
-  const scan = scanText(request.file, request.kind, request.text, { lookup, maxFileBytes: request.maxFileBytes, session });
+  const related = request.path ? relatedFilesOf(request.path, request.maxFileBytes) : undefined;
+  const scan = scanText(request.file, request.kind, request.text, { lookup, maxFileBytes: request.maxFileBytes, session, related });
   if (session) trimSessions();
   const reply: ScanReply = { id: request.id, scan, dotenvErrors };
   parentPort!.postMessage(reply);
