@@ -29,6 +29,14 @@ const llhttpFallbackOutside = {
   },
 };
 
+// jsonc-parser's main build is UMD, whose requires a bundler cannot follow: bundle its ES module build.
+const jsoncParserEsm = {
+  name: 'jsonc-parser-esm',
+  setup(b) {
+    b.onResolve({ filter: /^jsonc-parser$/ }, () => ({ path: join(process.cwd(), 'node_modules/jsonc-parser/lib/esm/main.js') }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -39,7 +47,7 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
   define: { TRUSTLENS_VERSION: JSON.stringify(version) },
-  plugins: [llhttpFallbackOutside],
+  plugins: [llhttpFallbackOutside, jsoncParserEsm],
 };
 
 function findTests(dir) {

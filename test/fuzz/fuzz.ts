@@ -1,7 +1,7 @@
 /**
  * The fuzz target: `npm run fuzz [-- --seconds N] [--seed S] [--case N] [--out DIR]`.
  *
- * Generates inputs for the Dockerfile, compose, `.env` and policy readers from a seed (printed, so a
+ * Generates inputs for the Dockerfile, compose, `.env`, policy, Kubernetes, kustomize, Helm values, devcontainer and CI readers from a seed (printed, so a
  * failure reproduces with `--seed S --case N`), runs each in a worker thread, and fails on any crash
  * or any input that takes more than 1 s (one that takes 10 s is stopped). A failing input is saved
  * under DIR (default out/fuzz). Prints the figures: inputs tried, crashes, slowest input.
@@ -47,7 +47,10 @@ function option(argv: string[], name: string): string | undefined {
 
 function save(out: string, seed: number, c: FuzzCase, n: number): string {
   mkdirSync(out, { recursive: true });
-  const ext = { dockerfile: 'Dockerfile', compose: 'compose.yaml', dotenv: 'env', policy: 'trustlens.yaml' }[c.kind];
+  const ext = {
+    dockerfile: 'Dockerfile', compose: 'compose.yaml', dotenv: 'env', policy: 'trustlens.yaml', kubernetes: 'k8s.yaml', kustomize: 'kustomization.yaml',
+    'helm-values': 'values.yaml', devcontainer: 'devcontainer.json', 'github-workflow': 'workflow.yml', 'gitlab-ci': 'gitlab-ci.yml',
+  }[c.kind];
   const file = join(out, `${seed}-${n}.${ext}`);
   writeFileSync(file, c.text);
   if (c.dotenv !== undefined) writeFileSync(join(out, `${seed}-${n}.env`), c.dotenv);

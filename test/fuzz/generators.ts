@@ -7,7 +7,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type Kind = 'dockerfile' | 'compose' | 'dotenv' | 'policy';
+export type Kind = 'dockerfile' | 'compose' | 'dotenv' | 'policy' | DeploymentKind;
+
+/** The deployment and CI file kinds, read by the scanners behind `scanText`. */
+export type DeploymentKind = 'kubernetes' | 'kustomize' | 'helm-values' | 'devcontainer' | 'github-workflow' | 'gitlab-ci';
+export const DEPLOYMENT_KINDS: readonly DeploymentKind[] = ['kubernetes', 'kustomize', 'helm-values', 'devcontainer', 'github-workflow', 'gitlab-ci'];
+const YAML_KINDS = ['compose', 'policy', 'kubernetes', 'kustomize', 'helm-values', 'github-workflow', 'gitlab-ci'] as const;
+
+/** The seed file endings of each kind. */
+const SEED_ENDINGS: readonly [string, Kind][] = [
+  ['.Dockerfile', 'dockerfile'], ['.compose.yaml', 'compose'], ['.env', 'dotenv'], ['.trustlens.yaml', 'policy'],
+  ['.k8s.yaml', 'kubernetes'], ['.kustomization.yaml', 'kustomize'], ['.values.yaml', 'helm-values'],
+  ['.devcontainer.json', 'devcontainer'], ['.workflow.yml', 'github-workflow'], ['.gitlab-ci.yml', 'gitlab-ci'],
+];
 
 /** One generated input: the file under test, and for compose the `.env` beside it. */
 export interface FuzzCase {
@@ -124,8 +136,25 @@ const HOSTILE: Record<string, (rng: Prng) => FuzzCase> = {
   'yaml-nesting': (rng) => {
     const n = rng.size(100_000);
     const open = rng.pick(['[', '{a: ', '- ', ': ', '? ', '- a: ']);
-    return { kind: rng.pick(['compose', 'policy'] as const), shape: 'yaml-nesting', text: `services: ${open.repeat(n)}x\n` };
+    return { kind: rng.pick(YAML_KINDS), shape: 'yaml-nesting', text: `${rng.pick(['services', 'apiVersion: v1\nkind: Pod\nspec', 'images', 'jobs', 'image'])}: ${open.repeat(n)}x\n` };
   },
+  'json-nesting': (rng) => {
+    const n = rng.size(100_000);
+    return { kind: 'devcontainer', shape: 'json-nesting', text: `{"image": ${rng.pick(['[', '{"a": ', '[1, '])?.repeat(n)}"x"}` };
+  },
+  'many-documents': (rng) => {
+    const doc = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: nginx:1.25\n';
+    return { kind: 'kubernetes', shape: 'many-documents', text: `${doc}---\n`.repeat(rng.size(5_000)) + rng.pick(['', '---\n', '...\n', '%YAML 1.2\n']) };
+  },
+  'deployment-merge-bomb': (rng) => ({
+    kind: rng.pick(DEPLOYMENT_KINDS.filter((k) => k !== 'devcontainer')),
+    shape: 'deployment-merge-bomb',
+    text: `apiVersion: v1\nkind: Widget\n${mergeBomb(rng.int(2, 12), rng.int(2, 16)).replace('services:\n  s:', 'spec:\n  image: {<<: *l1}\n  jobs:\n    s:')}`,
+  }),
+  'unmatched-resources': (rng) => ({
+    kind: 'kustomize', shape: 'unmatched-resources',
+    text: `resources: [${'deployment.yaml, '.repeat(rng.size(2_000))}..]\nimages:\n${'- {name: nginx}\n'.repeat(rng.size(2_000))}`,
+  }),
   'many-stages': (rng) => {
     const n = rng.size(30_000);
     let text = '';
@@ -161,13 +190,10 @@ function soup(rng: Prng): string {
 
 /** The seed files, by kind, from `test/fuzz/seeds/`. */
 export function loadSeeds(dir: string): Record<Kind, string[]> {
-  const seeds: Record<Kind, string[]> = { dockerfile: [], compose: [], dotenv: [], policy: [] };
+  const seeds = Object.fromEntries(SEED_ENDINGS.map(([, kind]) => [kind, [] as string[]])) as Record<Kind, string[]>;
   for (const name of readdirSync(dir).sort()) {
-    const text = readFileSync(join(dir, name), 'utf8');
-    if (name.endsWith('.Dockerfile')) seeds.dockerfile.push(text);
-    else if (name.endsWith('.compose.yaml')) seeds.compose.push(text);
-    else if (name.endsWith('.env')) seeds.dotenv.push(text);
-    else if (name.endsWith('.trustlens.yaml')) seeds.policy.push(text);
+    const kind = SEED_ENDINGS.find(([ending]) => name.endsWith(ending))?.[1];
+    if (kind) seeds[kind].push(readFileSync(join(dir, name), 'utf8'));
   }
   return seeds;
 }
@@ -176,7 +202,10 @@ export function loadSeeds(dir: string): Record<Kind, string[]> {
  * The largest input per kind. The YAML library reads about a megabyte a second, so YAML inputs stay
  * smaller, to keep the 1 s budget for what TrustLens itself does with them.
  */
-const MAX_BYTES: Record<Kind, number> = { dockerfile: 300_000, compose: 150_000, dotenv: 300_000, policy: 150_000 };
+const MAX_BYTES: Record<Kind, number> = {
+  dockerfile: 300_000, compose: 150_000, dotenv: 300_000, policy: 150_000,
+  kubernetes: 150_000, kustomize: 150_000, 'helm-values': 150_000, devcontainer: 300_000, 'github-workflow': 150_000, 'gitlab-ci': 150_000,
+};
 
 function capped(c: FuzzCase): FuzzCase {
   const max = MAX_BYTES[c.kind];
@@ -200,7 +229,7 @@ function generateUncapped(seed: number, n: number, seeds: Record<Kind, string[]>
     return HOSTILE[name]!(rng);
   }
   if (roll < 0.4) return { kind: 'dockerfile', shape: 'soup', text: soup(rng) };
-  const kind = rng.pick(['dockerfile', 'dockerfile', 'compose', 'compose', 'dotenv', 'policy'] as const);
+  const kind = rng.pick(['dockerfile', 'dockerfile', 'compose', 'compose', 'dotenv', 'policy', ...DEPLOYMENT_KINDS] as const);
   const pool = seeds[kind];
   const all = Object.values(seeds).flat();
   const c: FuzzCase = { kind, shape: `mutate ${kind}`, text: mutate(rng, rng.pick(pool), all) };

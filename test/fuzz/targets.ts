@@ -3,15 +3,29 @@
  * throw (a file they cannot read is an error entry), must never fail inside themselves (an `internal`
  * error entry), and the policy parser may only reject with `invalid-config`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TrustLensError } from '../../src/core/errors';
 import type { FileError, ScanResult } from '../../src/core/model/occurrence';
 import { dotenvVariables, scanPaths } from '../../src/core/parse/scanPaths';
 import { scanText } from '../../src/core/parse/scanText';
 import { parsePolicy } from '../../src/core/policy/policyFile';
-import type { FuzzCase } from './generators';
+import type { DeploymentKind, FuzzCase } from './generators';
+
+/** Where a walk finds each kind, and what is written beside it. */
+const FILE_OF: Record<DeploymentKind, string> = {
+  kubernetes: 'manifest.yaml',
+  kustomize: 'kustomization.yaml',
+  'helm-values': 'values.yaml',
+  devcontainer: '.devcontainer/devcontainer.json',
+  'github-workflow': '.github/workflows/ci.yml',
+  'gitlab-ci': '.gitlab-ci.yml',
+};
+const BESIDE: Record<string, string> = {
+  'deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers: [{image: "nginx:1.25"}]\n',
+  'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\nappVersion: "1.16.0"\n',
+};
 
 function internal(errors: readonly FileError[]): void {
   const failed = errors.find((e) => e.internal);
@@ -47,6 +61,14 @@ export function runCase(c: FuzzCase, throughFiles: boolean): { ms: number; crash
         internal(errors);
         break;
       }
+      case 'kubernetes':
+      case 'kustomize':
+      case 'helm-values':
+      case 'devcontainer':
+      case 'github-workflow':
+      case 'gitlab-ci':
+        sane(scanText(FILE_OF[c.kind], c.kind, c.text, { related: (path) => (path in BESIDE ? { text: BESIDE[path]! } : { error: 'ENOENT' }) }));
+        break;
       case 'policy':
         try {
           parsePolicy(c.text, '.trustlens.yaml');
@@ -59,7 +81,10 @@ export function runCase(c: FuzzCase, throughFiles: boolean): { ms: number; crash
     if (throughFiles && c.kind !== 'policy') {
       const dir = mkdtempSync(join(tmpdir(), 'trustlens-fuzz-'));
       try {
-        writeFileSync(join(dir, c.kind === 'dockerfile' ? 'Dockerfile' : c.kind === 'compose' ? 'compose.yaml' : '.env'), c.text);
+        const name = c.kind === 'dockerfile' ? 'Dockerfile' : c.kind === 'compose' ? 'compose.yaml' : c.kind === 'dotenv' ? '.env' : FILE_OF[c.kind];
+        mkdirSync(dirname(join(dir, name)), { recursive: true });
+        writeFileSync(join(dir, name), c.text);
+        for (const [beside, text] of Object.entries(BESIDE)) writeFileSync(join(dir, beside), text);
         if (c.kind === 'dotenv') writeFileSync(join(dir, 'compose.yaml'), 'services:\n  a:\n    image: nginx:${TAG:-1}\n');
         if (c.dotenv !== undefined) writeFileSync(join(dir, '.env'), c.dotenv);
         writeFileSync(join(dir, 'Dockerfile.good'), 'FROM alpine:3.19\n');

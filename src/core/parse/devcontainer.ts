@@ -3,7 +3,7 @@
  * `.devcontainer/<name>/devcontainer.json`): the top-level `image`, read as JSON with comments and
  * trailing commas, as the dev container tools read it.
  */
-import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
+import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
 /** The scanner's token kinds used here (the library declares them as a const enum). */
 const TOKEN = { openBrace: 1, closeBrace: 2, openBracket: 3, closeBracket: 4, eof: 17 } as const;
