@@ -105,6 +105,9 @@ A short tour:
   6. Open the TrustLens view in the activity bar: signers, keys and signed tags per repository.
   7. compose.yaml: payments misses the qa signature that .trustlens.yaml requires. Signing it fails:
      only ci and qa can sign it, and the message offers Load Key… and Add Signer….
+  8. k8s/deployment.yaml: a Deployment gets the same verdicts as the Dockerfile. Ctrl+. on demo/web:1.0
+     pins it in place; in k8s/overlay/kustomization.yaml the pin adds digest: under the entry, and in
+     k8s/chart/values.yaml it fills the chart's digest: field.
 
 Check the demo stack from a second terminal:
   ${checkCommand}

@@ -43,7 +43,9 @@ export function optionLines(names: readonly string[], overrides: Readonly<Record
 
 export const PATHS = `PATH may be a file or a directory (default: the current directory). Directories are searched for
 Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile, compose.yaml, compose.yml, docker-compose.yaml,
-docker-compose.yml and their *.override.* variants, skipping node_modules and .git.`;
+docker-compose.yml and their *.override.* variants, Kubernetes manifests (any other YAML file with
+apiVersion and kind), kustomization.yaml, Helm values beside a Chart.yaml, devcontainer.json,
+.github/workflows/*.yml and .gitlab-ci.yml, skipping node_modules, .git and Helm chart templates.`;
 
 export const PASSPHRASES = `Keys live in <docker config>/trust/private, shared with docker and notary. Passphrases come
 from DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE (root key) and DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE
@@ -65,17 +67,17 @@ interface CommandText {
 const TEXTS: Readonly<Record<CommandName, CommandText>> = {
   refs: {
     synopsis: 'trustlens refs [PATH...] [options]',
-    summary: 'List every image reference in Dockerfiles and compose files.',
+    summary: 'List every image reference in Dockerfiles, compose, Kubernetes, kustomize, Helm, devcontainer and CI files.',
     options: ['format', 'build-arg', 'max-file-bytes', 'help'],
     optionText: { format: 'text or json (default: text).' },
-    notes: [PATHS, 'Exit status: 0 on success, 2 on a usage error, a path that does not exist or a directory that holds\nno Dockerfile or compose file.'],
+    notes: [PATHS, 'Exit status: 0 on success, 2 on a usage error, a path that does not exist or a directory that holds\nno file that names images.'],
   },
   check: {
     synopsis: 'trustlens check [PATH...] [options]',
     summary: 'Check every image reference against its Docker Content Trust data.',
     options: ['format', 'build-arg', 'config', 'docker-config', 'cache-dir', 'ttl', 'refresh', 'verbose', 'max-file-bytes', 'help'],
     optionText: { format: 'text, json or sarif (default: text).' },
-    notes: [PATHS, 'Exit status: 0 when no finding has severity error, 1 when one does (a file that cannot be read, an\ninvalid reference or an invalid policy file is one), 2 on a usage error, a path that does not exist\nor holds no Dockerfile or compose file, or a policy file that cannot be read.'],
+    notes: [PATHS, 'Exit status: 0 when no finding has severity error, 1 when one does (a file that cannot be read, an\ninvalid reference or an invalid policy file is one), 2 on a usage error, a path that does not exist\nor holds no file that names images, or a policy file that cannot be read.'],
   },
   sign: {
     synopsis: 'trustlens sign IMAGE:TAG [options]',

@@ -61,7 +61,7 @@ ${PATHS}
 Exit status: refs: 0 on success. check: 0 when no finding has severity error, 1 when one does (a file
 that cannot be read, an invalid reference or an invalid policy file is one).
 sign, revoke, signer, key and trust: 0 when done, 1 when the operation failed.
-All: 2 on a usage error, a path that does not exist or holds no Dockerfile or compose file, or a policy
+All: 2 on a usage error, a path that does not exist or holds no file that names images, or a policy
 file that cannot be read.`;
 
 /** Parses repeated `NAME=VALUE` build-arg options. */

@@ -1,0 +1,134 @@
+/// <reference types="mocha" />
+/**
+ * Kubernetes manifests, a kustomization and Helm values in a real VS Code against a real registry and
+ * notary-server: the same diagnostics as a Dockerfile naming the same signed, unsigned and wrongly
+ * pinned tags, and the pin fix's exact resulting text for each kind.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TrustLensApi } from '../../src/extension';
+import { startQuickFixStack, type QuickFixStack } from './quickFixStack';
+import { extension, fixtureFolder } from './suite/helpers';
+
+const WRONG = `sha256:${'0'.repeat(64)}`;
+
+describe('deployment files on a real trust server', function () {
+  this.timeout(120_000);
+  let s: QuickFixStack;
+  let api: TrustLensApi;
+  let dir: string;
+  let h: string;
+  const d = (key: string): string => s.digests[key] ?? assert.fail(`no digest for ${key}`);
+
+  before(async function () {
+    this.timeout(300_000);
+    api = (await extension().activate()) as TrustLensApi;
+    s = await startQuickFixStack();
+    h = s.host;
+    dir = path.join(fixtureFolder().uri.fsPath, `kinds-${process.pid}`);
+    await fs.mkdir(dir, { recursive: true });
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.files.saveAll');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+    await s?.stop();
+  });
+
+  async function write(name: string, text: string): Promise<string> {
+    const file = path.join(dir, name);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, text);
+    return file;
+  }
+
+  async function open(name: string, text: string): Promise<vscode.TextDocument> {
+    const doc = await vscode.workspace.openTextDocument(await write(name, text));
+    await vscode.window.showTextDocument(doc);
+    await api.checkDocument(doc, true);
+    return doc;
+  }
+
+  /** `code severity "text under the range"` of each TrustLens diagnostic, in order. */
+  function diagnostics(doc: vscode.TextDocument): string[] {
+    return vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'TrustLens')
+      .sort((a, b) => a.range.start.compareTo(b.range.start))
+      .map((x) => `${(x.code as { value: string }).value} ${vscode.DiagnosticSeverity[x.severity]} ${doc.getText(x.range)}`);
+  }
+
+  /** Applies the preferred "Pin to signed digest" at the start of `needle`. */
+  async function pinAt(doc: vscode.TextDocument, needle: string): Promise<void> {
+    const at = doc.positionAt(doc.getText().indexOf(needle));
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(at, at))) ?? [];
+    const pins = actions.filter((a) => /^Pin to signed digest sha256:/.test(a.title));
+    assert.equal(pins.length, 1, actions.map((a) => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(pins[0]!.edit!));
+  }
+
+  it('a Deployment gives the Dockerfile\'s diagnostics, and pins keeping quotes, flow style and comments', async () => {
+    const images = [`${h}/trustlens/app:3.19`, `${h}/trustlens/app:3.19.5`, `${h}/trustlens/app:3.20@${WRONG}`];
+    const dockerfile = await open('Dockerfile', images.map((i) => `FROM ${i}\n`).join(''));
+    const expected = [
+      `unsigned-tag Error ${images[1]}`,
+      `digest-mismatch Error ${images[2]}`,
+    ];
+    assert.deepEqual(diagnostics(dockerfile), expected);
+    const text = [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: app}', 'spec:', '  template:', '    spec:', '      containers:',
+      `        - {name: app, image: "${images[0]}"}  # signed`, `        - name: next`, `          image: ${images[1]}`,
+      `        - name: pinned`, `          image: '${images[2]}'`, '',
+    ].join('\n');
+    const doc = await open('k8s/deployment.yaml', text);
+    assert.deepEqual(diagnostics(doc), expected);
+    await pinAt(doc, images[0]!);
+    await pinAt(doc, images[2]!);
+    assert.equal(doc.getText(), text
+      .replace(`"${images[0]}"`, `"${images[0]}@${d('app:3.19')}"`)
+      .replace(`'${images[2]}'`, `'${h}/trustlens/app:3.20@${d('app:3.20')}'`));
+  });
+
+  it('a kustomization: verdicts on its entries for what kustomize resolves; the pin writes digest: and keeps newTag', async () => {
+    await write('kustomize/base/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: app:dev\n        - image: next\n        - image: pinned:1\n');
+    const text = [
+      'resources:', '  - base/deployment.yaml', 'images:',
+      '  - name: app  # the app', `    newName: ${h}/trustlens/app`, '    newTag: "3.19"',
+      '  - name: next', `    newName: ${h}/trustlens/app`, '    newTag: 3.19.5',
+      '  - name: pinned', `    newName: ${h}/trustlens/app`, '    newTag: "3.20"', `    digest: ${WRONG}`, '',
+    ].join('\n');
+    const doc = await open('kustomize/kustomization.yaml', text);
+    assert.deepEqual(diagnostics(doc), ['unsigned-tag Error next', 'digest-mismatch Error pinned']);
+    await pinAt(doc, 'app  #');
+    await pinAt(doc, 'pinned');
+    assert.equal(doc.getText(), text
+      .replace('    newTag: "3.19"\n', `    newTag: "3.19"\n    digest: ${d('app:3.19')}\n`)
+      .replace(`digest: ${WRONG}`, `digest: ${d('app:3.20')}`));
+  });
+
+  it('Helm values: digest: where the map has one, else tag@sha256:, and the plain string form', async () => {
+    await write('chart/Chart.yaml', 'apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: "3.19"\n');
+    const text = [
+      'image:', `  registry: ${h}`, '  repository: trustlens/app', '  tag: ""', '  digest: ""',
+      'next:', `  image: "${h}/trustlens/app:3.19.5"`,
+      'sidecarImage:', `  repository: ${h}/trustlens/app`, '  tag: "3.20@' + WRONG + '" # wrong', '',
+    ].join('\n');
+    const doc = await open('chart/values.yaml', text);
+    assert.deepEqual(diagnostics(doc), [`unsigned-tag Error ${h}/trustlens/app:3.19.5`, `digest-mismatch Error ${h}/trustlens/app`]);
+    await pinAt(doc, 'trustlens/app\n');
+    await pinAt(doc, `${h}/trustlens/app\n`);
+    assert.equal(doc.getText(), text
+      .replace('  digest: ""', `  digest: "${d('app:3.19')}"`)
+      .replace(`"3.20@${WRONG}"`, `"3.20@${d('app:3.20')}"`));
+  });
+
+  it('a YAML file that is no Kubernetes manifest is not checked', async () => {
+    const doc = await open('notes/notes.yaml', `services:\n  web:\n    image: ${h}/trustlens/app:3.19.5\n`);
+    assert.deepEqual(diagnostics(doc), []);
+    assert.deepEqual(api.services.results.get(doc.uri), []);
+  });
+});
