@@ -39,8 +39,7 @@ export function documentKind(doc: vscode.TextDocument): ScannableKind | undefine
   if (!(SCHEMES as readonly string[]).includes(doc.uri.scheme)) return undefined;
   if (doc.languageId === 'dockerfile') return 'dockerfile';
   if (doc.languageId === 'dockercompose') return 'compose';
-  const kind = fileKind(doc.uri);
-  return kind === 'kubernetes' && !looksLikeKubernetes(doc.getText()) ? undefined : kind;
+  return fileKind(doc.uri, () => looksLikeKubernetes(doc.getText()));
 }
 
 /** The path a document is reported under: relative to its workspace folder, like the CLI. */

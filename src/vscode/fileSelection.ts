@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import picomatch from 'picomatch';
 import { inChartTemplates, kindOfFileName, looksLikeKubernetes, type ScannableKind } from '../core/parse/fileKinds';
+import { engine } from './engine/load';
 
 /** The default of `trustlens.files.include` (also in package.json). */
 export const DEFAULT_INCLUDE: readonly string[] = [
@@ -25,19 +25,6 @@ export const DEFAULT_INCLUDE: readonly string[] = [
 /** Glob of every file TrustLens may check, for workspace searches and watchers (the settings narrow it). */
 export const CANDIDATE_GLOB = '**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,Containerfile.*,Kustomization,*.yaml,*.yml,devcontainer.json,.devcontainer.json}';
 
-const matchers = new Map<string, (path: string) => boolean>();
-
-function matcher(globs: readonly string[]): (path: string) => boolean {
-  const key = JSON.stringify(globs);
-  let m = matchers.get(key);
-  if (!m) {
-    const compiled = globs.length > 0 ? picomatch([...globs], { dot: true }) : () => false;
-    m = (path) => compiled(path);
-    matchers.set(key, m);
-  }
-  return m;
-}
-
 function globs(config: vscode.WorkspaceConfiguration, key: string, fallback: readonly string[]): readonly string[] {
   const value = config.get<unknown>(key);
   return Array.isArray(value) ? value.filter((g): g is string => typeof g === 'string' && g !== '') : fallback;
@@ -45,24 +32,36 @@ function globs(config: vscode.WorkspaceConfiguration, key: string, fallback: rea
 
 const isChart = (dir: string) => existsSync(join(dir, 'Chart.yaml'));
 
-/** Whether the settings let TrustLens check the file at `uri` (on disk). */
-export function selectedBySettings(uri: vscode.Uri): boolean {
+const isDefault = (include: readonly string[], exclude: readonly string[]) =>
+  exclude.length === 0 && include.length === DEFAULT_INCLUDE.length && include.every((g, i) => g === DEFAULT_INCLUDE[i]);
+
+/**
+ * Whether the settings let TrustLens check the file at `uri` (on disk), whose kind by name is `byName`.
+ * The default settings select exactly the files {@link kindOfFileName} knows, as the CLI's walk does:
+ * then no glob is matched, and the matcher (in the engine) is not loaded.
+ */
+function selectedBySettings(uri: vscode.Uri, byName: ScannableKind | undefined): boolean {
   const config = vscode.workspace.getConfiguration('trustlens', uri);
+  const include = globs(config, 'files.include', DEFAULT_INCLUDE);
+  const exclude = globs(config, 'files.exclude', []);
+  if (isDefault(include, exclude)) return byName !== undefined;
   const path = vscode.workspace.asRelativePath(uri, false).replace(/\\/g, '/');
-  return !matcher(globs(config, 'files.exclude', []))(path) && matcher(globs(config, 'files.include', DEFAULT_INCLUDE))(path);
+  const { globMatcher } = engine();
+  return !globMatcher(exclude)(path) && globMatcher(include)(path);
 }
 
 /**
- * The kind of a file on disk by name and settings, before its content is read: `kubernetes` means a
- * YAML file whose content decides. Undefined when TrustLens does not check it.
+ * The kind of a file on disk by name and settings: `kubernetes` means a YAML file whose content
+ * decides, through `looksLikeKubernetes` when given (asked before the settings are). Undefined when
+ * TrustLens does not check it.
  */
-export function fileKind(uri: vscode.Uri): ScannableKind | undefined {
-  if (uri.scheme !== 'file' || !selectedBySettings(uri)) return undefined;
+export function fileKind(uri: vscode.Uri, looksLikeKubernetes?: () => boolean): ScannableKind | undefined {
+  if (uri.scheme !== 'file') return undefined;
   const path = uri.fsPath;
-  const kind = kindOfFileName(path, { inChart: (p) => isChart(dirname(p)) })
-    ?? (/\.jsonc?$/i.test(path) ? 'devcontainer' : 'dockerfile');
-  if (kind === 'kubernetes' && inChartTemplates(path, isChart)) return undefined;
-  return kind;
+  const byName = kindOfFileName(path, { inChart: (p) => isChart(dirname(p)) });
+  const kind = byName ?? (/\.jsonc?$/i.test(path) ? 'devcontainer' : 'dockerfile');
+  if (kind === 'kubernetes' && (inChartTemplates(path, isChart) || (looksLikeKubernetes && !looksLikeKubernetes()))) return undefined;
+  return selectedBySettings(uri, byName) ? kind : undefined;
 }
 
 /** How much of a file is read to tell whether it is a Kubernetes manifest. */

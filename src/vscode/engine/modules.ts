@@ -1,12 +1,13 @@
 /**
  * The heavy part of the extension, bundled on its own as `dist/engine.js` and loaded on first use
  * (see `load.ts`): the trust engine (undici, TUF verification), the Dockerfile and compose parsers
- * (dockerfile-ast, yaml), the policy file, and the write side (signing, keys). Activation loads none
+ * (dockerfile-ast, yaml), the glob matcher of the file settings, the policy file, and the write side (signing, keys). Activation loads none
  * of it; the first check, hover, command or key listing does.
  */
 export { createRegistryTransport } from '../../core/net/registryTransport';
 export { RegistryClient } from '../../core/net/registryClient';
 export { parseDotenv } from '../../core/parse/dotenv';
+export { globMatcher } from '../../core/parse/fileGlobs';
 export { scanText } from '../../core/parse/scanText';
 export { ScanWorkerClient } from '../scan/scanClient';
 export { addIgnoredRepository } from '../../core/policy/ignoreEdit';
