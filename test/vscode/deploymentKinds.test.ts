@@ -126,6 +126,36 @@ describe('deployment files on a real trust server', function () {
       .replace(`"3.20@${WRONG}"`, `"3.20@${d('app:3.20')}"`));
   });
 
+  /** Resolves when the document's TrustLens diagnostics are `expected`, checked on every change of them. */
+  function diagnosticsBecome(doc: vscode.TextDocument, expected: string[]): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        if (JSON.stringify(diagnostics(doc)) !== JSON.stringify(expected)) return false;
+        sub.dispose();
+        resolve();
+        return true;
+      };
+      const sub = vscode.languages.onDidChangeDiagnostics(done);
+      done();
+    });
+  }
+
+  it('a manifest edited so that it is no Kubernetes manifest any more loses its diagnostics at once, and gets them back', async () => {
+    const text = `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ${h}/trustlens/app:3.19.5\n`;
+    const doc = await open('k8s/pod.yaml', text);
+    assert.deepEqual(diagnostics(doc), [`unsigned-tag Error ${h}/trustlens/app:3.19.5`]);
+    const edit = new vscode.WorkspaceEdit();
+    edit.delete(doc.uri, new vscode.Range(0, 0, 1, 0));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await diagnosticsBecome(doc, []);
+    await api.settled();
+    assert.deepEqual(api.services.results.get(doc.uri), []);
+    const back = new vscode.WorkspaceEdit();
+    back.insert(doc.uri, new vscode.Position(0, 0), 'apiVersion: v1\n');
+    assert.ok(await vscode.workspace.applyEdit(back));
+    await diagnosticsBecome(doc, [`unsigned-tag Error ${h}/trustlens/app:3.19.5`]);
+  });
+
   it('a YAML file that is no Kubernetes manifest is not checked', async () => {
     const doc = await open('notes/notes.yaml', `services:\n  web:\n    image: ${h}/trustlens/app:3.19.5\n`);
     assert.deepEqual(diagnostics(doc), []);

@@ -65,7 +65,7 @@ export class DiagnosticsManager implements vscode.Disposable {
 
   /** Checks a document after `delayMs`, replacing any check scheduled or running for it. */
   schedule(doc: vscode.TextDocument, delayMs: number, force = false): void {
-    if (!documentKind(doc)) return;
+    if (!this.#checked(doc)) return;
     const key = doc.uri.toString();
     this.#cancel(key);
     const pending: Pending = {};
@@ -82,7 +82,7 @@ export class DiagnosticsManager implements vscode.Disposable {
    * one that replaced it meanwhile (an edit, a focus, a settings or policy change).
    */
   async checkNow(doc: vscode.TextDocument, force = false): Promise<void> {
-    if (!documentKind(doc)) return;
+    if (!this.#checked(doc)) return;
     const key = doc.uri.toString();
     this.#cancel(key);
     const pending: Pending = {};
@@ -120,6 +120,17 @@ export class DiagnosticsManager implements vscode.Disposable {
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0, force);
   }
 
+  /**
+   * Whether TrustLens checks the document. One it checked before and no longer does (a YAML file
+   * edited so that it is no Kubernetes manifest any more, or settings that now leave it out) loses
+   * its diagnostics and verdicts at once.
+   */
+  #checked(doc: vscode.TextDocument): boolean {
+    if (documentKind(doc)) return true;
+    if (this.collection.has(doc.uri) || this.#pending.has(doc.uri.toString()) || this.services.results.get(doc.uri).length > 0) this.forget(doc.uri);
+    return false;
+  }
+
   forget(uri: vscode.Uri): void {
     const dropped = this.#pending.has(uri.toString());
     this.#cancel(uri.toString());
@@ -143,7 +154,12 @@ export class DiagnosticsManager implements vscode.Disposable {
     const controller = new AbortController();
     pending.controller = controller;
     try {
-      if (!kind || doc.isClosed) return;
+      if (doc.isClosed) return;
+      if (!kind) {
+        this.collection.delete(doc.uri);
+        this.services.results.delete(doc.uri);
+        return;
+      }
       if (!settings.enable) {
         this.collection.delete(doc.uri);
         this.services.results.delete(doc.uri);
