@@ -7,6 +7,7 @@ import { scanHelmValues } from './helmValues';
 import { looksLikeKubernetes, scanKubernetes } from './kubernetes';
 import { scanKustomization, type RelatedFiles } from './kustomize';
 import { parseYaml } from './yamlBounded';
+import type { YamlDocumentMemo } from './yamlDocumentMemo';
 import { LineCounter, isMap } from 'yaml';
 
 /** The chart's `appVersion`, from the `Chart.yaml` beside a values file; undefined when there is none to read. */
@@ -25,12 +26,15 @@ function chartAppVersion(related: RelatedFiles | undefined): string | undefined 
 
 /**
  * Reads a deployment or CI file of any kind but Dockerfiles and compose files. A YAML file that is not
- * a Kubernetes manifest by content (`apiVersion` and `kind`) holds nothing and is not parsed.
+ * a Kubernetes manifest by content (`apiVersion` and `kind`) holds nothing and is not parsed. With
+ * `memo`, a Kubernetes file's unchanged documents are not parsed again.
  */
-export function scanDeploymentFile(file: string, kind: Exclude<ScannableKind, 'dockerfile' | 'compose'>, text: string, related?: RelatedFiles): ScanResult {
+export function scanDeploymentFile(
+  file: string, kind: Exclude<ScannableKind, 'dockerfile' | 'compose'>, text: string, related?: RelatedFiles, memo?: YamlDocumentMemo,
+): ScanResult {
   switch (kind) {
     case 'kubernetes':
-      return looksLikeKubernetes(text) ? scanKubernetes(file, text) : { references: [], skipped: [], errors: [] };
+      return looksLikeKubernetes(text) ? scanKubernetes(file, text, memo) : { references: [], skipped: [], errors: [] };
     case 'kustomize':
       return scanKustomization(file, text, related);
     case 'helm-values':

@@ -5,6 +5,7 @@
 import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import type { ScanResult } from '../model/occurrence';
 import { ImageSink, imageValue } from './imageValues';
+import type { YamlDocumentMemo } from './yamlDocumentMemo';
 import { yamlViews } from './yamlFile';
 import type { ScalarAt, YamlView } from './yamlView';
 
@@ -26,8 +27,8 @@ const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] 
 export { looksLikeKubernetes } from './fileKinds';
 
 /** Reads the images of one manifest's objects into a sink (used for kustomize resources too). */
-export function kubernetesImages(text: string, sink: ImageSink): void {
-  for (const view of yamlViews(text, sink)) {
+export function kubernetesImages(text: string, sink: ImageSink, first?: { end: number }): void {
+  for (const view of yamlViews(text, sink, { first })) {
     const root = view.root;
     if (isMap(root)) readObject(view, root, sink, new Set());
   }
@@ -38,11 +39,15 @@ export function kubernetesImages(text: string, sink: ImageSink): void {
  * containers of the pod spec of Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs,
  * ReplicationControllers and CronJobs, and image volumes; the items of a `List`; and, in objects of
  * any other kind (custom resources), every `image:` whose value is a valid reference (`k8s-image-guess`).
+ * With `memo` (a document read again after an edit), only the YAML documents whose text changed are parsed.
  */
-export function scanKubernetes(file: string, text: string): ScanResult {
-  const sink = new ImageSink(file);
-  kubernetesImages(text, sink);
-  return sink.done();
+export function scanKubernetes(file: string, text: string, memo?: YamlDocumentMemo): ScanResult {
+  const read = (documents: string, first?: { end: number }): ScanResult => {
+    const sink = new ImageSink(file);
+    kubernetesImages(documents, sink, first);
+    return sink.done();
+  };
+  return memo ? memo.read(file, text, read) : read(text);
 }
 
 function stringAt(view: YamlView, map: YAMLMap, key: string): string | undefined {

@@ -49,7 +49,7 @@ export function scanText(file: string, kind: ScannableKind, text: string, option
     if (kind === 'dockerfile') {
       return session ? session.dockerfile.read(file, text, { buildArgs: options.buildArgs }) : scanDockerfile(file, text, { buildArgs: options.buildArgs });
     }
-    return scanDeploymentFile(file, kind, text, options.related);
+    return scanDeploymentFile(file, kind, text, options.related, kind === 'kubernetes' ? session?.kubernetes : undefined);
   } catch (e) {
     if (e instanceof LimitError) {
       return { references: [], skipped: [], errors: [{ file, message: `not read: ${e.message}`, range: e.range ?? START }] };

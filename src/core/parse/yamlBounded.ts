@@ -10,21 +10,38 @@ import { LIMITS, LimitError } from './limits';
 
 const tooDeep = () => new LimitError(`YAML collections are nested more than ${LIMITS.yamlDepth} deep`);
 
+/** Where the documents of a YAML stream start, as the library's lexer splits it. */
+export interface YamlOutline {
+  /** The offset of each document: 0, then each `---` that starts another one. */
+  starts: number[];
+  /**
+   * Whether each document reads the same alone (from its start to the next) as within the stream:
+   * not when a directive (`%TAG`) or an end marker (`...`) is written.
+   */
+  separable: boolean;
+}
+
 /**
  * Throws when the text may nest deeper than the limit: an upper bound from the lexer's tokens (the
  * block indentation levels open, the indicators on the line, the flow collections open). Scalars,
- * quoted or block, are single tokens, so their content never counts.
+ * quoted or block, are single tokens, so their content never counts. Returns where the documents
+ * start, counting source offsets as the library's parser does (its control tokens take none).
  */
-export function checkYamlNesting(text: string): void {
+export function checkYamlNesting(text: string): YamlOutline {
+  const outline: YamlOutline = { starts: [0], separable: true };
+  let offset = 0;
   const indents: number[] = [];
   let flow = 0;
   let indicators = 0;
   let indent = 0;
   let lineStarted = false;
   let scalarSource = false;
+  let inDocument = false;
   for (const token of new Lexer().lex(text)) {
     const type = scalarSource ? 'scalar-source' : CST.tokenType(token);
     scalarSource = false;
+    const at = offset;
+    if (type !== 'scalar' && type !== 'doc-mode' && type !== 'flow-error-end') offset += token.length;
     switch (type) {
       case 'newline':
         indent = 0;
@@ -34,13 +51,19 @@ export function checkYamlNesting(text: string): void {
       case 'space':
         if (!lineStarted) indent = /^ */.exec(token)![0].length;
         continue;
+      case 'directive-line':
+        outline.separable = false;
+        continue;
       case 'comment':
       case 'byte-order-mark':
       case 'doc-mode':
-      case 'directive-line':
         continue;
       case 'doc-start':
       case 'doc-end':
+        // A marker after comments alone starts the first document; after content, another one.
+        if (type === 'doc-end') outline.separable = false;
+        else if (inDocument) outline.starts.push(at);
+        inDocument = true;
         indents.length = 0;
         flow = 0;
         continue;
@@ -51,6 +74,7 @@ export function checkYamlNesting(text: string): void {
       default:
         break;
     }
+    inDocument = true;
     if (!lineStarted) {
       lineStarted = true;
       if (flow === 0) {
@@ -64,6 +88,7 @@ export function checkYamlNesting(text: string): void {
     else if (type === 'flow-error-end') flow = 0;
     if (indents.length + indicators + flow > LIMITS.yamlDepth) throw tooDeep();
   }
+  return outline;
 }
 
 /** The deepest nesting of collections in a CST token, walked without recursion. */
@@ -104,12 +129,22 @@ export function parseYaml(text: string, lines: LineCounter, options: DocumentOpt
 
 /**
  * The documents of a multi-document YAML stream (`---`), composed one at a time as the caller takes
- * them, with the same bounds as {@link parseYaml}. Each document carries its own errors.
+ * them, with the same bounds as {@link parseYaml}. Each document carries its own errors. `lines` holds
+ * every line of the text from the start, so that a position is the same whenever it is asked for.
+ *
+ * With `first`, the caller takes only the first document, which ends at `first.end`, and the whole
+ * text's nesting has already been checked ({@link checkYamlNesting}): the rest of the text is lexed
+ * only as far as the library needs to end that document.
  */
-export function* parseYamlDocuments(text: string, lines: LineCounter, options: DocumentOptions & ParseOptions & SchemaOptions = {}): Generator<Document.Parsed> {
-  checkYamlNesting(text);
+export function* parseYamlDocuments(
+  text: string, lines: LineCounter, options: DocumentOptions & ParseOptions & SchemaOptions = {}, first?: { end: number },
+): Generator<Document.Parsed> {
+  if (!first) checkYamlNesting(text);
+  const linesEnd = first?.end ?? text.length;
+  lines.addNewLine(0);
+  for (let at = text.indexOf('\n'); at >= 0 && at < linesEnd; at = text.indexOf('\n', at + 1)) lines.addNewLine(at + 1);
   const composer = new Composer({ ...options, uniqueKeys: false });
-  const docs = composer.compose(bounded(new Parser(lines.addNewLine).parse(text)), true, text.length);
+  const docs = composer.compose(bounded(new Parser().parse(text)), true, text.length);
   for (;;) {
     const traces = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;

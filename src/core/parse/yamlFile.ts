@@ -17,12 +17,14 @@ function rangeAt(lines: LineCounter, from: number, to = from): Range {
  * The documents of a YAML file (one, or several separated by `---`), each ready to read. A document
  * the YAML library refuses, or with an unknown or recursive anchor, is an error entry on the file at
  * the problem, and is not read; the other documents still are. A limit hit throws a LimitError.
+ * With `first`, only the first document is read ({@link parseYamlDocuments}).
  */
-export function* yamlViews(text: string, sink: ImageSink, options: { single?: boolean } = {}): Generator<YamlView> {
+export function* yamlViews(text: string, sink: ImageSink, options: { single?: boolean; first?: { end: number } } = {}): Generator<YamlView> {
   const lines = new LineCounter();
   let count = 0;
-  for (const doc of parseYamlDocuments(text, lines, { merge: true, uniqueKeys: true })) {
+  for (const doc of parseYamlDocuments(text, lines, { merge: true, uniqueKeys: true }, options.first)) {
     count += 1;
+    if (options.first && count > 1) return;
     if (options.single && count > 1) {
       sink.error('invalid YAML: this file must hold one document, and it holds more', rangeAt(lines, doc.range[0]));
       return;
