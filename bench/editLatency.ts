@@ -1,12 +1,14 @@
 /**
  * Edit latency of the reader the editor uses (what the scan worker does on each edit of an open
- * document): a 5,000-line Dockerfile with 200 references and a 10,000-line compose file, each edited
+ * document): a 5,000-line Dockerfile with 200 references, a 10,000-line compose file and a 10,000-line
+ * Kubernetes manifest of 500 Deployments, each edited
  * 200 times by typing one character into a reference, every version read through the document's
  * session and, for comparison, afresh. Prints JSON: median and 90th percentile per edit, in ms.
  */
 import { scanText } from '../src/core/parse/scanText';
 import { ScanSession } from '../src/core/parse/scanSession';
 import type { ScannableKind } from '../src/core/parse/fileKinds';
+import { deploymentsManifest } from './manifest';
 
 const EDITS = 200;
 
@@ -61,4 +63,5 @@ function measure(kind: ScannableKind, text: string, marker: string): { lines: nu
 console.log(JSON.stringify({
   dockerfile: measure('dockerfile', dockerfile(), 'FROM --platform=$BUILDPLATFORM golang:'),
   compose: measure('compose', compose(), '    image: ghcr.io/acme/'),
+  kubernetes: measure('kubernetes', deploymentsManifest(), '          image: registry.example.com/team/app'),
 }));

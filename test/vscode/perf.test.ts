@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -69,6 +69,22 @@ async function productionBundleBytes(root: string): Promise<number> {
   } finally {
     await rm(copy, { recursive: true, force: true });
   }
+}
+
+const DEPLOYMENTS = 500;
+
+/** 500 Deployments of 20 lines (10,000 lines); every tenth image is an unsigned tag. Deployment 251's image is `app:3.19`, the one edited. */
+function generatedManifest(): string {
+  const docs: string[] = [];
+  for (let i = 0; i < DEPLOYMENTS; i += 1) {
+    const image = i % 10 === 0 ? 'app:3.19.5' : i === 251 ? 'app:3.19' : SIGNED[i % SIGNED.length];
+    docs.push([
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  name: app${i}`, '  labels:', `    app: app${i}`, 'spec:', '  replicas: 2',
+      '  selector:', '    matchLabels:', `      app: app${i}`, '  template:', '    metadata:', `      labels: {app: app${i}}`, '    spec:',
+      '      containers:', '        - name: app', `          image: ${R}/${image}  # app${i}`, '          ports: [{containerPort: 8080}]',
+    ].join('\n'));
+  }
+  return `${docs.join('\n---\n')}\n`;
 }
 
 describe('measurements (recorded, not asserted)', function () {
@@ -174,6 +190,47 @@ describe('measurements (recorded, not asserted)', function () {
       lines: LINES, references: REFERENCES, debounceMs: 0, diagnosticsMs, verdictsMs, requests: made.length,
     };
     metrics.editToDiagnosticsMs = median(diagnosticsMs);
+    assert.deepEqual(made.map((e) => `${e.method} ${e.url} -> ${e.status ?? e.errorCode}`), [], 'a re-check within the cache TTL makes no request');
+  });
+
+  it(`a ${DEPLOYMENTS * 20}-line manifest of ${DEPLOYMENTS} Deployments, warm cache: open → diagnostics and edit → updated diagnostics, no HTTP request`, async () => {
+    const file = join(temp.path, 'k8s', 'deployments.yaml');
+    await mkdir(join(temp.path, 'k8s'), { recursive: true });
+    await writeFile(file, generatedManifest());
+    const uri = vscode.Uri.file(file);
+    const errors = (n: number) => (lines: string[]) => lines.length === n && lines.every((l) => l.endsWith(' Error unsigned-tag TrustLens'));
+    let doc = await show(uri);
+    assert.equal(doc.lineCount, DEPLOYMENTS * 20);
+    // The first check may fetch (the cache is warm only afterwards).
+    await diagnosticsWhen(uri, errors(DEPLOYMENTS / 10), 'the unsigned tags of the generated manifest', 120_000);
+    await api.settled();
+    const before = requests.events.length;
+
+    // The same manifest under other names: each opening is a first read, with the trust data cached.
+    const openMs: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const copy = vscode.Uri.file(join(temp.path, 'k8s', `copy${i}.yaml`));
+      await writeFile(copy.fsPath, generatedManifest());
+      const openedAt = performance.now();
+      await show(copy);
+      await diagnosticsWhen(copy, errors(DEPLOYMENTS / 10), `the diagnostics of copy ${i + 1}`);
+      openMs.push(round(performance.now() - openedAt));
+    }
+    doc = await show(uri);
+    await api.settled();
+
+    const diagnosticsMs: number[] = [];
+    for (let i = 0; i < EDITS; i += 1) {
+      const unsigned = i % 2 === 0;
+      const [from, to] = unsigned ? ['app:3.19  # app251', 'app:3.19.5  # app251'] : ['app:3.19.5  # app251', 'app:3.19  # app251'];
+      const editedAt = performance.now();
+      await replaceText(doc, from, to);
+      await diagnosticsWhen(uri, errors(DEPLOYMENTS / 10 + (unsigned ? 1 : 0)), `the diagnostics after edit ${i + 1}`);
+      diagnosticsMs.push(round(performance.now() - editedAt));
+    }
+    const ours = [...new Set(SIGNED.map((s) => `${R}/${s.split(':')[0]}`))].map((gun) => `${fixture.server}/v2/${encodeURIComponent(gun.split('/')[0]!)}/${gun.split('/').slice(1).join('/')}/`);
+    const made = requests.events.slice(before).filter((e) => ours.some((prefix) => e.url.startsWith(prefix)));
+    metrics.manifestLatency = { lines: DEPLOYMENTS * 20, references: DEPLOYMENTS, openMs, diagnosticsMs, requests: made.length };
     assert.deepEqual(made.map((e) => `${e.method} ${e.url} -> ${e.status ?? e.errorCode}`), [], 'a re-check within the cache TTL makes no request');
   });
 });

@@ -37,6 +37,17 @@ export interface VscodeMetrics {
   };
   /** Median of `editLatency.diagnosticsMs`. */
   editToDiagnosticsMs: number;
+  /** A 10,000-line manifest of 500 Deployments, with the trust data cached. */
+  manifestLatency?: {
+    lines: number;
+    references: number;
+    /** Opened (not read before) → its diagnostics, per opening. */
+    openMs: number[];
+    /** Edit applied → `onDidChangeDiagnostics` with the new diagnostics, per edit. */
+    diagnosticsMs: number[];
+    /** HTTP requests made by the timed checks. */
+    requests: number;
+  };
 }
 
 /**
