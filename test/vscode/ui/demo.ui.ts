@@ -1,8 +1,8 @@
 /**
  * `npm start` as a person runs it, twice in a row: it starts from an unmodified examples/, opens the
  * editor on a copy of it, prints a `trustlens check` command that checks the demo stack from a second
- * terminal, signs demo/web:2.0 on the first try (the editor holds a signer key of demo/web), and on
- * Ctrl+C says it stopped and leaves no temporary directory behind (they hold private keys).
+ * terminal, shows the tour's Deployment with its errors and pins one of its images in place, signs
+ * demo/web:2.0 on the first try (the editor holds a signer key of demo/web), and on Ctrl+C says it stopped and leaves no temporary directory behind (they hold private keys).
  */
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -14,7 +14,7 @@ import { canConnect } from '../../helpers/stack/ports';
 import { openWorkbench } from '../workbench';
 import type { UiCheck } from './uiCheck';
 import { editorLines } from './problemsFixture';
-import { openFromExplorer } from './workbenchActions';
+import { editorTab, explorerItem, openFromExplorer, runCommand, showExplorer } from './workbenchActions';
 
 const REGISTRY = '127.0.0.1:15000';
 const NOTARY_PORT = 14443;
@@ -142,6 +142,40 @@ async function signInEditor(page: Page, passphrase: string): Promise<void> {
   await page.locator('.notifications-toasts').filter({ hasText: `signed ${REGISTRY}/demo/web:2.0: manifest sha256:` }).waitFor({ timeout: 120_000 });
 }
 
+/**
+ * The tour's Deployment: k8s/deployment.yaml shows the Dockerfile's errors (demo/web:2.0 unsigned, a
+ * wrong pin), and Ctrl+. on demo/web:1.0 pins it in place, quotes kept. The pin is reverted after.
+ */
+async function pinInDeployment(page: Page, root: string): Promise<void> {
+  await showExplorer(page);
+  await explorerItem(page, 'k8s').click();
+  await explorerItem(page, 'deployment.yaml').click();
+  await editorTab(page, 'deployment.yaml').and(page.locator('.tab.active')).waitFor();
+  await page.locator('.editor-instance .squiggly-error').nth(1).waitFor();
+  const image = `"${REGISTRY}/demo/web:1.0"`;
+  const lines = await editorLines(page);
+  const line = lines.findIndex((l) => l.trim() === `image: ${image}`) + 1;
+  assert.ok(line > 0, lines.join('\n'));
+  await page.keyboard.press('Control+G');
+  const goTo = page.locator('.quick-input-widget .quick-input-box input');
+  await goTo.fill(`:${line}:${lines[line - 1]!.indexOf(image) + 4}`);
+  await goTo.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget');
+  const pin = menu.locator('.monaco-list-row').filter({ hasText: /^Pin to signed digest sha256:/ });
+  await pin.waitFor({ state: 'visible' });
+  const rows = await menu.locator('.monaco-list-row').count();
+  for (let i = 0; i < rows && !(await pin.getAttribute('class'))?.split(' ').includes('focused'); i += 1) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  const escaped = REGISTRY.replace(/\./g, '\\.');
+  await page.locator('.editor-instance .view-line').filter({ hasText: new RegExp(`image:\\s"${escaped}/demo/web:1\\.0@sha256:[0-9a-f]{64}"`) }).waitFor();
+  const after = await editorLines(page);
+  assert.ok(after[line - 1]!.match(new RegExp(`^ +image: "${escaped}/demo/web:1\\.0@sha256:[0-9a-f]{64}"$`)), after.join('\n'));
+  await page.screenshot({ path: path.join(root, 'out', 'screenshots', 'demo-deployment.png') });
+  await runCommand(page, 'File: Revert File');
+}
+
 export const checks: UiCheck[] = [
   {
     name: 'npm start, twice: signs in the editor on the first try, prints the check command, and Ctrl+C stops it and removes every temporary directory; examples/ is never changed',
@@ -182,6 +216,10 @@ export const checks: UiCheck[] = [
               try {
                 await workbench.page.goto(url.toString());
                 await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+                await pinInDeployment(workbench.page, root).catch(async (e: unknown) => {
+                  await workbench.page.screenshot({ path: path.join(root, 'out', 'screenshots', 'failed-demo-deployment.png') }).catch(() => undefined);
+                  throw e;
+                });
                 await signInEditor(workbench.page, passphrase).catch(async (e: unknown) => {
                   await workbench.page.screenshot({ path: path.join(root, 'out', 'screenshots', 'failed-demo-signing.png') }).catch(() => undefined);
                   throw e;
