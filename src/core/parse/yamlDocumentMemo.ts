@@ -60,25 +60,65 @@ export class YamlDocumentMemo {
       this.computed = starts.length;
       return read(text);
     }
-    const result: ScanResult = { references: [], skipped: [], errors: [] };
+    const lines: number[] = [];
     let line = 0;
     let counted = 0;
-    for (let i = 0; i < starts.length; i += 1) {
-      const start = starts[i]!;
-      const end = starts[i + 1] ?? text.length;
+    for (const start of starts) {
       for (let at = text.indexOf('\n', counted); at >= 0 && at < start; at = text.indexOf('\n', at + 1)) line += 1;
       counted = start;
-      // The last document ends with the text, the others at the next one's marker.
-      const key = `${i + 1 < starts.length ? '-' : '.'}${text.slice(start, end)}`;
-      let found = next.get(key) ?? this.#entries.get(key);
+      lines.push(line);
+    }
+    // The last document ends with the text, the others at the next one's marker.
+    const keys = starts.map((start, i) => `${i + 1 < starts.length ? '-' : '.'}${text.slice(start, starts[i + 1])}`);
+    const missing = keys.filter((key) => !this.#entries.has(key)).length;
+    // Many documents to read (a first read): one pass over the whole text, its findings split by document.
+    const whole = missing > MANY ? bySection(read(text), lines) : undefined;
+    const result: ScanResult = { references: [], skipped: [], errors: [] };
+    for (let i = 0; i < starts.length; i += 1) {
+      const key = keys[i]!;
+      // A whole read is used whole: an error it placed on a document's first line may be the previous one's.
+      let found = whole ? undefined : (next.get(key) ?? this.#entries.get(key));
       if (!found) {
-        found = read(text.slice(start), { end: end - start });
+        found = whole ? whole[i]! : read(text.slice(starts[i]), { end: (starts[i + 1] ?? text.length) - starts[i]! });
         this.computed += 1;
-        if (found.errors.length === 0) next.set(key, found);
-      } else next.set(key, found);
-      shift(found, line, result);
+        // An error at the end of a document may be placed on the next one's first line, so a document
+        // of a whole read is kept only when the next one has no error either.
+        if (found.errors.length > 0 || (whole && (whole[i + 1]?.errors.length ?? 0) > 0)) {
+          shift(found, lines[i]!, result);
+          continue;
+        }
+      }
+      next.set(key, found);
+      shift(found, lines[i]!, result);
     }
     this.#entries = next;
     return result;
   }
+}
+
+/** Above this many documents to parse, the whole text is read in one pass. */
+const MANY = 16;
+
+/** A whole file's findings, split by the document (starting at `lines`) each starts in, with lines counted from there. */
+function bySection(found: ScanResult, lines: number[]): DocumentFindings[] {
+  const sections = lines.map((): ScanResult => ({ references: [], skipped: [], errors: [] }));
+  const section = (line: number): number => {
+    let low = 0;
+    let high = lines.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lines[mid]! <= line) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  };
+  const place = (into: (s: ScanResult) => void, line: number) => into(sections[section(line)]!);
+  for (const r of found.references) place((s) => s.references.push(r), r.range.start.line);
+  for (const k of found.skipped) place((s) => s.skipped.push(k), k.range.start.line);
+  for (const e of found.errors) place((s) => s.errors.push(e), e.range?.start.line ?? 0);
+  return sections.map((s, i) => {
+    const relative: ScanResult = { references: [], skipped: [], errors: [] };
+    shift(s, -lines[i]!, relative);
+    return relative;
+  });
 }

@@ -90,10 +90,11 @@ void describe('reading a Kubernetes file again after an edit', () => {
       const session = new ScanSession();
       let text = randomManifest(rng, rng.int(1, 25));
       let wasSeparable = false;
+      let before = '';
       for (let step = 0; step < 50; step += 1) {
         const incremental = outcome(() => scanText('k8s/app.yaml', 'kubernetes', text, { session }));
         const fresh = outcome(() => scanText('k8s/app.yaml', 'kubernetes', text));
-        assert.deepEqual(incremental, fresh, `seed ${seed}, step ${step}: ${JSON.stringify(text)}`);
+        assert.deepEqual(incremental, fresh, `seed ${seed}, step ${step}: ${JSON.stringify(text)}, after ${JSON.stringify(before)}`);
         const separable = !/^(?:%|\.\.\.)/m.test(text);
         if (step > 0 && separable && wasSeparable && !(incremental as { threw?: string }).threw) {
           // An edit changes at most two documents; a document with an error (one entry each) is read every time.
@@ -102,6 +103,7 @@ void describe('reading a Kubernetes file again after an edit', () => {
           documents += documentStarts(text).length - 1;
         }
         wasSeparable = separable;
+        before = text;
         text = edit(rng, text);
         // Now and then the file returns to one without directives or end markers.
         if (step % 10 === 9) text = text.replace(/^%TAG.*\n/m, '').replace(/^\.\.\.\n/gm, '');
