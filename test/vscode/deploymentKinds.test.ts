@@ -67,8 +67,12 @@ describe('deployment files on a real trust server', function () {
     const at = doc.positionAt(doc.getText().indexOf(needle));
     const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(at, at))) ?? [];
     const pins = actions.filter((a) => /^Pin to signed digest sha256:/.test(a.title));
-    assert.equal(pins.length, 1, actions.map((a) => a.title).join(' | '));
+    const verdicts = api.services.results.get(doc.uri).map((r) => r.target.kind === 'reference'
+      ? `${r.target.occurrence.text}@${r.target.occurrence.range.start.line}:${r.target.occurrence.range.start.character} ${r.status}` : r.status);
+    assert.equal(pins.length, 1, `actions at ${at.line}:${at.character}: ${actions.map((a) => a.title).join(' | ') || 'none'}; verdicts: ${verdicts.join(', ')}`);
     assert.ok(await vscode.workspace.applyEdit(pins[0]!.edit!));
+    // The verdicts of the edited text: a pin that adds a line moves the entries after it.
+    await api.checkDocument(doc);
   }
 
   it('a Deployment gives the Dockerfile\'s diagnostics, and pins keeping quotes, flow style and comments', async () => {
