@@ -11,7 +11,11 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 /** Resolves with `promise`, or rejects with an `aborted` error as soon as `signal` aborts. */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError());
+  if (signal.aborted) {
+    // Nobody waits for `promise` any more: its own failure (often this same cancellation) is not news.
+    promise.catch(() => undefined);
+    return Promise.reject(abortError());
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError());
     signal.addEventListener('abort', onAbort, { once: true });
