@@ -6,7 +6,7 @@
  * - `global.imageRegistry` (the Bitnami convention) replaces `registry` in every map that has one;
  * - an empty or missing `tag` is the chart's `appVersion` (as `helm create`'s templates default it).
  */
-import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
+import { isMap, isScalar, type YAMLMap } from 'yaml';
 import type { ImageFields, ScanResult } from '../model/occurrence';
 import { ImageSink, imageValue } from './imageValues';
 import { yamlViews } from './yamlFile';
@@ -41,42 +41,27 @@ interface Context {
 
 /** Every key ending in `image` at any depth; each node once, without recursion. */
 function walk(view: YamlView, root: YAMLMap, sink: ImageSink, context: Context): void {
-  const stack: unknown[] = [root];
-  const visited = new Set<unknown>();
-  while (stack.length > 0) {
-    const node = view.deref(stack.pop());
-    if (visited.has(node)) continue;
-    visited.add(node);
-    if (isSeq(node)) {
-      for (let i = node.items.length - 1; i >= 0; i -= 1) stack.push(node.items[i]);
-      continue;
-    }
-    if (!isMap(node)) continue;
-    const pairs = view.pairs(node);
-    for (let i = pairs.length - 1; i >= 0; i -= 1) {
-      const pair = pairs[i]!;
-      const key = isScalar(pair.key) ? pair.key.value : undefined;
-      const value = view.deref(pair.value);
-      if (typeof key === 'string' && IMAGE_KEY.test(key)) {
-        if (isScalar(value)) {
-          const s = view.scalar(value);
-          if (s && typeof s.value === 'string' && s.value !== '' && !visited.has(value)) {
-            visited.add(value);
-            sink.add('helm-image', { value: s.value, text: s.text, range: s.range });
-          }
-          continue;
-        }
-        if (isMap(value) && view.get(value, 'repository') !== undefined) {
-          if (!visited.has(value)) {
-            visited.add(value);
-            imageMap(view, value, sink, context);
-          }
-          continue;
-        }
+  view.walkPairs(root, (pair, seen) => {
+    const key = isScalar(pair.key) ? pair.key.value : undefined;
+    if (typeof key !== 'string' || !IMAGE_KEY.test(key)) return false;
+    const value = view.deref(pair.value);
+    if (isScalar(value)) {
+      const s = view.scalar(value);
+      if (s && typeof s.value === 'string' && s.value !== '' && !seen.has(value)) {
+        seen.add(value);
+        sink.add('helm-image', { value: s.value, text: s.text, range: s.range });
       }
-      stack.push(pair.value);
+      return true;
     }
-  }
+    if (isMap(value) && view.get(value, 'repository') !== undefined) {
+      if (!seen.has(value)) {
+        seen.add(value);
+        imageMap(view, value, sink, context);
+      }
+      return true;
+    }
+    return false;
+  });
 }
 
 /** `{registry, repository, tag, digest}`: the reference Bitnami's `common.images.image` and `helm create` build from it. */

@@ -2,7 +2,7 @@
  * Kubernetes manifests: every YAML document with both `apiVersion` and `kind`, in files of one or
  * more documents, as `kubectl apply -f` reads them.
  */
-import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
+import { isMap, isScalar, type YAMLMap } from 'yaml';
 import type { ScanResult } from '../model/occurrence';
 import { ImageSink, imageValue } from './imageValues';
 import type { YamlDocumentMemo } from './yamlDocumentMemo';
@@ -96,31 +96,15 @@ function addImage(sink: ImageSink, s: ScalarAt, seen: Set<unknown>): void {
 
 /** Every `image:` key of a custom resource whose value is a valid reference; each node once, without recursion. */
 function guessImages(view: YamlView, object: YAMLMap, sink: ImageSink, seen: Set<unknown>): void {
-  const stack: unknown[] = [object];
-  const visited = new Set<unknown>();
-  while (stack.length > 0) {
-    const node = view.deref(stack.pop());
-    if (visited.has(node)) continue;
-    visited.add(node);
-    if (isSeq(node)) {
-      for (let i = node.items.length - 1; i >= 0; i -= 1) stack.push(node.items[i]);
-    } else if (isMap(node)) {
-      const pairs = view.pairs(node);
-      for (let i = pairs.length - 1; i >= 0; i -= 1) {
-        const pair = pairs[i]!;
-        if (isScalar(pair.key) && pair.key.value === 'image') {
-          const s = view.scalar(pair.value);
-          if (s && typeof s.value === 'string' && !seen.has(s.node)) {
-            const checked = imageValue(s.value);
-            if (checked.ok) {
-              seen.add(s.node);
-              sink.add('k8s-image-guess', { value: s.value, text: s.text, range: s.range }, { value: checked });
-            }
-            continue;
-          }
-        }
-        stack.push(pair.value);
-      }
+  view.walkPairs(object, (pair) => {
+    if (!isScalar(pair.key) || pair.key.value !== 'image') return false;
+    const s = view.scalar(pair.value);
+    if (!s || typeof s.value !== 'string' || seen.has(s.node)) return false;
+    const checked = imageValue(s.value);
+    if (checked.ok) {
+      seen.add(s.node);
+      sink.add('k8s-image-guess', { value: s.value, text: s.text, range: s.range }, { value: checked });
     }
-  }
+    return true;
+  });
 }

@@ -43,6 +43,30 @@ export class YamlView {
     return this.#graph.deref(node);
   }
 
+  /**
+   * Visits every key–value pair under `root`, through aliases, each node once and without recursion:
+   * sequences in document order, a map's pairs from its last to its first. `visit` returns true when it
+   * has taken the pair's value, so the walk does not go into it; it gets the set of nodes already seen.
+   */
+  walkPairs(root: unknown, visit: (pair: Pair, seen: Set<unknown>) => boolean): void {
+    const stack: unknown[] = [root];
+    const seen = new Set<unknown>();
+    while (stack.length > 0) {
+      const node = this.deref(stack.pop());
+      if (seen.has(node)) continue;
+      seen.add(node);
+      if (isSeq(node)) {
+        for (let i = node.items.length - 1; i >= 0; i -= 1) stack.push(node.items[i]);
+      } else if (isMap(node)) {
+        const pairs = this.pairs(node);
+        for (let i = pairs.length - 1; i >= 0; i -= 1) {
+          const pair = pairs[i]!;
+          if (!visit(pair, seen)) stack.push(pair.value);
+        }
+      }
+    }
+  }
+
   /** The pairs of a map as the tools see them: its own, then those merged in (`<<`), earlier ones winning. */
   pairs(map: YAMLMap): Pair[] {
     const out: Pair[] = [];
