@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
 import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
@@ -65,22 +66,31 @@ describe('files TrustLens cannot read', function () {
     assert.equal(instruction!.message, 'buildkit refuses this Dockerfile: unknown instruction: FOO');
   });
 
-  it('a merge-key bomb does not block the extension host: another command answers within 100 ms, and the file is an unparsable-file Error', async () => {
+  it('a merge-key bomb does not block the extension host: it never stalls 100 ms, other commands answer meanwhile, and the file is an unparsable-file Error', async () => {
     const doc = await vscode.workspace.openTextDocument(await write('bomb/compose.yaml', mergeBomb()));
-    // Round trips through the workbench while the document is read: each needs the extension host's
-    // event loop to turn, so a read that blocks it shows as one slow answer.
+    // What decides whether another command answers within 100 ms is the extension host's event loop:
+    // a read on its thread stalls it for as long as the read takes. That stall is measured here, in
+    // the extension host itself, so a busy machine slowing the workbench's side does not count.
+    const stalls = monitorEventLoopDelay({ resolution: 5 });
+    stalls.enable();
     let reading = true;
     const check = api.checkDocument(doc).finally(() => {
       reading = false;
     });
     const latencies: number[] = [];
-    do {
-      const started = performance.now();
-      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
-      latencies.push(performance.now() - started);
-    } while (reading);
-    await check;
-    assert.ok(Math.max(...latencies) < 100, `command latencies while the bomb was read: ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    try {
+      do {
+        const started = performance.now();
+        await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+        latencies.push(performance.now() - started);
+      } while (reading);
+      await check;
+    } finally {
+      stalls.disable();
+    }
+    const longestStallMs = stalls.max / 1e6;
+    assert.ok(latencies.length > 0, 'no command answered while the bomb was read');
+    assert.ok(longestStallMs < 100, `the extension host stalled ${longestStallMs.toFixed(0)} ms while the bomb was read (command round trips: ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms)`);
     const [d] = await diagnosticsWhen(doc.uri, (lines) => lines.length > 0, 'the bomb\'s diagnostic');
     assert.equal(d!.severity, vscode.DiagnosticSeverity.Error);
     assert.equal((d!.code as { value: string }).value, 'unparsable-file');
