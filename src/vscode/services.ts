@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { RegistryClient } from '../core/net/registryClient';
 import type { Policy } from '../core/policy/policy';
 import { LIMITS, policyTooLarge } from '../core/parse/limits';
+import { PolicyFileError } from '../core/policy/policyError';
 import { systemClock } from '../core/ports';
 import type { FileMetadataStore } from '../core/composition/backends';
 import type { BackendFactory, TrustService } from '../core/trust/trustService';
@@ -144,7 +145,7 @@ export class TrustLensServices implements vscode.Disposable {
         } else {
           try {
             // The policy is parsed on this thread: a file too large to parse quickly is refused unread.
-            if (size > LIMITS.policyBytes) throw new Error(`${vscode.workspace.asRelativePath(path, false)}:1:1: not read: ${policyTooLarge(size)}`);
+            if (size > LIMITS.policyBytes) throw new PolicyFileError(vscode.workspace.asRelativePath(path, false), 1, 1, `not read: ${policyTooLarge(size)}`);
             file = parsePolicy(await readFile(path, 'utf8'), vscode.workspace.asRelativePath(path, false), { baseDir: dirname(path) });
           } catch (e) {
             file = e instanceof Error ? e : new Error(String(e));

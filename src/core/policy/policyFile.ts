@@ -6,6 +6,7 @@ import { LimitError } from '../parse/limits';
 import { parseYaml } from '../parse/yamlBounded';
 import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../model/findings';
 import { defaultPolicy, type Policy, type PolicyRule } from './policy';
+import { PolicyFileError } from './policyError';
 import { parseTrustPinning } from './trustPinning';
 
 export const POLICY_FILE_NAME = '.trustlens.yaml';
@@ -22,7 +23,7 @@ export function findPolicyFile(dir: string): string | undefined {
   }
 }
 
-/** Reads and validates a policy file; errors are `TrustLensError('invalid-config')` naming the line. */
+/** Reads and validates a policy file; an unreadable file is `TrustLensError('invalid-config')`, an invalid one a {@link PolicyFileError}. */
 export function loadPolicyFile(path: string): Policy {
   let text: string;
   try {
@@ -45,13 +46,13 @@ export function parsePolicy(text: string, file = POLICY_FILE_NAME, options: { ba
   try {
     doc = parseYaml(text, lines, { prettyErrors: false });
   } catch (e) {
-    if (e instanceof LimitError) throw new TrustLensError('invalid-config', `${file}:1:1: ${e.message}`);
+    if (e instanceof LimitError) throw new PolicyFileError(file, 1, 1, e.message);
     throw e;
   }
   const fail = (node: Node | null | undefined, message: string, offset?: number): never => {
     const at = offset ?? node?.range?.[0] ?? 0;
     const { line, col } = lines.linePos(at);
-    throw new TrustLensError('invalid-config', `${file}:${line}:${col}: ${message}`);
+    throw new PolicyFileError(file, line, col, message);
   };
   if (doc.errors.length > 0) fail(null, `invalid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, doc.errors[0]!.pos[0]);
 

@@ -5,6 +5,7 @@ import { LIMITS, policyTooLarge } from '../parse/limits';
 import { tooLargeError } from '../parse/scanText';
 import { defaultPolicy, type Policy } from './policy';
 import { parsePolicy } from './policyFile';
+import { PolicyFileError } from './policyError';
 
 /** A policy for a gate: the file's, or, when the file is invalid, the problem as an error entry on it. */
 export interface GatePolicy {
@@ -13,14 +14,13 @@ export interface GatePolicy {
   problem?: FileError;
 }
 
-/** Turns parsePolicy's `<file>:<line>:<col>: <message>` into an error entry at that place. */
-function problemAt(path: string, text: string, message: string): FileError {
-  const m = /^.*?:(\d+):(\d+): (.*)$/s.exec(message);
-  if (!m) return { file: path, message: `invalid policy file: ${message}` };
-  const line = Number(m[1]) - 1;
-  const start = { line, character: Number(m[2]) - 1 };
+/** Turns parsePolicy's error into an error entry at its place, to the end of that line. */
+function problemAt(path: string, text: string, e: TrustLensError): FileError {
+  if (!PolicyFileError.isPolicyFileError(e)) return { file: path, message: `invalid policy file: ${e.message}` };
+  const line = e.line - 1;
+  const start = { line, character: e.column - 1 };
   const lineLength = text.split('\n', line + 1)[line]?.replace(/\r$/, '').length ?? start.character;
-  return { file: path, message: `invalid policy file: ${m[3]}`, range: { start, end: { line, character: Math.max(lineLength, start.character) } } };
+  return { file: path, message: `invalid policy file: ${e.detail}`, range: { start, end: { line, character: Math.max(lineLength, start.character) } } };
 }
 
 /**
@@ -42,6 +42,6 @@ export function loadGatePolicy(path: string, maxFileBytes: number): GatePolicy {
     return { policy: parsePolicy(text, path) };
   } catch (e) {
     if (!TrustLensError.is(e, 'invalid-config')) throw e;
-    return { policy: defaultPolicy(), problem: problemAt(path, text, e.message) };
+    return { policy: defaultPolicy(), problem: problemAt(path, text, e) };
   }
 }

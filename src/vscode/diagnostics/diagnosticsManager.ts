@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError, TrustLensError } from '../../core/errors';
+import { PolicyFileError } from '../../core/policy/policyError';
 import { affectsTrustLens, readSettings } from '../config';
 import { documentKind, scanDocument } from '../documents';
 import type { TrustLensServices } from '../services';
@@ -190,18 +191,16 @@ export class DiagnosticsManager implements vscode.Disposable {
     }
   }
 
-  /** Shows a broken `.trustlens.yaml` where it is broken: "<file>:<line>:<col>: <message>". */
+  /** Shows a broken `.trustlens.yaml` where it is broken, from the error's file, line and column. */
   #showPolicyError(error: Error): void {
-    const m = /^(.*?):(\d+):(\d+): (.*)$/s.exec(error.message);
     const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!m || !folder) {
+    if (!PolicyFileError.isPolicyFileError(error) || !folder) {
       this.services.log.logger.error(error.message);
       return;
     }
-    const [, file, line, col, message] = m as unknown as [string, string, string, string, string];
-    const uri = file.startsWith('/') ? vscode.Uri.file(file) : vscode.Uri.joinPath(folder.uri, file);
-    const pos = new vscode.Position(Number(line) - 1, Number(col) - 1);
-    const d = new vscode.Diagnostic(new vscode.Range(pos, pos.translate(0, 1)), message, vscode.DiagnosticSeverity.Error);
+    const uri = error.file.startsWith('/') ? vscode.Uri.file(error.file) : vscode.Uri.joinPath(folder.uri, error.file);
+    const pos = new vscode.Position(error.line - 1, error.column - 1);
+    const d = new vscode.Diagnostic(new vscode.Range(pos, pos.translate(0, 1)), error.detail, vscode.DiagnosticSeverity.Error);
     d.source = 'TrustLens';
     this.collection.set(uri, [d]);
     this.#policyErrors.add(uri.toString());
