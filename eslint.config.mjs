@@ -37,6 +37,21 @@ export default tseslint.config(
     },
   },
   {
+    // The editor loads the heavy modules (dist/engine.js) in one place: the services hand them out.
+    // (The typescript-eslint rule, so that it adds to the trust seam's rule above instead of replacing it.)
+    files: ['src/vscode/**/*.ts'],
+    ignores: ['src/vscode/services.ts', 'src/vscode/engine/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '(^|/)engine/load$',
+          allowTypeImports: true,
+          message: 'Reach the heavy modules through services.modules; only src/vscode/services.ts loads them.',
+        }],
+      }],
+    },
+  },
+  {
     // A backend never reaches into another backend's folder.
     files: ['src/core/trust/dct/**/*.ts'],
     rules: {

@@ -10,7 +10,7 @@ import type { FileMetadataStore } from '../core/composition/backends';
 import type { BackendFactory, TrustService } from '../core/trust/trustService';
 import type { ScanWorkerClient } from './scan/scanClient';
 import { dockerConfigDir, readSettings } from './config';
-import { engine } from './engine/load';
+import { engine, type Engine } from './engine/load';
 import { createLogChannel } from './logging';
 import { ResultsStore } from './results';
 
@@ -39,6 +39,14 @@ export class TrustLensServices implements vscode.Disposable {
     this.#storageDir = join(context.globalStorageUri.fsPath, 'trust-metadata');
     this.#version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'dev');
   }
+  /**
+   * The heavy modules (parsers, the trust engine, signing and keys), loaded on first use. The editor
+   * reaches them only through here, so that activation loads none of them.
+   */
+  get modules(): Engine {
+    return engine();
+  }
+
 
   /** The trust service, built on first use with the current settings and workspace trust. */
   get trust(): TrustService {
@@ -47,7 +55,7 @@ export class TrustLensServices implements vscode.Disposable {
 
   /** Reads documents off the extension host's thread, started on first use. */
   get scanner(): ScanWorkerClient {
-    this.#scanner ??= new (engine().ScanWorkerClient)();
+    this.#scanner ??= new (this.modules.ScanWorkerClient)();
     return this.#scanner;
   }
 
@@ -62,7 +70,7 @@ export class TrustLensServices implements vscode.Disposable {
 
   #getEngine(): TrustEngine {
     if (this.#engine) return this.#engine;
-    const { FileMetadataStore, RegistryClient, createRegistryTransport, createTrustEngine, standardBackends } = engine();
+    const { FileMetadataStore, RegistryClient, createRegistryTransport, createTrustEngine, standardBackends } = this.modules;
     const settings = readSettings();
     const store = new FileMetadataStore(this.#storageDir);
     const transport = createRegistryTransport({
@@ -129,7 +137,7 @@ export class TrustLensServices implements vscode.Disposable {
    * is an Error, which the caller shows instead of checking.
    */
   async policyFor(uri: vscode.Uri): Promise<Policy | Error> {
-    const { findPolicyFile, mergePolicy, parsePolicy } = engine();
+    const { findPolicyFile, mergePolicy, parsePolicy } = this.modules;
     const settings = readSettings(uri);
     const fileSettings = { trustServers: settings.trustServers, severity: settings.severity, expiryWarningDays: settings.expiryWarningDays };
     const folder = vscode.workspace.getWorkspaceFolder(uri);

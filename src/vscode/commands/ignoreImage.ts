@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import { describeError } from '../../core/errors';
 import { minimalEdit } from '../../core/fixes/textDiff';
 import { familiarRepository } from '../../core/model/imageRef';
-import { engine } from '../engine/load';
 import { locateReference } from '../codeActions/edits';
 import type { TrustLensServices } from '../services';
 
@@ -37,8 +36,8 @@ async function fromCursor(services: TrustLensServices): Promise<IgnoreImageArgs 
 }
 
 /** The policy file checks of `uri` read, or where a new one goes. */
-function policyFileFor(uri: vscode.Uri): vscode.Uri | undefined {
-  const { findPolicyFile, POLICY_FILE_NAME } = engine();
+function policyFileFor(services: TrustLensServices, uri: vscode.Uri): vscode.Uri | undefined {
+  const { findPolicyFile, POLICY_FILE_NAME } = services.modules;
   const existing = uri.scheme === 'file' ? findPolicyFile(dirname(uri.fsPath)) : undefined;
   if (existing) return vscode.Uri.file(existing);
   const folder = vscode.workspace.getWorkspaceFolder(uri) ?? (uri.scheme === 'file' ? undefined : vscode.workspace.workspaceFolders?.[0]);
@@ -60,8 +59,8 @@ async function ignoreImage(services: TrustLensServices, args: IgnoreImageArgs | 
     void vscode.window.showInformationMessage('TrustLens: place the cursor on a checked image reference to ignore it.');
     return false;
   }
-  const { addIgnoredRepository, POLICY_FILE_NAME } = engine();
-  const policyUri = policyFileFor(vscode.Uri.parse(args.uri));
+  const { addIgnoredRepository, POLICY_FILE_NAME } = services.modules;
+  const policyUri = policyFileFor(services, vscode.Uri.parse(args.uri));
   if (!policyUri) throw new Error(`there is no folder to put ${POLICY_FILE_NAME} in; save the file first`);
   const label = vscode.workspace.asRelativePath(policyUri, false);
   const repo = familiarRepository(args.repository);

@@ -8,7 +8,6 @@ import * as vscode from 'vscode';
 import type { GeneratedSignerKey } from '../../core/trust/dct/keys/generateSignerKey';
 import { shortKeyId } from '../../core/model/keyId';
 import { validateSignerName } from '../../core/trust/dct/signing/signingErrors';
-import { engine } from '../engine/load';
 import { REFRESH_KEYS_COMMAND } from './localKeysNodes';
 import { forgetPassphrases } from './passphrases';
 import { keyStore, operationPassphrases, refusedInRestrictedMode, runWithProgress, type WriteDeps } from './publishing';
@@ -51,7 +50,7 @@ export async function generateKey(deps: WriteDeps, arg?: unknown): Promise<Gener
   if (!dir) return undefined;
   const passphrases = operationPassphrases(deps);
   const generated = await runWithProgress(deps, `generating key ${name}`, async () => {
-    const made = await engine().generateSignerKey(keyStore(), name, dir, passphrases.provider, algorithm);
+    const made = await deps.services.modules.generateSignerKey(keyStore(deps.services), name, dir, passphrases.provider, algorithm);
     await passphrases.commit();
     return made;
   });
@@ -74,7 +73,7 @@ export async function loadKey(deps: WriteDeps, arg?: unknown): Promise<string | 
   if (!file) return undefined;
   let role = 'signer';
   try {
-    role = engine().readKeyBlock(await readFile(file), { firstKeyBlock: true }).headers.role || role;
+    role = deps.services.modules.readKeyBlock(await readFile(file), { firstKeyBlock: true }).headers.role || role;
   } catch {
     // Not readable as a key: importing it below says why.
   }
@@ -82,13 +81,13 @@ export async function loadKey(deps: WriteDeps, arg?: unknown): Promise<string | 
   if (!name) return undefined;
   const passphrases = operationPassphrases(deps);
   const info = await runWithProgress(deps, `loading key ${file}`, async () => {
-    const stored = await keyStore().importFile(file, { role: name }, passphrases.provider);
+    const stored = await keyStore(deps.services).importFile(file, { role: name }, passphrases.provider);
     await passphrases.commit();
     return stored;
   });
   if (!info) return undefined;
   void vscode.commands.executeCommand(REFRESH_KEYS_COMMAND);
-  void vscode.window.showInformationMessage(`TrustLens: loaded key ${shortKeyId(info.keyId)} for signer ${info.role} into ${keyStore().privateDir}.`);
+  void vscode.window.showInformationMessage(`TrustLens: loaded key ${shortKeyId(info.keyId)} for signer ${info.role} into ${keyStore(deps.services).privateDir}.`);
   return info.keyId;
 }
 

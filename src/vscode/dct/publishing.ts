@@ -11,7 +11,6 @@ import type { FileKeyStore } from '../../core/trust/dct/keys/fileKeyStore';
 import { systemClock } from '../../core/ports';
 import type { TrustPublisher } from '../../core/trust/dct/signing/trustPublisher';
 import { dockerConfigDir, readSettings } from '../config';
-import { engine } from '../engine/load';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
 import type { TrustLensServices } from '../services';
 import { OperationPassphrases, rememberPassphrases } from './passphrases';
@@ -37,8 +36,8 @@ export function refusedInRestrictedMode(what: string): boolean {
 }
 
 /** docker's key store, `<docker config>/trust`, shared with docker and notary. */
-export function keyStore(): FileKeyStore {
-  return new (engine().FileKeyStore)(join(dockerConfigDir(), 'trust'));
+export function keyStore(services: TrustLensServices): FileKeyStore {
+  return new (services.modules.FileKeyStore)(join(dockerConfigDir(), 'trust'));
 }
 
 /** New passphrases for one operation. */
@@ -49,7 +48,7 @@ export function operationPassphrases(deps: WriteDeps): OperationPassphrases {
 /** Runs `fn` with a publisher using `trustServers` (registry host → URL), then closes it. */
 export async function withPublisher<T>(deps: WriteDeps, trustServers: Readonly<Record<string, string>>, passphrases: OperationPassphrases, fn: (p: TrustPublisher) => Promise<T>): Promise<T> {
   const version = String((deps.context.extension.packageJSON as { version?: unknown }).version ?? 'dev');
-  const { publisher, close } = engine().createTrustPublisher({
+  const { publisher, close } = deps.services.modules.createTrustPublisher({
     dockerConfigDir: dockerConfigDir(),
     store: deps.services.store,
     passphrases: passphrases.provider,

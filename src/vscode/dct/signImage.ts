@@ -10,7 +10,6 @@ import { parseImageRef } from '../../core/model/imageRef';
 import { parseTaggedRef } from '../../core/trust/dct/signing/references';
 import { describeWhoCanSign, type SigningError } from '../../core/trust/dct/signing/signingErrors';
 import type { CheckResult } from '../../core/trust/checkResult';
-import { engine } from '../engine/load';
 import { afterPublish, keyStore, operationPassphrases, refusedInRestrictedMode, runWithProgress, withPublisher, type WriteDeps } from './publishing';
 
 /** What the command resolves with when the tag was signed (for callers and tests). */
@@ -55,8 +54,8 @@ async function askReference(deps: WriteDeps): Promise<string | undefined> {
 }
 
 /** `null` for the repository key, a signer name, or `undefined` when the user cancelled. */
-async function askSigner(): Promise<string | null | undefined> {
-  const keys = (await keyStore().list()).filter((k) => !ADMIN_ROLES.has(k.role));
+async function askSigner(deps: WriteDeps): Promise<string | null | undefined> {
+  const keys = (await keyStore(deps.services).list()).filter((k) => !ADMIN_ROLES.has(k.role));
   if (keys.length === 0) return null;
   const items: Array<vscode.QuickPickItem & { signer: string | null }> = [
     { label: 'Repository key', description: 'as docker trust sign does without a signer', signer: null },
@@ -112,7 +111,7 @@ export async function signImage(deps: WriteDeps, arg?: unknown): Promise<SignIma
   const parsed = parseImageRef(text.trim());
   // Quick fixes pass the reference as written: `alpine` means `alpine:latest`; a digest is dropped.
   const reference = parsed.ok && !parsed.ref.digest && parsed.ref.effectiveTag ? `${parsed.ref.repository}:${parsed.ref.effectiveTag}` : text.trim();
-  const signer = typeof given.signer === 'string' ? given.signer : await askSigner();
+  const signer = typeof given.signer === 'string' ? given.signer : await askSigner(deps);
   if (signer === undefined) return undefined;
   const passphrases = operationPassphrases(deps);
   let servers: Record<string, string> = {};
@@ -121,7 +120,7 @@ export async function signImage(deps: WriteDeps, arg?: unknown): Promise<SignIma
     report(`resolving the digest of ${ref.tag}…`);
     servers = knownServers(deps, ref.repository, ref.registry);
     return withPublisher(deps, servers, passphrases, async (publisher) => {
-      const done = await engine().signInSteps(publisher, deps.services.registry, reference, {
+      const done = await deps.services.modules.signInSteps(publisher, deps.services.registry, reference, {
         ...(signer === null ? {} : { signer }),
         signal,
         onStep: (step) => {

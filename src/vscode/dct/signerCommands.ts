@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { parseRepository } from '../../core/trust/dct/signing/references';
 import { validateSignerName } from '../../core/trust/dct/signing/signingErrors';
-import { engine } from '../engine/load';
 import { RepositoryNode, RoleNode, SignersNode, TagNode } from '../views/signersNodes';
 import { afterPublish, operationPassphrases, refusedInRestrictedMode, runWithProgress, withPublisher, type WriteDeps } from './publishing';
 
@@ -67,7 +66,7 @@ export async function addSigner(deps: WriteDeps, arg?: unknown): Promise<boolean
   const result = await runWithProgress(deps, `adding signer ${name} to ${target.gun}`, async (report, signal) => {
     const pem = await readFile(keyFile.fsPath);
     // Checked before anything is published, as docker reads every key first.
-    engine().parsePublicKeyPem(pem, Date.now());
+    deps.services.modules.parsePublicKeyPem(pem, Date.now());
     report('publishing the delegation…');
     return withPublisher(deps, target.servers, passphrases, (p) => p.addSigner(name, target.gun, pem, { signal }));
   });

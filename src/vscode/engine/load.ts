@@ -1,7 +1,7 @@
 /**
  * Loads `dist/engine.js` (built from `modules.ts`) the first time anything needs it. Files under
- * `src/vscode` import the heavy modules only as types and reach their values through {@link engine},
- * so `dist/extension.js`, which activation loads, stays small.
+ * `src/vscode` import the heavy modules only as types and reach their values through the services'
+ * `modules`, the one caller of {@link engine}, so `dist/extension.js`, which activation loads, stays small.
  */
 import type * as EngineModules from './modules';
 

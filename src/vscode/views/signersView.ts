@@ -38,7 +38,7 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   readonly #subscriptions: vscode.Disposable[];
   readonly #workspace: WorkspaceRepositories;
   /** The private keys on this machine, listed after the repositories. */
-  readonly keys = new LocalKeysNode(() => keyStore().list(), () => keyStore().privateDir);
+  readonly keys = new LocalKeysNode(() => keyStore(this.services).list(), () => keyStore(this.services).privateDir);
 
   constructor(private readonly services: TrustLensServices) {
     this.#workspace = new WorkspaceRepositories(services);

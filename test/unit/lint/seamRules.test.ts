@@ -36,3 +36,22 @@ void describe('lint: the trust seam', () => {
     assert.deepEqual(lint('neutralImport.ts.txt', 'src/vscode/views/seamFixture.ts'), []);
   });
 });
+
+void describe('lint: the editor loads the heavy modules in one place', () => {
+  void it('refuses an editor file, a dct one too, that loads them itself', () => {
+    for (const file of ['src/vscode/commands/seamFixture.ts', 'src/vscode/dct/seamFixture.ts']) {
+      const messages = lint('engineLoad.ts.txt', file);
+      assert.equal(messages.length, 1, messages.join('\n'));
+      assert.match(messages[0]!, /^@typescript-eslint\/no-restricted-imports: .*services\.modules/);
+    }
+  });
+
+  void it('keeps the trust seam rule in force beside it', () => {
+    assert.match(lint('backendImport.ts.txt', 'src/vscode/commands/seamFixture.ts').join('\n'), /^no-restricted-imports: .*backend-neutral/);
+  });
+
+  void it('allows the services to load them, and a type import anywhere (controls)', () => {
+    assert.deepEqual(lint('engineLoad.ts.txt', 'src/vscode/services.ts'), []);
+    assert.deepEqual(lint('engineLoadType.ts.txt', 'src/vscode/commands/seamFixture.ts'), []);
+  });
+});
