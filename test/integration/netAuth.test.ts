@@ -11,7 +11,7 @@ import { startProtectedServer, startTokenIssuer, type TokenIssuer } from '../hel
 import { startTestServer, type TestServer } from '../helpers/net/testServer';
 import { RecordingLogger } from '../helpers/net/recordingLogger';
 import { loopbackDispatcherFactory } from '../helpers/net/loopbackDispatcher';
-import { makeTempDir } from '../helpers/net/tempDir';
+import { makeTempDir } from '../helpers/stack/tempDir';
 
 const SCOPE = repositoryScope('library/alpine', ['pull']);
 
@@ -180,7 +180,7 @@ void describe('TokenAuthClient: credentials stay with their registry', () => {
 
 void describe('TokenAuthClient: a broken credential store', () => {
   void it('continues anonymously with a warning, and names the problem if the server insists on credentials', async () => {
-    const tmp = makeTempDir('broken-store');
+    const tmp = await makeTempDir('broken-store');
     writeFileSync(join(tmp.path, 'config.json'), JSON.stringify({ credsStore: 'tl-not-installed' }));
     const issuer = await startTokenIssuer();
     const open = await startProtectedServer(issuer, { realm: issuer.realm, service: 's', scope: SCOPE });
@@ -199,7 +199,7 @@ void describe('TokenAuthClient: a broken credential store', () => {
       );
     } finally {
       await Promise.all([http.close(), issuer.close(), open.close(), closed.close()]);
-      tmp.remove();
+      await tmp.remove();
     }
   });
 });

@@ -6,7 +6,7 @@ import { CredentialResolver, describeCredentials } from '../../src/core/net/cred
 import { runCredentialHelper } from '../../src/core/net/credentialHelper';
 import { isNetError } from '../../src/core/net/netError';
 import { installCredentialHelper, type InstalledHelper } from '../helpers/net/credentialHelperScript';
-import { makeTempDir, type TempDir } from '../helpers/net/tempDir';
+import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import { RecordingLogger } from '../helpers/net/recordingLogger';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -25,8 +25,8 @@ void describe('credentials from docker config and real docker-credential helpers
     return dir;
   }
 
-  before(() => {
-    tmp = makeTempDir('creds');
+  before(async () => {
+    tmp = await makeTempDir('creds');
     binDir = join(tmp.path, 'bin');
     mkdirSync(binDir);
     // The helpers are found through PATH, as docker finds them; the test's own PATH is left untouched.

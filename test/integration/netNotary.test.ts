@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
 import { isNetError } from '../../src/core/net/netError';
-import { makeTempDir, type TempDir } from '../helpers/net/tempDir';
+import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import { makeCa, issueLeaf, type TestCa } from '../helpers/net/certs';
 import { startRealNotaryServer, type RealNotaryServer } from '../helpers/net/realNotaryServer';
 
@@ -17,7 +17,7 @@ void describe('UndiciHttpClient against a real notary-server over TLS', () => {
   let dockerConfigDir: string;
 
   before(async () => {
-    tmp = makeTempDir('notary');
+    tmp = await makeTempDir('notary');
     ca = makeCa(tmp.path, 'notary-ca');
     notary = await startRealNotaryServer(tmp.path, issueLeaf(ca, tmp.path, 'notary-server'));
     dockerConfigDir = join(tmp.path, 'docker');
@@ -26,7 +26,7 @@ void describe('UndiciHttpClient against a real notary-server over TLS', () => {
   });
   after(async () => {
     await notary?.stop();
-    tmp?.remove();
+    await tmp?.remove();
   });
 
   void it('reaches the server through the per-host CA and maps its METADATA_NOT_FOUND to not-found', async () => {

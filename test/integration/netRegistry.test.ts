@@ -11,7 +11,7 @@ import { AuthCache } from '../../src/core/net/authCache';
 import { isNetError } from '../../src/core/net/netError';
 import { MEDIA_TYPES } from '../../src/core/net/manifestTypes';
 import type { HttpClient, RequestEvent } from '../../src/core/net/http';
-import { makeTempDir, type TempDir } from '../helpers/net/tempDir';
+import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import { startRealRegistry, type RealRegistry } from '../helpers/net/realRegistry';
 import { RecordingLogger } from '../helpers/net/recordingLogger';
 
@@ -38,7 +38,7 @@ void describe('RegistryClient against a real docker-registry with htpasswd', () 
   let index: string;
 
   before(async () => {
-    tmp = makeTempDir('registry');
+    tmp = await makeTempDir('registry');
     registry = await startRealRegistry(tmp.path, { alice: 'alice-registry-pw' });
     dockerConfigDir = join(tmp.path, 'docker');
     mkdirSync(dockerConfigDir);
@@ -73,7 +73,7 @@ void describe('RegistryClient against a real docker-registry with htpasswd', () 
   });
   after(async () => {
     await registry?.stop();
-    tmp?.remove();
+    await tmp?.remove();
   });
 
   void it('resolves a tag after 401 -> Basic credentials from config.json -> 200, and logs no secret', async () => {

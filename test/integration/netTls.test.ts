@@ -6,7 +6,7 @@ import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
 import { netFailure } from '../helpers/net/netFailure';
 import { startTestServer, type TestServer } from '../helpers/net/testServer';
 import { makeCa, issueLeaf, type TestCa, type TestLeaf } from '../helpers/net/certs';
-import { makeTempDir, type TempDir } from '../helpers/net/tempDir';
+import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 
 
 /** A docker config dir whose tls/<host>/ folder holds the given files. */
@@ -27,7 +27,7 @@ void describe('UndiciHttpClient TLS with per-host CA directories', () => {
   let plainServer: TestServer;
 
   before(async () => {
-    tmp = makeTempDir('tls');
+    tmp = await makeTempDir('tls');
     ca = makeCa(tmp.path, 'test-ca');
     otherCa = makeCa(tmp.path, 'other-ca');
     serverLeaf = issueLeaf(ca, tmp.path, 'server');
@@ -52,7 +52,7 @@ void describe('UndiciHttpClient TLS with per-host CA directories', () => {
   });
   after(async () => {
     await Promise.all([httpsServer.close(), mtlsServer.close(), plainServer.close()]);
-    tmp.remove();
+    await tmp.remove();
   });
 
   void it('trusts a server whose CA is in <config>/tls/<host:port>/*.crt', async () => {

@@ -12,7 +12,7 @@ import type { OciDescriptor } from '../../src/core/trust/notation/source';
 import { OpensslTsa } from '../helpers/notation/opensslPki';
 import { noNetwork, testPolicy, writeSignedImage, type GeneratedSignature, type PolicySpec } from '../helpers/notation/scenario';
 import { EKU_OIDS, makeCert, profiles, testKey } from '../helpers/notation/testPki';
-import { makeTempDir, type TempDir } from '../helpers/net/tempDir';
+import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 
 const name = (o: string, cn: string) => [['C', 'US'], ['ST', 'WA'], ['O', o], ['CN', cn]] as const;
 const HOUR = 3_600_000;
@@ -30,8 +30,8 @@ describe('Notation attack matrix', () => {
   let tsa: OpensslTsa;
   let rogueTsa: OpensslTsa;
 
-  before(() => {
-    tmp = makeTempDir('notation-attacks');
+  before(async () => {
+    tmp = await makeTempDir('notation-attacks');
     tsa = new OpensslTsa(tmp.path, tsaLeaf, [tsaRoot]);
     rogueTsa = new OpensslTsa(tmp.path, rogueTsaLeaf, [rogueTsaRoot]);
   });

@@ -12,7 +12,7 @@ import type { NotationCheckResult } from '../../src/core/trust/notation/result';
 import { LocalFileServer, OpensslCa } from '../helpers/notation/opensslPki';
 import { testPolicy, writeSignedImage, type PolicySpec } from '../helpers/notation/scenario';
 import { makeCert, profiles, testKey, type CertSpec, type TestCert } from '../helpers/notation/testPki';
-import { makeTempDir, type TempDir } from '../helpers/net/tempDir';
+import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import { freePort } from '../helpers/stack/ports';
 import type { ManagedProcess } from '../helpers/stack/childProcess';
 
@@ -30,7 +30,7 @@ describe('Notation revocation against openssl OCSP and CRLs', () => {
   const leaves: Record<string, TestCert> = {};
 
   before(async () => {
-    tmp = makeTempDir('notation-revocation');
+    tmp = await makeTempDir('notation-revocation');
     root = makeCert(profiles.rootCa(ROOT));
     ca = new OpensslCa(tmp.path, root);
     await crls.start();
@@ -57,7 +57,7 @@ describe('Notation revocation against openssl OCSP and CRLs', () => {
     await ocsp?.process.stop();
     await crls.stop();
     await http.close();
-    tmp?.remove();
+    await tmp?.remove();
   });
 
   async function check(cn: string, spec: Omit<PolicySpec, 'stores'> = {}, at?: Date): Promise<NotationCheckResult> {
