@@ -4,6 +4,7 @@
  */
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { children, oidToString, readDirectoryString, readTime, readTlv, type Tlv } from './der';
+import { DAY_MS } from '../model/time';
 import { decodePemBlocks } from './pem';
 
 /** The certificate facts notary's checks depend on. */
@@ -41,7 +42,6 @@ const SHA1_SIGNATURES = new Set([
   '1.2.840.10040.4.3', // dsa-with-sha1
   '1.2.840.10045.4.1', // ecdsa-with-SHA1
 ]);
-const ONE_DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Parses one DER certificate; `undefined` if it is not one. */
 export function parseCertificate(der: Uint8Array): CertInfo | undefined {
@@ -107,7 +107,7 @@ export function certificateProblem(cert: CertInfo, nowMs?: number): CertProblem 
   if (cert.notBefore > cert.notAfter) return 'invalid-window';
   if (SHA1_SIGNATURES.has(cert.signatureAlgorithm)) return 'sha1-signature';
   if (cert.keyAlgorithm === 'rsa' && (cert.rsaBits ?? 0) < 2048) return 'rsa-too-short';
-  if (nowMs !== undefined && (nowMs + ONE_DAY_MS < cert.notBefore || nowMs > cert.notAfter)) return 'expired';
+  if (nowMs !== undefined && (nowMs + DAY_MS < cert.notBefore || nowMs > cert.notAfter)) return 'expired';
   return undefined;
 }
 
