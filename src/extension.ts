@@ -7,6 +7,7 @@ import { registerWorkspaceCommands } from './vscode/commands/workspaceCommands';
 import { DiagnosticsManager } from './vscode/diagnostics/diagnosticsManager';
 import { registerTrustHover } from './vscode/hover/trustHover';
 import { TrustLensServices } from './vscode/services';
+import { localKeysNodes } from './vscode/dct/localKeysNodes';
 import { registerSigning } from './vscode/dct/registerSigning';
 import { registerStatusBar } from './vscode/statusBar';
 import { registerSignersView, type SignersView } from './vscode/views/signersView';
@@ -30,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
   try {
     const services = new TrustLensServices(context);
     const diagnostics = new DiagnosticsManager(services);
-    const signers = registerSignersView(services, diagnostics);
+    const signers = registerSignersView(services, diagnostics, localKeysNodes(services));
     context.subscriptions.push(
       services,
       diagnostics,

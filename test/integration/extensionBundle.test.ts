@@ -33,7 +33,8 @@ const HEAVY = [
   /^src\/core\/policy\/(policyFile|ignoreEdit)/,
   /^src\/core\/trust\/dct\/signing\/(trustPublisher|createPublisher|signSteps|publishLoop)/,
   /^src\/core\/trust\/dct\/keys\/(fileKeyStore|pkcs8|pbes2|privateKey)/,
-  /^src\/core\/crypto\/(verifiers|der|keys|pem|encoding)/,
+  /^src\/core\/crypto\/(der|pem|encoding)/,
+  /^src\/core\/trust\/dct\/tuf\/(verifiers|keys)/,
 ];
 
 describe('the activation bundle', { timeout: 120_000 }, () => {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
 import { systemClock, type Logger } from '../../src/core/ports';
 import { FileKeyStore } from '../../src/core/trust/dct/keys/fileKeyStore';
-import { generateSignerKey } from '../../src/core/trust/dct/keys/generateSignerKey';
+import { generateSignerKey } from '../../src/core/trust/dct/signing/generateSignerKey';
 import { createTrustPublisher } from '../../src/core/trust/dct/signing/createPublisher';
 import { reserialize } from '../../src/core/trust/dct/signing/fileBytes';
 import { StoreKeys } from '../../src/core/trust/dct/signing/storeKeys';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileKeyStore } from '../../src/core/trust/dct/keys/fileKeyStore';
-import { signerPublicKeyPem } from '../../src/core/trust/dct/keys/generateSignerKey';
+import { signerPublicKeyPem } from '../../src/core/trust/dct/signing/generateSignerKey';
 import type { HttpClient } from '../../src/core/net/http';
 import { UndiciHttpClient } from '../../src/core/net/undiciHttpClient';
 import { systemClock, type Logger } from '../../src/core/ports';

@@ -5,7 +5,7 @@
  * are Ed25519 unless `--algorithm ecdsa` asks for docker's ECDSA P-256.
  */
 import { resolve } from 'node:path';
-import { DEFAULT_SIGNER_ALGORITHM, generateSignerKey } from '../../core/trust/dct/keys/generateSignerKey';
+import { DEFAULT_SIGNER_ALGORITHM, generateSignerKey } from '../../core/trust/dct/signing/generateSignerKey';
 import { shortKeyId } from '../../core/model/keyId';
 import { validateSignerName } from '../../core/trust/dct/signing/signingErrors';
 import { parseCommandLine, unknownCommand } from '../commandLine';

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { GeneratedSignerKey } from '../../core/trust/dct/keys/generateSignerKey';
+import type { GeneratedSignerKey } from '../../core/trust/dct/signing/generateSignerKey';
 import { shortKeyId } from '../../core/model/keyId';
 import { validateSignerName } from '../../core/trust/dct/signing/signingErrors';
 import { REFRESH_KEYS_COMMAND } from './localKeysNodes';

@@ -8,6 +8,9 @@ import { describeError } from '../../core/errors';
 import type { KeyInfo } from '../../core/trust/dct/keys/keyFiles';
 import { shortKeyId } from '../../core/model/keyId';
 import { MessageNode, SignersNode } from '../views/signersNodes';
+import type { TrailingNodes } from '../views/signersView';
+import type { TrustLensServices } from '../services';
+import { keyStore } from './publishing';
 
 export const LOCAL_KEYS_CONTEXT = {
   keys: 'trustlens.keys',
@@ -93,4 +96,13 @@ export class LocalKeysNode extends SignersNode {
     const sorted = [...keys].sort((a, b) => order(a) - order(b) || a.role.localeCompare(b.role) || a.keyId.localeCompare(b.keyId));
     return sorted.map((k) => new LocalKeyNode(this, k));
   }
+}
+
+/** The Keys node as the Signers view lists it after the repositories. */
+export function localKeysNodes(services: TrustLensServices): TrailingNodes {
+  return {
+    node: new LocalKeysNode(() => keyStore(services).list(), () => keyStore(services).privateDir),
+    refreshCommand: REFRESH_KEYS_COMMAND,
+    keyIdOf: (node) => (node instanceof LocalKeyNode ? node.key.keyId : undefined),
+  };
 }

@@ -16,7 +16,7 @@ export { findPolicyFile, parsePolicy, POLICY_FILE_NAME } from '../../core/policy
 export { FileMetadataStore, standardBackends } from '../../core/composition/backends';
 export { createTrustEngine } from '../../core/trust/trustService';
 export { FileKeyStore } from '../../core/trust/dct/keys/fileKeyStore';
-export { generateSignerKey } from '../../core/trust/dct/keys/generateSignerKey';
+export { generateSignerKey } from '../../core/trust/dct/signing/generateSignerKey';
 export { readKeyBlock } from '../../core/trust/dct/keys/keyPem';
 export { createTrustPublisher } from '../../core/trust/dct/signing/createPublisher';
 export { parsePublicKeyPem } from '../../core/trust/dct/signing/publicKeyPem';

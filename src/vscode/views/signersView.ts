@@ -3,9 +3,7 @@ import { describeError } from '../../core/errors';
 import { DEFAULT_EXPIRY_WARNING_DAYS, type Policy } from '../../core/policy/policy';
 import { findRepository, repositoriesOf, repositoryKeyOf, type RepositoryRef } from '../../core/trust/repositories';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
-import { keyStore } from '../dct/publishing';
 import type { TrustLensServices } from '../services';
-import { LocalKeyNode, LocalKeysNode, REFRESH_KEYS_COMMAND } from '../dct/localKeysNodes';
 import { KeyNode, RepositoryNode, TagNode, describeOutcome, loadedState, type RepositoryState, type SignersNode } from './signersNodes';
 import { MAX_LISTED_FILES, WorkspaceRepositories } from './workspaceRepositories';
 
@@ -20,6 +18,16 @@ const ROOT_LOAD_WAIT_MS = 1500;
  * diagnostics keep), each showing only verified trust data. Nothing here ever shows a notification: a
  * failure becomes a node and the view's message.
  */
+/**
+ * What a signature scheme lists after the repositories (Docker Content Trust: the private keys on
+ * this machine): its node, the command that lists it again, and the key ID of one of its nodes.
+ */
+export interface TrailingNodes {
+  readonly node: SignersNode;
+  readonly refreshCommand: string;
+  keyIdOf(node: unknown): string | undefined;
+}
+
 export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>, vscode.Disposable {
   readonly #changed = new vscode.EventEmitter<SignersNode | undefined>();
   readonly onDidChangeTreeData = this.#changed.event;
@@ -38,9 +46,10 @@ export class SignersTreeProvider implements vscode.TreeDataProvider<SignersNode>
   readonly #subscriptions: vscode.Disposable[];
   readonly #workspace: WorkspaceRepositories;
   /** The private keys on this machine, listed after the repositories. */
-  readonly keys = new LocalKeysNode(() => keyStore(this.services).list(), () => keyStore(this.services).privateDir);
+  readonly keys: SignersNode;
 
-  constructor(private readonly services: TrustLensServices) {
+  constructor(private readonly services: TrustLensServices, keys: SignersNode) {
+    this.keys = keys;
     this.#workspace = new WorkspaceRepositories(services);
     this.#rebuild(undefined);
     this.#announcedIds = this.#order.map((n) => n.id).join('\n');
@@ -281,8 +290,8 @@ export interface SignersView extends vscode.Disposable {
 }
 
 /** The Signers view and its commands: show signers, copy digest, copy key ID, refresh a repository. */
-export function registerSignersView(services: TrustLensServices, diagnostics: DiagnosticsManager): SignersView {
-  const provider = new SignersTreeProvider(services);
+export function registerSignersView(services: TrustLensServices, diagnostics: DiagnosticsManager, trailing: TrailingNodes): SignersView {
+  const provider = new SignersTreeProvider(services, trailing.node);
   const view = vscode.window.createTreeView(SIGNERS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const updateMessage = () => {
     view.message = viewMessage(provider.repositories, provider.truncated);
@@ -331,12 +340,12 @@ export function registerSignersView(services: TrustLensServices, diagnostics: Di
       vscode.window.setStatusBarMessage(`TrustLens: copied ${node.tag.digest}`, 3000);
     }),
     vscode.commands.registerCommand('trustlens.copyKeyId', async (arg?: unknown) => {
-      const id = selected(arg, KeyNode)?.key.id ?? selected(arg, LocalKeyNode)?.key.keyId;
+      const id = selected(arg, KeyNode)?.key.id ?? trailing.keyIdOf(arg) ?? trailing.keyIdOf(view.selection[0]);
       if (!id) return;
       await vscode.env.clipboard.writeText(id);
       vscode.window.setStatusBarMessage(`TrustLens: copied key ID ${id}`, 3000);
     }),
-    vscode.commands.registerCommand(REFRESH_KEYS_COMMAND, () => provider.refreshKeys()),
+    vscode.commands.registerCommand(trailing.refreshCommand, () => provider.refreshKeys()),
     vscode.commands.registerCommand('trustlens.refreshRepository', async (arg?: unknown) => {
       const wanted = repositoryArgument(arg);
       const node = wanted ? provider.find(wanted.name, wanted.server) : selected(arg, RepositoryNode);

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { canonicalKeyId, certBundleToKey, makeTufKey, tufKeyId } from '../../../src/core/crypto/keys';
+import { canonicalKeyId, certBundleToKey, makeTufKey, tufKeyId } from '../../../src/core/trust/dct/tuf/keys';
 import { parseCertificate } from '../../../src/core/crypto/x509';
 import { ecdsaKey, ed25519Key, goPem, keyIdOf, rootCertKey, rsaKey } from '../../helpers/tufRepo';
 import { NOTARY03_FILES } from '../../helpers/tufVectors';

@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants, generateKeyPairSync, sign } from 'node:crypto';
-import { makeTufKey } from '../../../src/core/crypto/keys';
-import { isSupportedMethod, keyTypeAllowed, verifySignature } from '../../../src/core/crypto/verifiers';
+import { makeTufKey } from '../../../src/core/trust/dct/tuf/keys';
+import { isSupportedMethod, keyTypeAllowed, verifySignature } from '../../../src/core/trust/dct/tuf/verifiers';
 import { ecdsaKey, ed25519Key, rootCertKey, rsaKey } from '../../helpers/tufRepo';
 import { NOTARY03_FILES } from '../../helpers/tufVectors';
-import { canonicalize } from '../../../src/core/crypto/canonicalJson';
+import { canonicalize } from '../../../src/core/trust/dct/tuf/canonicalJson';
 
 const msg = Buffer.from('{"_type":"Targets","version":2}');
 const flip = (b: Uint8Array, i = 10) => {

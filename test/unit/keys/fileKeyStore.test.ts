@@ -4,9 +4,9 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustLensError } from '../../../src/core/errors';
-import { tufKeyId } from '../../../src/core/crypto/keys';
+import { tufKeyId } from '../../../src/core/trust/dct/tuf/keys';
 import { decodeFirstPemBlock } from '../../../src/core/crypto/pem';
-import { verifySignature } from '../../../src/core/crypto/verifiers';
+import { verifySignature } from '../../../src/core/trust/dct/tuf/verifiers';
 import { FileKeyStore } from '../../../src/core/trust/dct/keys/fileKeyStore';
 import { decodePrivateKeyPem, encodePrivateKeyPem } from '../../../src/core/trust/dct/keys/keyPem';
 import { generateKey } from '../../../src/core/trust/dct/keys/privateKey';

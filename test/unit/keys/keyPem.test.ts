@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustLensError } from '../../../src/core/errors';
 import { children, oidToString, readTlv, type Tlv } from '../../../src/core/crypto/der';
-import { tufKeyId } from '../../../src/core/crypto/keys';
+import { tufKeyId } from '../../../src/core/trust/dct/tuf/keys';
 import { decodeFirstPemBlock, encodePem } from '../../../src/core/crypto/pem';
 import { decodePrivateKeyPem, encodePrivateKeyPem, keyFileAttributes, readKeyBlock } from '../../../src/core/trust/dct/keys/keyPem';
 import { decryptPkcs8 } from '../../../src/core/trust/dct/keys/pbes2';

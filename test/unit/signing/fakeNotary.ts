@@ -12,7 +12,7 @@ import { metaDoc } from '../../../src/core/trust/dct/signing/goShapes';
 import { fileBytes, signingInput } from '../../../src/core/trust/dct/signing/fileBytes';
 import { fileMetaOf } from '../../../src/core/trust/dct/signing/signUploads';
 import { bumped } from '../../../src/core/trust/dct/signing/targetsEdit';
-import { keyObjectJson, type TufPublicKey } from '../../../src/core/crypto/keys';
+import { keyObjectJson, type TufPublicKey } from '../../../src/core/trust/dct/tuf/keys';
 import { generateKey, nodeSigningKey } from './memoryKeys';
 import type { SigningKey } from '../../../src/core/trust/dct/keys/signingKey';
 

@@ -4,7 +4,7 @@
  * self-signed certificate per GUN, targets keys per GUN and signer keys by name.
  */
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { canonicalKeyId, makeTufKey, type TufPublicKey } from '../../../src/core/crypto/keys';
+import { canonicalKeyId, makeTufKey, type TufPublicKey } from '../../../src/core/trust/dct/tuf/keys';
 import { encodePem } from '../../../src/core/crypto/pem';
 import type { KeyUse, PublishingKeys } from '../../../src/core/trust/dct/signing/publishingKeys';
 import type { RawSignature, SigningKey } from '../../../src/core/trust/dct/keys/signingKey';

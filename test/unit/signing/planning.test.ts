@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { nullLogger, systemClock } from '../../../src/core/ports';
 import { MemoryMetadataStore } from '../../../src/core/trust/dct/metadataStore';
-import { canonicalKeyId } from '../../../src/core/crypto/keys';
+import { canonicalKeyId } from '../../../src/core/trust/dct/tuf/keys';
 import { loadRepoState } from '../../../src/core/trust/dct/signing/loadState';
 import { planInit } from '../../../src/core/trust/dct/signing/planInit';
 import { planSignTag } from '../../../src/core/trust/dct/signing/planTagSigning';

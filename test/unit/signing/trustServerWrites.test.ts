@@ -5,7 +5,7 @@ import type { HttpClient, HttpResponse, RequestOptions } from '../../../src/core
 import { multipartBody, serverErrors, uploadMetadata, getServerKey } from '../../../src/core/trust/dct/signing/trustServerWrites';
 import { SigningError } from '../../../src/core/trust/dct/signing/signingErrors';
 import { parsePublicKeyPem } from '../../../src/core/trust/dct/signing/publicKeyPem';
-import { tufKeyId } from '../../../src/core/crypto/keys';
+import { tufKeyId } from '../../../src/core/trust/dct/tuf/keys';
 import { encodePem } from '../../../src/core/crypto/pem';
 import { generateKey } from './memoryKeys';
 

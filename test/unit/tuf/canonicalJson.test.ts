@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { canonicalize, canonicalString, goQuote, serializeSignedFile } from '../../../src/core/crypto/canonicalJson';
+import { canonicalize, canonicalString, goQuote, serializeSignedFile } from '../../../src/core/trust/dct/tuf/canonicalJson';
 import { TufError } from '../../../src/core/trust/dct/tuf/tufErrors';
 import { NOTARY03_FILES } from '../../helpers/tufVectors';
 

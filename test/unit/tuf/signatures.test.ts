@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeTufKey, type TufPublicKey } from '../../../src/core/crypto/keys';
+import { makeTufKey, type TufPublicKey } from '../../../src/core/trust/dct/tuf/keys';
 import { parseEnvelope } from '../../../src/core/trust/dct/tuf/parseMetadata';
 import { verifySignatures } from '../../../src/core/trust/dct/tuf/signatures';
 import { TufError } from '../../../src/core/trust/dct/tuf/tufErrors';

@@ -1,4 +1,4 @@
-import { tufKeyId } from '../../crypto/keys';
+import { tufKeyId } from './tuf/keys';
 import type { HttpClient } from '../../net/http';
 import type { TrustData } from './tuf/verifiedData';
 import type { RepositoryKey } from './outcome';

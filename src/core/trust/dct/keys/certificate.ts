@@ -12,7 +12,7 @@ import {
   derBitString, derBoolean, derGoString, derOctetString, derOid, derSequence, derSet, derSmallInteger, derTime, derTlv,
   derUnsignedInteger,
 } from '../../../crypto/der';
-import { makeTufKey, type TufPublicKey } from '../../../crypto/keys';
+import { makeTufKey, type TufPublicKey } from '../tuf/keys';
 import { encodePem } from '../../../crypto/pem';
 import type { SigningKey } from './signingKey';
 import { KeyError } from './keyErrors';

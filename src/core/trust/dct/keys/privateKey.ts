@@ -9,7 +9,7 @@
 import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import * as ed from '@noble/ed25519';
 import { bytesEqual, sha512 } from '../../../crypto/encoding';
-import { makeTufKey, type TufPublicKey } from '../../../crypto/keys';
+import { makeTufKey, type TufPublicKey } from '../tuf/keys';
 import { GO_EC_CURVES } from '../../../crypto/x509';
 import type { RawSignature, SigningKey } from './signingKey';
 import { KeyError } from './keyErrors';

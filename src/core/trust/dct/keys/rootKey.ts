@@ -4,7 +4,7 @@
  * repository), and per repository a self-signed certificate with CN = GUN. root.json lists the
  * `ecdsa-x509` certificate key, and root signatures carry that key's ID.
  */
-import { canonicalKeyId, type TufPublicKey } from '../../../crypto/keys';
+import { canonicalKeyId, type TufPublicKey } from '../tuf/keys';
 import type { PassphraseProvider, SigningKey } from './signingKey';
 import { createRootCertificate, type RootCertificate } from './certificate';
 import type { FileKeyStore } from './fileKeyStore';

@@ -1,4 +1,4 @@
-import type { TufPublicKey } from '../../../crypto/keys';
+import type { TufPublicKey } from '../tuf/keys';
 
 /** A signature as it goes into a metadata file's `signatures` list. */
 export interface RawSignature {

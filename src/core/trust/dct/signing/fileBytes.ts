@@ -3,7 +3,7 @@
  * `serializeCanonicalRole`; protocol doc §2.3), both for files we sign and, to check our shapes
  * against the real tools, for files notary wrote.
  */
-import { canonicalize, serializeSignedFile, type FileSignature } from '../../../crypto/canonicalJson';
+import { canonicalize, serializeSignedFile, type FileSignature } from '../tuf/canonicalJson';
 import { parseEnvelope } from '../tuf/parseMetadata';
 import { docForRole, type MetaDoc, type RootDoc, type TargetsDoc } from './goShapes';
 

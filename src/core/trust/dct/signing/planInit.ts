@@ -6,7 +6,7 @@
  * `docker trust sign` does on a new repository (`targets/<signer>` then `targets/releases`, paths
  * `[""]`). No snapshot is uploaded: the server signs it.
  */
-import type { TufPublicKey } from '../../../crypto/keys';
+import type { TufPublicKey } from '../tuf/keys';
 import { expiresFor } from './expiry';
 import type { RootDoc, TargetsDoc } from './goShapes';
 import type { Plan } from './plan';

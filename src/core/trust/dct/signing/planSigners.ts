@@ -3,7 +3,7 @@
  * (`cmd/docker-trust/trust/signer_add.go`, `signer_remove.go`; protocol doc §6.8–6.9). Both change
  * only `targets.json`, which the repository ("targets") key signs.
  */
-import type { TufPublicKey } from '../../../crypto/keys';
+import type { TufPublicKey } from '../tuf/keys';
 import { RELEASES_ROLE } from '../tuf/roleNames';
 import { planOf, type Plan } from './plan';
 import { canSign, directChildren, roleKeys, type RepoState } from './repoState';

@@ -6,7 +6,7 @@
  * `targets/releases` and `targets/<signer>` are considered, and a signer without a delegation gets
  * one first (as docker's first `trust sign` on a new repository), which needs the repository key.
  */
-import type { TufPublicKey } from '../../../crypto/keys';
+import type { TufPublicKey } from '../tuf/keys';
 import { pathAllowed } from '../tuf/delegations';
 import { RELEASES_ROLE } from '../tuf/roleNames';
 import type { FileMetaDoc } from './goShapes';

@@ -14,7 +14,7 @@
  * ECDSA.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { certBundleToKey, makeTufKey, type TufPublicKey } from '../../../crypto/keys';
+import { certBundleToKey, makeTufKey, type TufPublicKey } from '../tuf/keys';
 import { decodeFirstPemBlock } from '../../../crypto/pem';
 import { certificateProblem, parseCertificate } from '../../../crypto/x509';
 import { SigningError } from './signingErrors';

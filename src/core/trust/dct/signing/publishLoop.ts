@@ -5,7 +5,7 @@
  * fresh data (bounded), so nobody's signature is lost → after success, read back, verify, and check
  * that the change is there.
  */
-import { canonicalKeyId } from '../../../crypto/keys';
+import { canonicalKeyId } from '../tuf/keys';
 import type { HttpClient } from '../../../net/http';
 import type { Clock, Logger } from '../../../ports';
 import type { RepositoryKey } from '../outcome';

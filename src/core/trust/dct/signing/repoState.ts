@@ -3,7 +3,7 @@
  * every verified file, its `signed` object in notary's Go shape (what a new version is built from).
  * Only files that passed `TrustedSet` verification end up here.
  */
-import { canonicalKeyId, makeTufKey, type TufPublicKey } from '../../../crypto/keys';
+import { canonicalKeyId, makeTufKey, type TufPublicKey } from '../tuf/keys';
 import { parseEnvelope } from '../tuf/parseMetadata';
 import { isDelegationRole, parentRole } from '../tuf/roleNames';
 import type { TrustData } from '../tuf/verifiedData';

@@ -8,8 +8,8 @@
  * gives back the same bytes.
  */
 import { bytesEqual, encodeStdBase64, sha256, sha512 } from '../../../crypto/encoding';
-import { canonicalKeyId } from '../../../crypto/keys';
-import type { FileSignature } from '../../../crypto/canonicalJson';
+import { canonicalKeyId } from '../tuf/keys';
+import type { FileSignature } from '../tuf/canonicalJson';
 import { parseEnvelope } from '../tuf/parseMetadata';
 import { parentRole } from '../tuf/roleNames';
 import { verifySignatures } from '../tuf/signatures';

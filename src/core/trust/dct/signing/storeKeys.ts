@@ -8,7 +8,7 @@
  */
 import type { Clock } from '../../../ports';
 import type { FileKeyStore } from '../keys/fileKeyStore';
-import { DEFAULT_SIGNER_ALGORITHM } from '../keys/generateSignerKey';
+import { DEFAULT_SIGNER_ALGORITHM } from './generateSignerKey';
 import { certifyRootKey, createRootKey } from '../keys/rootKey';
 import type { KeyUse, PublishingKeys } from './publishingKeys';
 import type { PassphraseProvider, SigningKey } from '../keys/signingKey';

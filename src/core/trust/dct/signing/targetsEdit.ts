@@ -4,7 +4,7 @@
  * `SignTargets`; `tuf/data/roles.go` `mergeStrSlices`, `subtractStrSlices`; `tuf/utils`
  * `RemoveUnusedKeys`). Every function returns a new document and leaves its input untouched.
  */
-import { keyObjectJson, type TufPublicKey } from '../../../crypto/keys';
+import { keyObjectJson, type TufPublicKey } from '../tuf/keys';
 import { expiresFor } from './expiry';
 import type { DelegationDoc, FileMetaDoc, KeyDoc, TargetsDoc } from './goShapes';
 

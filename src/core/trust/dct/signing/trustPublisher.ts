@@ -6,7 +6,7 @@
  */
 import type { ManifestDescriptor } from '../../../net/registryClient';
 import { RELEASES_ROLE } from '../tuf/roleNames';
-import type { TufPublicKey } from '../../../crypto/keys';
+import type { TufPublicKey } from '../tuf/keys';
 import { PublishLoop, type PublishLoopOptions, type Published } from './publishLoop';
 import type { Plan } from './plan';
 import { planRevokeTag } from './planRevoke';

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { decodeStdBase64 } from '../../../crypto/encoding';
-import { makeTufKey, type TufPublicKey } from '../../../crypto/keys';
+import { makeTufKey, type TufPublicKey } from '../tuf/keys';
 import { bodyText, type HttpClient, type HttpResponse } from '../../../net/http';
 import { statusError } from '../../../net/statusError';
 import { trustFileUrl } from '../trustFiles';

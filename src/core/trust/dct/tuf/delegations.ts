@@ -3,7 +3,7 @@
  * which (ancestor-restricted) paths (notary `SignedTargets.GetValidDelegations`,
  * `DelegationRole.Restrict`, `RestrictDelegationPathPrefixes`, `checkPaths` in `tuf/data`).
  */
-import type { TufPublicKey } from '../../../crypto/keys';
+import type { TufPublicKey } from './keys';
 import { certificateProblem, loadCertFromPem } from '../../../crypto/x509';
 import type { DelegationSpec, Targets } from './metadata';
 import { parentRole } from './roleNames';

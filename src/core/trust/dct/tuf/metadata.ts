@@ -3,7 +3,7 @@
  * parsers in `parseMetadata.ts`. Maps keyed by names from the wire are `ReadonlyMap`s so that a
  * name like `__proto__` is just a name.
  */
-import type { TufPublicKey } from '../../../crypto/keys';
+import type { TufPublicKey } from './keys';
 import type { Expiry } from './expires';
 import type { TargetInfo } from './verifiedData';
 

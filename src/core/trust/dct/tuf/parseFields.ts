@@ -4,7 +4,7 @@
  * error is `TufError('malformed')` naming the role and the field.
  */
 import { decodeStdBase64, stdBase64ToHex } from '../../../crypto/encoding';
-import { makeTufKey, type TufPublicKey } from '../../../crypto/keys';
+import { makeTufKey, type TufPublicKey } from './keys';
 import { parseExpiry, type Expiry } from './expires';
 import type { FileMeta } from './metadata';
 import type { TargetInfo } from './verifiedData';

@@ -3,7 +3,7 @@
  * (`isValidRootStructure`, `isValidTargetsStructure`, `IsValidSnapshotStructure`,
  * `IsValidTimestampStructure` in `tuf/data/*.go`). Bad input throws a `TufError`; it never crashes.
  */
-import { canonicalize } from '../../../crypto/canonicalJson';
+import { canonicalize } from './canonicalJson';
 import type { DelegationSpec, Envelope, FileMeta, Root, RoleKeyIds, Signature, SignedCommon, Snapshot, Targets, Timestamp } from './metadata';
 import { TUF_TYPES } from './metadata';
 import {

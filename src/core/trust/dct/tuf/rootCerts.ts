@@ -2,7 +2,7 @@
  * The root role's certificates, as notary's trust pinning reads them (`trustpinning/certs.go`
  * `parseAllCerts`, `validRootLeafCerts`, `validRootIntCerts`; `utils.CertsToKeys`).
  */
-import { certBundleToKey, type TufPublicKey } from '../../../crypto/keys';
+import { certBundleToKey, type TufPublicKey } from './keys';
 import { certificateProblem, loadCertBundleFromPem, type CertInfo, type CertProblem } from '../../../crypto/x509';
 import type { Root } from './metadata';
 

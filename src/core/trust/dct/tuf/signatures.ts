@@ -2,8 +2,8 @@
  * Threshold signature verification, as notary's `signed.VerifySignatures` (`tuf/signed/verify.go`;
  * protocol doc §3.5).
  */
-import type { TufPublicKey } from '../../../crypto/keys';
-import { isSupportedMethod, keyTypeAllowed, verifySignature } from '../../../crypto/verifiers';
+import type { TufPublicKey } from './keys';
+import { isSupportedMethod, keyTypeAllowed, verifySignature } from './verifiers';
 import type { Envelope } from './metadata';
 import { TufError, type SignatureRejection } from './tufErrors';
 

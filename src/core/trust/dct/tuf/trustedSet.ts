@@ -16,7 +16,7 @@
  *   a trusted (cached) root and intermediate rotation roots are accepted while expired.
  */
 import { nullLogger, systemClock, type Clock, type Logger } from '../../../ports';
-import type { TufPublicKey } from '../../../crypto/keys';
+import type { TufPublicKey } from './keys';
 import { childDelegations, checkDelegationKeyCerts, type DelegationRole } from './delegations';
 import { isExpired } from './expires';
 import { checkFileMeta, fileRequest, MAX_DOWNLOAD_BYTES, MAX_TIMESTAMP_BYTES, type FileRequest } from './fileChecks';

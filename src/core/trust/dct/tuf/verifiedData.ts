@@ -2,7 +2,7 @@
  * The verified result as plain data: everything a "signers" view and the tag resolver need, with no
  * behaviour attached. Produced only by `TrustedSet` from metadata that passed every check.
  */
-import { canonicalKeyId, type TufPublicKey } from '../../../crypto/keys';
+import { canonicalKeyId, type TufPublicKey } from './keys';
 import type { DelegationRole } from './delegations';
 import type { SignedCommon } from './metadata';
 

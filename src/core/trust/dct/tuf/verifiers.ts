@@ -6,11 +6,11 @@
  */
 import { constants, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import * as ed from '@noble/ed25519';
-import { readEcdsaDerSignature } from './der';
-import { sha512 } from './encoding';
+import { readEcdsaDerSignature } from '../../../crypto/der';
+import { sha512 } from '../../../crypto/encoding';
 import type { TufPublicKey } from './keys';
-import { decodeFirstPemBlock } from './pem';
-import { GO_EC_CURVES, parseCertificate } from './x509';
+import { decodeFirstPemBlock } from '../../../crypto/pem';
+import { GO_EC_CURVES, parseCertificate } from '../../../crypto/x509';
 
 // @noble/ed25519's synchronous API needs a SHA-512; node:crypto provides it.
 ed.hashes.sha512 = (message: Uint8Array) => sha512(message);

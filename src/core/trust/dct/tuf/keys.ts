@@ -3,9 +3,9 @@
  * (`tuf/data/keys.go`), their key IDs (protocol doc §3.1) and canonical key IDs (§3.2).
  */
 import { canonicalize } from './canonicalJson';
-import { encodeStdBase64, sha256, toHex } from './encoding';
-import { encodePem } from './pem';
-import { loadCertFromPem, type CertInfo } from './x509';
+import { encodeStdBase64, sha256, toHex } from '../../../crypto/encoding';
+import { encodePem } from '../../../crypto/pem';
+import { loadCertFromPem, type CertInfo } from '../../../crypto/x509';
 
 /** Key types notary knows. Other strings are kept (notary's `UnknownPublicKey`) but never verify. */
 export type KnownKeyType = 'ecdsa' | 'ecdsa-x509' | 'ed25519' | 'rsa' | 'rsa-x509';

@@ -9,10 +9,10 @@ import { createPublicKey } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodePem } from '../../../crypto/pem';
-import { validateSignerName } from '../signing/signingErrors';
-import type { PassphraseProvider } from './signingKey';
-import type { FileKeyStore } from './fileKeyStore';
-import { KeyError, keyFileIo } from './keyErrors';
+import { validateSignerName } from './signingErrors';
+import type { PassphraseProvider } from '../keys/signingKey';
+import type { FileKeyStore } from '../keys/fileKeyStore';
+import { KeyError, keyFileIo } from '../keys/keyErrors';
 
 /** What {@link generateSignerKey} made. */
 export interface GeneratedSignerKey {

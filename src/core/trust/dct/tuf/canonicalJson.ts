@@ -7,7 +7,7 @@
  * every other character (control characters, `<`, `>`, `&`, U+2028/2029, non-ASCII) is emitted raw;
  * numbers must be integral and are printed as int64 decimals.
  */
-import { TufError } from '../trust/dct/tuf/tufErrors';
+import { TufError } from './tufErrors';
 
 /** Nesting deeper than this is refused rather than risking the stack; real metadata nests ~6 deep. */
 const MAX_DEPTH = 512;
