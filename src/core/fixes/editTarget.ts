@@ -1,7 +1,7 @@
 import { parseImageRef } from '../model/imageRef';
 import type { ImageOccurrence } from '../model/occurrence';
 import type { Range } from '../model/range';
-import { writtenVariables } from './imageText';
+import { writtenVariables } from '../model/imageText';
 
 /** Reads the current text of a range of the document being fixed. */
 export type TextAt = (range: Range) => string;

@@ -4,7 +4,7 @@ import type { Range } from '../model/range';
 import type { CheckResult } from '../trust/checkResult';
 import { editTarget, type TextAt } from './editTarget';
 import { fieldFix } from './fieldEdits';
-import { withDigest, withTagAndDigest } from './imageText';
+import { withDigest, withTagAndDigest } from '../model/imageText';
 
 /** One text replacement in the document being fixed. */
 export interface TextReplacement {

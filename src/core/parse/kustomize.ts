@@ -9,7 +9,7 @@
  */
 import { posix } from 'node:path';
 import { isMap, type YAMLMap } from 'yaml';
-import { splitWrittenImage } from '../fixes/imageText';
+import { splitWrittenImage } from '../model/imageText';
 import type { ImageFields, ScanResult } from '../model/occurrence';
 import { ImageSink, imageValue } from './imageValues';
 import { kubernetesImages } from './kubernetes';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { editTarget } from '../../core/fixes/editTarget';
-import { shortDigest } from '../../core/fixes/imageText';
+import { shortDigest } from '../../core/model/imageText';
 import { canSwitchTag, pinFix } from '../../core/fixes/pinFix';
 import { familiarRepository } from '../../core/model/imageRef';
 import type { ImageOccurrence } from '../../core/model/occurrence';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import { shortDigest } from '../../core/fixes/imageText';
+import { shortDigest } from '../../core/model/imageText';
 import { switchTagFix } from '../../core/fixes/pinFix';
 import type { SignedTag as SignedTagChoice } from '../../core/trust/trustDetails';
 import { familiarRepository } from '../../core/model/imageRef';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { shortDigest, splitWrittenImage, withDigest, withTagAndDigest, writtenVariables } from '../../../src/core/fixes/imageText';
+import { shortDigest, splitWrittenImage, withDigest, withTagAndDigest, writtenVariables } from '../../../src/core/model/imageText';
 
 const D = `sha256:${'a'.repeat(64)}`;
 const OLD = `sha256:${'b'.repeat(64)}`;
