@@ -6,7 +6,7 @@ bash scripts/setup.sh
 bash scripts/setup-editor.sh
 # Activation time, as VS Code reports it, and the latencies of a large Kubernetes manifest, of the
 # production bundles in code-server (out/vscode-metrics.json).
-node test/vscode/run.mjs --production --grep "activation|Deployments, warm cache" --pass trusted
+node test/vscode/run.mjs --code-server oldest --production --grep "activation|Deployments, warm cache" --pass trusted
 npm run --silent build
 node scripts/build.mjs --bench
 node out/bench/bench.js

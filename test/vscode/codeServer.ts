@@ -1,14 +1,13 @@
 /**
  * Starts and stops a private code-server (VS Code's server with its web workbench and a real Node
- * extension host) on a free loopback port, with throw-away user data, extensions and config.
+ * extension host) on a free loopback port, with throw-away user data, extensions and config; any of the
+ * builds test/vscode/editors.json lists, on the Node.js it needs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-
-/** Where scripts/setup-editor.sh installs code-server, relative to the repository root. */
-export const CODE_SERVER_BIN = '.cache/code-server/node_modules/.bin/code-server';
+import { editorCommand, OLDEST_EDITOR, type Editor, type EditorCommand } from './editors';
 
 /** User settings every run starts from: quiet, offline and without a welcome page. Callers' settings win. */
 export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = {
@@ -32,16 +31,16 @@ export interface CodeServerOptions {
   trusted: boolean;
   /** Extra environment for code-server and so for its extension host, e.g. `{ DOCKER_CONFIG: '/tmp/d' }`. */
   env?: Record<string, string>;
-  /** User settings, written to `<user-data-dir>/User/settings.json` over DEFAULT_SETTINGS. */
+  /** Settings over DEFAULT_SETTINGS, written as user settings and as the window's Remote settings. */
   settings?: Record<string, unknown>;
   /**
    * Packaged extensions (`.vsix` files, absolute paths) to install into the fresh extensions dir with
    * `code-server --install-extension` before the server starts, as a user installs a download.
    */
   installExtensions?: readonly string[];
-  /** The code-server executable; default `<repoRoot>/.cache/code-server/node_modules/.bin/code-server`. */
-  codeServerBin?: string;
-  /** Repository root used to find the default executable; default the current directory. */
+  /** The code-server build to run, as scripts/setup-editor.sh installed it; default the oldest listed. */
+  editor?: Editor;
+  /** Repository root, under which scripts/setup-editor.sh installed the editors; default the current directory. */
   repoRoot?: string;
   /** How long to wait for "HTTP server listening"; default 30 s. */
   readyTimeoutMs?: number;
@@ -50,6 +49,8 @@ export interface CodeServerOptions {
 }
 
 export interface CodeServer {
+  /** The build that runs. */
+  readonly editor: Editor;
   /** e.g. `http://127.0.0.1:41234` */
   readonly origin: string;
   readonly port: number;
@@ -76,23 +77,26 @@ process.on('exit', () => {
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const repoRoot = options.repoRoot ?? process.cwd();
-  const bin = options.codeServerBin ?? path.join(repoRoot, CODE_SERVER_BIN);
-  if (!fs.existsSync(bin)) {
-    throw new Error(`code-server not found at ${bin}: run scripts/setup-editor.sh first`);
-  }
+  const editor = options.editor ?? OLDEST_EDITOR;
+  // Throws, naming scripts/setup-editor.sh, when that build or its Node.js is not installed.
+  const bin = editorCommand(repoRoot, editor);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trustlens-vscode-'));
   liveTemps.add(tmp);
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   const home = path.join(tmp, 'xdg');
-  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir);
   fs.mkdirSync(home);
-  // code-server keeps user settings on the server, in <user-data-dir>/User/settings.json.
-  fs.writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2),
-  );
+  // code-server keeps settings on the server: user settings in <user-data-dir>/User/settings.json, and
+  // the Remote settings of its windows in <user-data-dir>/Machine/settings.json. Its windows are remote
+  // windows, so a setting of machine or machine-overridable scope (trustlens.dockerConfigDir,
+  // trustlens.trustServers) counts only from the Remote settings: VS Code 1.139 applies such a user
+  // setting while the window loads, then drops it. The same settings go into both, as a user sets them.
+  const settings = JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2);
+  for (const scope of ['User', 'Machine']) {
+    fs.mkdirSync(path.join(userDataDir, scope), { recursive: true });
+    fs.writeFileSync(path.join(userDataDir, scope, 'settings.json'), settings);
+  }
   // Its own config (auth, bind address) would otherwise be created under ~/.config/code-server.
   const configFile = path.join(tmp, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
@@ -111,6 +115,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   }
 
   const args = [
+    // e.g. the smoke-test driver, without which VS Code 1.139's workbench ignores a development payload.
+    ...editor.serverArgs,
     '--config', configFile,
     // Port 0: the kernel picks a free port and code-server logs it, so there is no race for it.
     '--bind-addr', '127.0.0.1:0',
@@ -123,7 +129,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     options.workspace,
   ];
   // code-server hands its own environment to the extension host, so `env` reaches the extension.
-  const child = spawn(bin, args, {
+  const child = spawn(bin.command, [...bin.args, ...args], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -131,7 +137,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     detached: true,
   });
   const pgid = child.pid;
-  if (pgid === undefined) throw new Error(`could not start ${bin}`);
+  if (pgid === undefined) throw new Error(`could not start ${[bin.command, ...bin.args].join(' ')}`);
   liveGroups.add(pgid);
 
   const tail: string[] = [];
@@ -166,7 +172,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       });
     });
     const port = Number(new URL(origin).port);
-    return { origin, port, userDataDir, extensionsDir, exited, outputTail: () => tail.join('\n'), stop };
+    return { editor, origin, port, userDataDir, extensionsDir, exited, outputTail: () => tail.join('\n'), stop };
   } catch (e) {
     await stop();
     throw e;
@@ -177,9 +183,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
  * `code-server --install-extension <vsix>` into the given dirs; rejects with what it printed unless it
  * exits 0 and says the extension was installed.
  */
-async function installExtension(bin: string, vsix: string, dirs: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
+async function installExtension(bin: EditorCommand, vsix: string, dirs: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
   if (!fs.existsSync(vsix)) throw new Error(`no package to install at ${vsix}`);
-  const child = spawn(bin, [...dirs, '--install-extension', vsix], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin.command, [...bin.args, ...dirs, '--install-extension', vsix], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   forEachLine(child, (line) => (output += `${line}\n`));
   const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);

@@ -1,7 +1,11 @@
 // Builds the extension and the VS Code suite, then runs the suite inside code-server (a real VS Code)
-// against test/fixtures/workspace. Needs scripts/setup-editor.sh to have run. Exits non-zero on failure.
+// against test/fixtures/workspace, in every VS Code test/vscode/editors.json lists (the oldest
+// engines.vscode claims, and a current one). Needs scripts/setup-editor.sh to have run. Exits non-zero
+// on failure.
 //
-//   node test/vscode/run.mjs [--production] [--grep PATTERN] [--pass trusted|untrusted] [--no-ui] [--timeout-ms N]
+//   node test/vscode/run.mjs [--code-server VERSION]... [--production] [--grep PATTERN] [--pass trusted|untrusted] [--no-ui] [--timeout-ms N]
+// --code-server VERSION runs only in that build: a code-server or VS Code version of editors.json
+// (e.g. 4.139.1 or 1.100.3), `oldest` or `newest`.
 // --production runs the extension's minified bundles, as the .vsix ships them (the benchmark's activation time).
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';

@@ -8,13 +8,15 @@
  *   `extensionDevelopmentPath` is given, or one running the `.vsix` packages `installExtensions` names)
  *   for UI-level checks, with no test payload.
  *
- * Either way code-server and Chromium are always stopped, and an overall timeout fails loudly.
- * Run directly: `node out/vscode-suite/runInCodeServer.js [--untrusted] [--workspace DIR] [--suite FILE]`.
+ * Either way code-server and Chromium are always stopped, and an overall timeout fails loudly. Both
+ * take the code-server build to run (`editor`, one of test/vscode/editors.json; default the oldest).
+ * Run directly: `node out/vscode-suite/runInCodeServer.js [--code-server VERSION] [--untrusted] [--workspace DIR] [--suite FILE]`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './codeServer';
+import { describeEditor, findEditor, OLDEST_EDITOR, type Editor } from './editors';
 import { PASS_ENV, parseSuiteResult, type SuiteResult } from './protocol';
 import { openWorkbench, workbenchUrl } from './workbench';
 
@@ -23,6 +25,8 @@ export interface SessionOptions {
   workspace: string;
   /** false leaves workspace trust on, so the folder opens in Restricted Mode. */
   trusted: boolean;
+  /** The code-server build (VS Code version) to run; default the oldest of test/vscode/editors.json. */
+  editor?: Editor;
   /** Environment for code-server, which passes it on to the extension host, e.g. `{ DOCKER_CONFIG: dir }`. */
   env?: Record<string, string>;
   /** User settings for this run, e.g. `{ 'trustlens.debounceMs': 0 }`. */
@@ -69,6 +73,8 @@ export interface LogEntry {
 
 export interface SuiteRunOptions {
   trusted: boolean;
+  /** The code-server build (VS Code version) to run; default the oldest of test/vscode/editors.json. */
+  editor?: Editor;
   env?: Record<string, string>;
   settings?: Record<string, unknown>;
   screenshotsDir?: string;
@@ -96,6 +102,7 @@ export async function runInCodeServer(
     {
       workspace,
       trusted: options.trusted,
+      ...(options.editor ? { editor: options.editor } : {}),
       env: { [PASS_ENV]: options.trusted ? 'trusted' : 'untrusted', ...options.env },
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.screenshotsDir ? { screenshotsDir: options.screenshotsDir } : {}),
@@ -138,6 +145,7 @@ export async function withCodeServer<T>(options: SessionOptions, fn: (session: S
         workspace: options.workspace,
         trusted: options.trusted,
         repoRoot,
+        ...(options.editor ? { editor: options.editor } : {}),
         ...(options.env ? { env: options.env } : {}),
         ...(options.settings ? { settings: options.settings } : {}),
         ...(options.installExtensions ? { installExtensions: options.installExtensions } : {}),
@@ -145,7 +153,7 @@ export async function withCodeServer<T>(options: SessionOptions, fn: (session: S
       fatal,
     ]);
     const server = codeServer;
-    phase(`code-server listening on ${server.origin}`);
+    phase(`${describeEditor(server.editor)} listening on ${server.origin}`);
     void server.exited.then((code) => fail(new Error(`code-server exited (${code}) during the session:\n${server.outputTail()}`)));
 
     let suiteResult: SuiteResult | undefined;
@@ -258,11 +266,13 @@ async function main(argv: string[]): Promise<number> {
     const i = argv.indexOf(flag);
     return i >= 0 && argv[i + 1] ? path.resolve(argv[i + 1]!) : fallback;
   };
+  const at = argv.indexOf('--code-server');
+  const editor = at >= 0 && argv[at + 1] ? findEditor(argv[at + 1]!) : OLDEST_EDITOR;
   const run = await runInCodeServer(
     value('--extension', repoRoot),
     value('--suite', path.join(repoRoot, 'out/vscode-suite/suite/index.js')),
     value('--workspace', path.join(repoRoot, 'test/fixtures/workspace')),
-    { trusted: !argv.includes('--untrusted') },
+    { trusted: !argv.includes('--untrusted'), editor },
   );
   const r = run.result;
   console.log(`vscode suite: ${r?.passed ?? '?'} passed, ${r?.failed ?? '?'} failed (exit code ${run.exitCode})`);

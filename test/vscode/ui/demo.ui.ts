@@ -14,7 +14,7 @@ import { canConnect } from '../../helpers/stack/ports';
 import { openWorkbench } from '../workbench';
 import type { UiCheck } from './uiCheck';
 import { editorLines } from './problemsFixture';
-import { editorTab, explorerItem, openFromExplorer, runCommand, showExplorer } from './workbenchActions';
+import { actionMenu, editorTab, explorerItem, openFromExplorer, runCommand, showExplorer } from './workbenchActions';
 
 const REGISTRY = '127.0.0.1:15000';
 const NOTARY_PORT = 14443;
@@ -122,7 +122,7 @@ async function signInEditor(page: Page, passphrase: string): Promise<void> {
   await goTo.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   await page.keyboard.press('Control+.');
-  const menu = page.locator('.action-widget');
+  const menu = actionMenu(page);
   const sign = menu.locator('.monaco-list-row').filter({ hasText: /^Sign image…$/ });
   await sign.waitFor({ state: 'visible' });
   // Chosen with the keyboard: while the menu is open VS Code lays a pointer block over the page.
@@ -162,7 +162,7 @@ async function pinInDeployment(page: Page, root: string, workspace: string): Pro
   await goTo.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   await page.keyboard.press('Control+.');
-  const menu = page.locator('.action-widget');
+  const menu = actionMenu(page);
   const pin = menu.locator('.monaco-list-row').filter({ hasText: /^Pin to signed digest sha256:/ });
   await pin.waitFor({ state: 'visible' });
   const rows = await menu.locator('.monaco-list-row').count();
@@ -180,6 +180,8 @@ async function pinInDeployment(page: Page, root: string, workspace: string): Pro
 export const checks: UiCheck[] = [
   {
     name: 'npm start, twice: signs in the editor on the first try, prints the check command, and Ctrl+C stops it and removes every temporary directory; examples/ is never changed',
+    // npm start opens its own editor, whichever VS Code the suite runs in.
+    oncePerRun: true,
     async run(suite) {
       const root = suite.options.repoRoot ?? process.cwd();
       const examples = path.join(root, 'examples');

@@ -8,7 +8,7 @@ import type { Session } from '../runInCodeServer';
 import type { UiCheck } from './uiCheck';
 import { editorLines, openNestedFromExplorer, withUiFixture } from './problemsFixture';
 import { assertNotClipped, README_VIEWPORT, readmeScreenshot, widenSideBar } from './readmeScreenshot';
-import { runCommand } from './workbenchActions';
+import { actionMenu, runCommand } from './workbenchActions';
 
 const RELEASED = `${FIXTURE_REGISTRY}/trustlens/app:3.19`;
 
@@ -93,7 +93,7 @@ async function pinFromLightbulb(suite: Session, workspace: string): Promise<void
     // In the text, or in the gutter when the line leaves it no room (auto-fix: a preferred fix exists).
     await page.locator('.lightBulbWidget .codicon, .editor-instance [class*="gutter-lightbulb"]').first().waitFor({ state: 'visible' });
     await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget');
+    const menu = actionMenu(page);
     const pin = menu.locator('.monaco-list-row').filter({ hasText: /Pin to signed digest sha256:/ });
     await pin.waitFor({ state: 'visible' });
     const offered = await menu.locator('.monaco-list-row').allInnerTexts();

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCommand } from '../../helpers/stack/runCommand';
 import { readZip } from '../../helpers/zip';
-import { CODE_SERVER_BIN } from '../codeServer';
+import { builtInExtensionsDir } from '../editors';
 import { extensionHostLogs } from '../hostLog';
 import type { UiCheck } from './uiCheck';
 import { openNestedFromExplorer, withUiFixture } from './problemsFixture';
@@ -48,7 +48,7 @@ export const checks: UiCheck[] = [
           assert.doesNotMatch(await page.title(), /Extension Development Host/);
           // code-server brings no TrustLens of its own, so the only one is what the package installed:
           // recorded in the fresh extensions dir, with the package's files byte for byte.
-          const builtIn = path.join(root, path.dirname(CODE_SERVER_BIN), '..', 'code-server', 'lib', 'vscode', 'extensions');
+          const builtIn = builtInExtensionsDir(root, codeServer.editor);
           assert.ok(fs.existsSync(builtIn), builtIn);
           assert.deepEqual(fs.readdirSync(builtIn).filter((dir) => dir.toLowerCase().includes(name)), []);
           const installedDir = path.join(codeServer.extensionsDir, `${id}-${version}`);

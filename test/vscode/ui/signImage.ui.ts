@@ -17,7 +17,7 @@ import { makeDockerConfig } from '../../helpers/trust/dockerConfig';
 import { findSecrets, keyMaterialSecrets, passphraseSecrets } from '../../helpers/trust/secrets';
 import { withCodeServer, type SessionOptions } from '../runInCodeServer';
 import type { UiCheck } from './uiCheck';
-import { openFromExplorer } from './workbenchActions';
+import { openFromExplorer, waitForNotification } from './workbenchActions';
 
 const PASS = { root: 'ui-root-Hq83nd', repository: 'ui-repo-Wc27pz' };
 
@@ -75,7 +75,7 @@ export const checks: UiCheck[] = [
           await typePassphrase(page, /Choose a passphrase for the new repository key/, PASS.repository);
           await typePassphrase(page, /Repeat the passphrase for the new repository key/, PASS.repository);
 
-          await page.locator('.notifications-toasts').filter({ hasText: `signed ${gun}:v1: manifest ${image.digest}` }).waitFor();
+          await waitForNotification(page, `signed ${gun}:v1: manifest ${image.digest}`);
           await status.filter({ hasText: /^TrustLens: Pass — 1 signed$/ }).waitFor();
           await screenshot('sign-image-signed');
           const inspected = await dockerTrustInspect([gun], { trustServerUrl: stack.notary.url, caPem: stack.notary.caPem });

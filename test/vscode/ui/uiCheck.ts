@@ -12,5 +12,10 @@ export interface UiCheck {
   name: string;
   /** The window to run in: `trusted` (default) or `untrusted` (Restricted Mode). */
   pass?: TrustPass;
+  /**
+   * true for a check that does not use the suite's VS Code (`npm start` opens its own editor): it runs
+   * once, in the first VS Code of the run, not once in each.
+   */
+  oncePerRun?: boolean;
   run(session: Session): Promise<void>;
 }
