@@ -22,6 +22,10 @@ export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = {
   // The fixture workspace lies inside this repository; scanning its git history only costs time.
   'git.enabled': false,
   'git.autoRepositoryDetection': false,
+  // VS Code 1.139 opens a Chat view beside the editor and adds its own Fix and Explain to every Quick
+  // Fix menu; offline there is no model behind them. (Older VS Code ignores both settings.)
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export interface CodeServerOptions {

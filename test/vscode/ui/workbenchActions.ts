@@ -43,6 +43,8 @@ export function actionMenu(page: Page): Locator {
  * under development (test/vscode/editors.json), the workbench shows no toasts, only the center.
  */
 export async function waitForNotification(page: Page, text: string | RegExp): Promise<void> {
+  // F1 while an input box is still closing would type the command into that box.
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   await runCommand(page, 'Notifications: Show Notifications');
   await page.locator('.notifications-center').filter({ hasText: text }).waitFor();
 }
