@@ -117,7 +117,15 @@ install_code_server() {
     path=$(dirname "$node"):$PATH
     env+=(npm_config_nodedir="$nodedir")
   fi
-  if ! env "${env[@]}" PATH="$path" \
+  # Run under `npm test`, the outer npm's settings are in the environment as npm_config_*, and the inner
+  # npm would take them as its own: its user agent, which names the outer npm's Node.js (the one
+  # code-server's postinstall checks), among them. The inner npm starts from none of them.
+  local -a outer=()
+  local name
+  for name in $(compgen -e); do
+    case $name in npm_*) outer+=(-u "$name") ;; esac
+  done
+  if ! env "${outer[@]}" "${env[@]}" PATH="$path" \
       npm install --prefix "$work" --no-audit --no-fund --no-save --loglevel=error \
       "code-server@${version}" >"$scratch/npm.log" 2>&1; then
     tail -n 40 "$scratch/npm.log" >&2
