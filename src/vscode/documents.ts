@@ -5,7 +5,7 @@ import type { FileError, ScanResult } from '../core/model/occurrence';
 import { looksLikeKubernetes, type ScannableKind } from '../core/parse/fileKinds';
 import { fileTooLarge } from '../core/parse/limits';
 import { readSettings } from './config';
-import { CANDIDATE_GLOB, fileKind } from './fileSelection';
+import { CANDIDATE_GLOB, type FileSelection } from './fileSelection';
 import type { ScanWorkerClient } from './scan/scanClient';
 
 /** Glob of every file TrustLens may check, for workspace-wide commands; the settings and a file's content narrow it. */
@@ -35,11 +35,11 @@ export const TRUSTLENS_DOCUMENTS: vscode.DocumentSelector = trustLensDocuments()
  * `trustlens.files` settings; a YAML file of no other kind only when its content has `apiVersion`
  * and `kind` (nothing else is read before that).
  */
-export function documentKind(doc: vscode.TextDocument): ScannableKind | undefined {
+export function documentKind(doc: vscode.TextDocument, files: FileSelection): ScannableKind | undefined {
   if (!(SCHEMES as readonly string[]).includes(doc.uri.scheme)) return undefined;
   if (doc.languageId === 'dockerfile') return 'dockerfile';
   if (doc.languageId === 'dockercompose') return 'compose';
-  return fileKind(doc.uri, () => looksLikeKubernetes(doc.getText()));
+  return files.fileKind(doc.uri, () => looksLikeKubernetes(doc.getText()));
 }
 
 /** The path a document is reported under: relative to its workspace folder, like the CLI. */

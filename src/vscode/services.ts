@@ -10,6 +10,7 @@ import type { FileMetadataStore } from '../core/composition/backends';
 import type { BackendFactory, TrustService } from '../core/trust/trustService';
 import type { ScanWorkerClient } from './scan/scanClient';
 import { dockerConfigDir, readSettings } from './config';
+import { FileSelection } from './fileSelection';
 import { engine, type Engine } from './engine/load';
 import { createLogChannel } from './logging';
 import { ResultsStore } from './results';
@@ -28,6 +29,8 @@ interface TrustEngine {
 export class TrustLensServices implements vscode.Disposable {
   readonly log = createLogChannel();
   readonly results = new ResultsStore();
+  /** Which files the settings select; the glob matcher is loaded with the engine, only when a setting needs it. */
+  readonly files = new FileSelection(() => this.modules.globMatcher);
   readonly #storageDir: string;
   readonly #version: string;
   #engine: TrustEngine | undefined;

@@ -49,7 +49,7 @@ export class TrustStatusBar implements vscode.Disposable {
   /** Shows the active document's summary, or hides the item. */
   update(): void {
     const doc = vscode.window.activeTextEditor?.document;
-    if (!doc || !documentKind(doc) || !readSettings(doc.uri).enable) {
+    if (!doc || !documentKind(doc, this.services.files) || !readSettings(doc.uri).enable) {
       this.item.hide();
       return;
     }

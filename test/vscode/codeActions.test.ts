@@ -93,7 +93,7 @@ describe('quick fixes on verdicts from a real trust server', function () {
     // VS Code leaves disabled actions out of executeCodeActionProvider: ask the provider itself.
     const at = doc.positionAt(doc.getText().indexOf(`${h}/trustlens/app`));
     const context = { diagnostics: vscode.languages.getDiagnostics(doc.uri), only: undefined, triggerKind: vscode.CodeActionTriggerKind.Invoke };
-    const provided = new TrustLensCodeActionProvider(api.services.results).provideCodeActions(doc, new vscode.Range(at, at), context);
+    const provided = new TrustLensCodeActionProvider(api.services.results, api.services.files).provideCodeActions(doc, new vscode.Range(at, at), context);
     const pin = one(provided, /^Pin to signed digest$/);
     assert.equal(pin.edit, undefined);
     assert.equal(pin.disabled?.reason, 'The image comes from variables (${TAG}), not from one ARG default in this file, so TrustLens cannot pin it safely.');

@@ -4,6 +4,7 @@ import type { CheckResult } from '../../core/trust/checkResult';
 import { diagnosticCode, toVsRange } from '../diagnostics/convert';
 import { documentKind, TRUSTLENS_DOCUMENTS } from '../documents';
 import type { ResultsStore } from '../results';
+import type { FileSelection } from '../fileSelection';
 import type { TrustLensServices } from '../services';
 import { ignoreAction, pinAction, showSignersAction, signAction, switchTagAction, type Candidate } from './actions';
 import { replacementsEdit, textAtOf } from './edits';
@@ -23,10 +24,10 @@ export class TrustLensCodeActionProvider implements vscode.CodeActionProvider {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
   };
 
-  constructor(private readonly results: ResultsStore) {}
+  constructor(private readonly results: ResultsStore, private readonly files: FileSelection) {}
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    if (!documentKind(doc)) return [];
+    if (!documentKind(doc, this.files)) return [];
     const out: vscode.CodeAction[] = [];
     const pinAll = pinAllFixes(this.results.get(doc.uri), textAtOf(doc));
     if (!context.only || context.only.intersects(vscode.CodeActionKind.QuickFix)) {
@@ -92,6 +93,6 @@ function keyOf(action: vscode.CodeAction): string {
 
 /** Registers the quick fixes for Dockerfiles and compose files, by language and by file name. */
 export function registerCodeActions(services: TrustLensServices): vscode.Disposable {
-  const provider = new TrustLensCodeActionProvider(services.results);
+  const provider = new TrustLensCodeActionProvider(services.results, services.files);
   return vscode.languages.registerCodeActionsProvider(TRUSTLENS_DOCUMENTS, provider, TrustLensCodeActionProvider.metadata);
 }

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { statusSummary } from '../../core/report/statusSummary';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
-import { scannableFile } from '../fileSelection';
 import type { TrustLensServices } from '../services';
 import { SCANNABLE_GLOB } from '../documents';
 
@@ -93,7 +92,7 @@ async function checkWorkspace(diagnostics: DiagnosticsManager, services: TrustLe
     async (progress, token) => {
       const candidates = await vscode.workspace.findFiles(SCANNABLE_GLOB, '**/{node_modules,.git}/**', undefined, token);
       const uris: vscode.Uri[] = [];
-      for (const uri of candidates) if (await scannableFile(uri)) uris.push(uri);
+      for (const uri of candidates) if (await services.files.scannableFile(uri)) uris.push(uri);
       const checked: vscode.Uri[] = [];
       for (const uri of uris) {
         if (token.isCancellationRequested) break;

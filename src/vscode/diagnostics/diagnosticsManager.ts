@@ -127,7 +127,7 @@ export class DiagnosticsManager implements vscode.Disposable {
    * its diagnostics and verdicts at once.
    */
   #checked(doc: vscode.TextDocument): boolean {
-    if (documentKind(doc)) return true;
+    if (documentKind(doc, this.services.files)) return true;
     if (this.collection.has(doc.uri) || this.#pending.has(doc.uri.toString()) || this.services.results.get(doc.uri).length > 0) this.forget(doc.uri);
     return false;
   }
@@ -150,7 +150,7 @@ export class DiagnosticsManager implements vscode.Disposable {
   }
 
   async #run(doc: vscode.TextDocument, pending: Pending, force: boolean): Promise<void> {
-    const kind = documentKind(doc);
+    const kind = documentKind(doc, this.services.files);
     const settings = readSettings(doc.uri);
     const controller = new AbortController();
     pending.controller = controller;

@@ -11,7 +11,6 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { RepositoryKey } from '../../core/trust/trustDetails';
 import { SCANNABLE_GLOB } from '../documents';
-import { scannableFile } from '../fileSelection';
 import { affectsTrustLens } from '../config';
 import { scanContent } from '../documents';
 import type { TrustLensServices } from '../services';
@@ -119,7 +118,7 @@ export class WorkspaceRepositories implements vscode.Disposable {
 
   /** The repository of each reference of one file; none when it cannot be read, is too large or has a broken policy. */
   async #read(uri: vscode.Uri): Promise<RepositoryKey[]> {
-    const kind = await scannableFile(uri);
+    const kind = await this.services.files.scannableFile(uri);
     if (!kind || /[\\/](node_modules|\.git)[\\/]/.test(uri.fsPath)) return [];
     try {
       if ((await stat(uri.fsPath)).size > MAX_LISTED_FILE_BYTES) return [];
