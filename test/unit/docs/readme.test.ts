@@ -5,8 +5,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { USAGE } from '../../../src/cli/usage';
 import { FINDING_CODES } from '../../../src/core/model/findings';
 import { repositoryRoot } from '../../helpers/trust/cli';
@@ -125,6 +125,16 @@ describe('README', () => {
     const named = [...readme.matchAll(/(?<![\w./$~-])((?:src|test|scripts|media|examples|bench|\.ci)\/[\w./-]*[\w/])/g)].map((m) => m[1]!);
     const missing = [...new Set([...linked, ...named])].filter((path) => !existsSync(join(root, path)));
     assert.deepEqual(missing, []);
+  });
+
+  it('names every folder under src in the layout, one line each, and no folder that does not exist', () => {
+    const folders = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) => [join(dir, entry.name), ...folders(join(dir, entry.name))]);
+    const actual = folders(join(root, 'src')).map((dir) => `${relative(root, dir).replace(/\\/g, '/')}/`).sort();
+    const layout = section('## Development').split('\n').map((line) => /^- `(src\/[^`]*\/)` — /.exec(line)?.[1]).filter((f): f is string => f !== undefined);
+    assert.deepEqual([...layout].sort(), actual);
+    assert.equal(new Set(layout).size, layout.length, 'a folder is named twice');
   });
 
   it('explains the notary.docker.io shutdown', () => {
