@@ -160,6 +160,25 @@ describe('deployment files on a real trust server', function () {
     await diagnosticsBecome(doc, [`unsigned-tag Error ${h}/trustlens/app:3.19.5`]);
   });
 
+  it('the trustlens.files settings decide: an included name is checked, an excluded manifest is not until the exclusion goes', async () => {
+    const config = () => vscode.workspace.getConfiguration('trustlens');
+    const defaults = config().inspect<string[]>('files.include')?.defaultValue ?? assert.fail('no default files.include');
+    await config().update('files.include', [...defaults, '**/*.docker'], vscode.ConfigurationTarget.Workspace);
+    await config().update('files.exclude', ['**/excluded/**'], vscode.ConfigurationTarget.Workspace);
+    let excluded: vscode.TextDocument;
+    try {
+      const included = await open('img/app.docker', `FROM ${h}/trustlens/app:3.19.5\n`);
+      assert.deepEqual(diagnostics(included), [`unsigned-tag Error ${h}/trustlens/app:3.19.5`]);
+      excluded = await open('excluded/pod.yaml', `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ${h}/trustlens/app:3.19.5\n`);
+      assert.deepEqual(diagnostics(excluded), []);
+      assert.deepEqual(api.services.results.get(excluded.uri), []);
+    } finally {
+      await config().update('files.include', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('files.exclude', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await diagnosticsBecome(excluded, [`unsigned-tag Error ${h}/trustlens/app:3.19.5`]);
+  });
+
   it('a YAML file that is no Kubernetes manifest is not checked', async () => {
     const doc = await open('notes/notes.yaml', `services:\n  web:\n    image: ${h}/trustlens/app:3.19.5\n`);
     assert.deepEqual(diagnostics(doc), []);
