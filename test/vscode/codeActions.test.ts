@@ -5,48 +5,26 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
 import { TrustLensCodeActionProvider } from '../../src/vscode/codeActions/provider';
-import { startQuickFixStack, type QuickFixStack } from './quickFixStack';
-import { extension, fixtureFolder, waitUntil } from './suite/helpers';
+import type { QuickFixStack } from './quickFixStack';
+import { useQuickFixStack } from './quickFixSuite';
+import { fixtureFolder, waitUntil } from './suite/helpers';
 
 const WRONG = `sha256:${'0'.repeat(64)}`;
 
 describe('quick fixes on verdicts from a real trust server', function () {
   this.timeout(120_000);
-  let s: QuickFixStack;
+  const suite = useQuickFixStack('quickfix');
+  const d = suite.digest;
+  const open = suite.open;
   let api: TrustLensApi;
+  let s: QuickFixStack;
   let dir: string;
   let h: string;
-  const d = (key: string): string => s.digests[key] ?? assert.fail(`no digest for ${key}`);
 
-  before(async function () {
-    this.timeout(300_000);
-    api = (await extension().activate()) as TrustLensApi;
-    s = await startQuickFixStack();
+  before(() => {
+    ({ api, stack: s, dir } = suite);
     h = s.host;
-    dir = path.join(fixtureFolder().uri.fsPath, `quickfix-${process.pid}`);
-    await fs.mkdir(dir, { recursive: true });
   });
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.saveAll');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  after(async () => {
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
-    await s?.stop();
-  });
-
-  /** Writes a file under the test folder, opens it and waits for its verdicts. */
-  async function open(name: string, text: string): Promise<vscode.TextDocument> {
-    const file = path.join(dir, name);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, text);
-    const doc = await vscode.workspace.openTextDocument(file);
-    await vscode.window.showTextDocument(doc);
-    await api.checkDocument(doc, true);
-    return doc;
-  }
 
   /** The code actions VS Code collects with the cursor at the start of `needle` (or for a kind). */
   async function actionsAt(doc: vscode.TextDocument, needle: string, kind?: string): Promise<vscode.CodeAction[]> {

@@ -5,55 +5,25 @@
  * pinned tags, and the pin fix's exact resulting text for each kind.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
-import { startQuickFixStack, type QuickFixStack } from './quickFixStack';
-import { extension, fixtureFolder } from './suite/helpers';
+import { useQuickFixStack } from './quickFixSuite';
 
 const WRONG = `sha256:${'0'.repeat(64)}`;
 
 describe('deployment files on a real trust server', function () {
   this.timeout(120_000);
-  let s: QuickFixStack;
+  const suite = useQuickFixStack('kinds');
+  const d = suite.digest;
+  const open = suite.open;
+  const write = suite.write;
   let api: TrustLensApi;
-  let dir: string;
   let h: string;
-  const d = (key: string): string => s.digests[key] ?? assert.fail(`no digest for ${key}`);
 
-  before(async function () {
-    this.timeout(300_000);
-    api = (await extension().activate()) as TrustLensApi;
-    s = await startQuickFixStack();
-    h = s.host;
-    dir = path.join(fixtureFolder().uri.fsPath, `kinds-${process.pid}`);
-    await fs.mkdir(dir, { recursive: true });
+  before(() => {
+    api = suite.api;
+    h = suite.stack.host;
   });
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.saveAll');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  after(async () => {
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
-    await s?.stop();
-  });
-
-  async function write(name: string, text: string): Promise<string> {
-    const file = path.join(dir, name);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, text);
-    return file;
-  }
-
-  async function open(name: string, text: string): Promise<vscode.TextDocument> {
-    const doc = await vscode.workspace.openTextDocument(await write(name, text));
-    await vscode.window.showTextDocument(doc);
-    await api.checkDocument(doc, true);
-    return doc;
-  }
 
   /** `code severity "text under the range"` of each TrustLens diagnostic, in order. */
   function diagnostics(doc: vscode.TextDocument): string[] {
