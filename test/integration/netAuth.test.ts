@@ -7,13 +7,16 @@ import { TokenAuthClient, repositoryScope, type CredentialSource } from '../../s
 import { AuthCache } from '../../src/core/net/authCache';
 import { isNetError } from '../../src/core/net/netError';
 import { CredentialResolver, type RegistryCredentials } from '../../src/core/net/credentials';
-import { startProtectedServer, startTokenIssuer, type TokenIssuer } from '../helpers/net/tokenIssuer';
 import { startTestServer, type TestServer } from '../helpers/net/testServer';
 import { RecordingLogger } from '../helpers/net/recordingLogger';
 import { loopbackDispatcherFactory } from '../helpers/net/loopbackDispatcher';
+import { startProtectedServer } from '../helpers/stack/protectedServer';
 import { makeTempDir } from '../helpers/stack/tempDir';
+import { startTokenIssuer, type TokenIssuer } from '../helpers/stack/tokenIssuer';
 
 const SCOPE = repositoryScope('library/alpine', ['pull']);
+/** The Basic credentials the token issuers below accept (beside anonymous pull). */
+const ALICE = { user: 'alice', password: 'alice-password' };
 
 function fixedCredentials(creds: Omit<RegistryCredentials, 'source'> | undefined): CredentialSource & { calls: string[] } {
   const calls: string[] = [];
@@ -34,12 +37,14 @@ void describe('TokenAuthClient: docker token auth against a real token endpoint'
   let host: string;
 
   before(async () => {
-    issuer = await startTokenIssuer({ users: { alice: 'alice-password' }, expiresIn: 300, refreshTokens: { 'refresh-secret': 'alice' } });
-    resource = await startProtectedServer(issuer, { realm: issuer.realm, service: 'registry.test', scope: SCOPE });
+    issuer = await startTokenIssuer({
+      service: 'registry.test', credentials: ALICE, allowAnonymousPull: true, expiresInSeconds: 300, refreshTokens: { 'refresh-secret': 'alice' },
+    });
+    resource = await startProtectedServer(issuer, { scope: SCOPE });
     host = `127.0.0.1:${resource.port}`;
   });
   after(async () => {
-    await Promise.all([issuer.close(), resource.close()]);
+    await Promise.all([issuer.stop(), resource.close()]);
   });
 
   void it('answers a 401 with a token fetched with Basic credentials, then reuses it without a 401', async () => {
@@ -105,7 +110,7 @@ void describe('TokenAuthClient: docker token auth against a real token endpoint'
   });
 
   void it('stops with an auth error when even a fresh token is refused', async () => {
-    const picky = await startProtectedServer(issuer, { realm: issuer.realm, service: 'registry.test', scope: SCOPE, accounts: ['bob'] });
+    const picky = await startProtectedServer(issuer, { scope: SCOPE, accounts: ['bob'] });
     const http = new UndiciHttpClient();
     try {
       const pickyHost = `127.0.0.1:${picky.port}`;
@@ -134,8 +139,8 @@ void describe('TokenAuthClient: docker token auth against a real token endpoint'
   });
 
   void it('refetches a token once its expires_in has passed on the injected clock', async () => {
-    const shortIssuer = await startTokenIssuer({ field: 'access_token', expiresIn: 60 });
-    const shortResource = await startProtectedServer(shortIssuer, { realm: shortIssuer.realm, service: 's', scope: SCOPE });
+    const shortIssuer = await startTokenIssuer({ service: 's', field: 'access_token', expiresInSeconds: 60 });
+    const shortResource = await startProtectedServer(shortIssuer, { scope: SCOPE });
     let now = Date.parse('2030-01-01T00:00:00Z');
     const cache = new AuthCache({ now: () => new Date(now) });
     const http = new UndiciHttpClient();
@@ -149,18 +154,18 @@ void describe('TokenAuthClient: docker token auth against a real token endpoint'
       await client.get(shortResource.url('/v2/'));
       assert.equal(shortIssuer.issued.length, 2);
     } finally {
-      await Promise.all([http.close(), shortIssuer.close(), shortResource.close()]);
+      await Promise.all([http.close(), shortIssuer.stop(), shortResource.close()]);
     }
   });
 });
 
 void describe('TokenAuthClient: credentials stay with their registry', () => {
   void it('asks a realm on another host for an anonymous token and warns without secrets', async () => {
-    const issuer = await startTokenIssuer({ users: { alice: 'alice-password' } });
+    const issuer = await startTokenIssuer({ service: 'registry.test', credentials: ALICE, allowAnonymousPull: true });
     // The registry is 127.0.0.1; its challenge names a realm on the host name "localhost" (resolved to
     // 127.0.0.1 by the test dispatcher), which is a different host as far as credentials are concerned.
     const foreignRealm = `http://localhost:${issuer.port}/token`;
-    const resource = await startProtectedServer(issuer, { realm: foreignRealm, service: 'registry.test', scope: SCOPE });
+    const resource = await startProtectedServer(issuer, { realm: foreignRealm, scope: SCOPE });
     const logger = new RecordingLogger();
     const http = new UndiciHttpClient({ dispatcherFactory: loopbackDispatcherFactory, logger });
     const host = `127.0.0.1:${resource.port}`;
@@ -173,7 +178,7 @@ void describe('TokenAuthClient: credentials stay with their registry', () => {
       assert.match(logger.text, new RegExp(`warn not sending credentials for ${host} to token realm http://localhost:${issuer.port}`));
       assert.ok(!logger.text.includes('alice-password'));
     } finally {
-      await Promise.all([http.close(), issuer.close(), resource.close()]);
+      await Promise.all([http.close(), issuer.stop(), resource.close()]);
     }
   });
 });
@@ -182,9 +187,9 @@ void describe('TokenAuthClient: a broken credential store', () => {
   void it('continues anonymously with a warning, and names the problem if the server insists on credentials', async () => {
     const tmp = await makeTempDir('broken-store');
     writeFileSync(join(tmp.path, 'config.json'), JSON.stringify({ credsStore: 'tl-not-installed' }));
-    const issuer = await startTokenIssuer();
-    const open = await startProtectedServer(issuer, { realm: issuer.realm, service: 's', scope: SCOPE });
-    const closed = await startProtectedServer(issuer, { realm: issuer.realm, service: 's', scope: SCOPE, accounts: ['alice'] });
+    const issuer = await startTokenIssuer({ service: 's' });
+    const open = await startProtectedServer(issuer, { scope: SCOPE });
+    const closed = await startProtectedServer(issuer, { scope: SCOPE, accounts: ['alice'] });
     const logger = new RecordingLogger();
     const http = new UndiciHttpClient();
     try {
@@ -198,7 +203,7 @@ void describe('TokenAuthClient: a broken credential store', () => {
         (e: unknown) => isNetError(e, 'auth') && /credentials could not be looked up: credential helper docker-credential-tl-not-installed not found/.test(e.message),
       );
     } finally {
-      await Promise.all([http.close(), issuer.close(), open.close(), closed.close()]);
+      await Promise.all([http.close(), issuer.stop(), open.close(), closed.close()]);
       await tmp.remove();
     }
   });

@@ -8,7 +8,8 @@ import { AuthCache } from '../../src/core/net/authCache';
 import { isNetError } from '../../src/core/net/netError';
 import { MEDIA_TYPES } from '../../src/core/net/manifestTypes';
 import { startTestServer, type TestServer } from '../helpers/net/testServer';
-import { startProtectedServer, startTokenIssuer, type TokenIssuer } from '../helpers/net/tokenIssuer';
+import { startProtectedServer } from '../helpers/stack/protectedServer';
+import { startTokenIssuer, type TokenIssuer } from '../helpers/stack/tokenIssuer';
 
 const sha256 = (bytes: Uint8Array | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 const noCredentials = { get: () => Promise.resolve(undefined) };
@@ -136,11 +137,11 @@ void describe('RegistryClient with bearer token auth', () => {
   let registry: TestServer;
 
   before(async () => {
-    issuer = await startTokenIssuer({ expiresIn: 300 });
-    registry = await startProtectedServer(issuer, { realm: issuer.realm, service: 'test-registry', scope: 'repository:team/app:pull' });
+    issuer = await startTokenIssuer({ service: 'test-registry', expiresInSeconds: 300 });
+    registry = await startProtectedServer(issuer, { scope: 'repository:team/app:pull' });
   });
   after(async () => {
-    await Promise.all([issuer.close(), registry.close()]);
+    await Promise.all([issuer.stop(), registry.close()]);
   });
 
   void it('asks for repository:<name>:pull (name without the host) and reuses the token across calls', async () => {
