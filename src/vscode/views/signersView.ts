@@ -290,6 +290,27 @@ export interface SignersView extends vscode.Disposable {
 }
 
 /** The Signers view and its commands: show signers, copy digest, copy key ID, refresh a repository. */
+/** How long a reveal's selection may take to come back from the workbench. */
+const SELECTION_WAIT_MS = 5_000;
+
+/**
+ * Resolves once the view's selection, as the extension sees it, is `node`: the workbench reports a
+ * selection apart from the answer to the reveal that made it, and may report it after that answer.
+ * Gives up after {@link SELECTION_WAIT_MS}, or when something else is selected meanwhile.
+ */
+function selectionReaches(view: vscode.TreeView<SignersNode>, node: SignersNode): Promise<void> {
+  if (view.selection.includes(node)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, SELECTION_WAIT_MS);
+    const sub = view.onDidChangeSelection(done);
+  });
+}
+
 export function registerSignersView(services: TrustLensServices, diagnostics: DiagnosticsManager, trailing: TrailingNodes): SignersView {
   const provider = new SignersTreeProvider(services, trailing.node);
   const view = vscode.window.createTreeView(SIGNERS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
@@ -324,6 +345,7 @@ export function registerSignersView(services: TrustLensServices, diagnostics: Di
     // Loaded first: an update arriving while the view expands the node could fold it again.
     await node.ensureLoaded();
     await view.reveal(node, { select: true, focus: true, expand: true });
+    await selectionReaches(view, node);
     updateMessage();
     return true;
   };
