@@ -32,7 +32,8 @@ export interface RepositoryAccess {
   registry: string;
   /** The repository, e.g. `127.0.0.1:5000/team/app`. */
   repository: string;
-  actions: readonly ('pull' | 'push')[];
+  /** `*` is what notary asks for administrative requests such as rotating a server-held key. */
+  actions: readonly ('pull' | 'push' | '*')[];
   /** Hosts besides the registry's own that may receive its credentials (e.g. its trust server). */
   trustedAuthHosts?: readonly string[];
 }

@@ -35,7 +35,7 @@ export interface TokenAuthOptions {
 }
 
 /** Docker's scope string, e.g. `repositoryScope('docker.io/library/alpine', ['pull', 'push'])`. */
-export function repositoryScope(name: string, actions: readonly ('pull' | 'push')[]): string {
+export function repositoryScope(name: string, actions: readonly ('pull' | 'push' | '*')[]): string {
   return `repository:${name}:${actions.join(',')}`;
 }
 

@@ -21,6 +21,8 @@ interface Repo {
   readonly versions: Map<string, number>;
   readonly byChecksum: Map<string, Uint8Array>;
   readonly serverKeys: Map<string, SigningKey>;
+  /** Keys made by `POST <role>.key`, used once a stored root lists them. */
+  readonly pendingKeys: Map<string, SigningKey>;
 }
 
 /** A multipart part: its filename and bytes. */
@@ -57,6 +59,8 @@ const errcode = (status: number, code: string, message: string) => json(status, 
 export class FakeNotary implements HttpClient {
   readonly #repos = new Map<string, Repo>();
   readonly posts: Array<{ gun: string; roles: string[]; status: number }> = [];
+  /** Every `POST …/<role>.key`. */
+  readonly keyRotations: Array<{ gun: string; role: string }> = [];
   onPost: ((gun: string, parts: Part[]) => Promise<void>) | undefined;
 
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -64,7 +68,7 @@ export class FakeNotary implements HttpClient {
   #repo(gun: string): Repo {
     let repo = this.#repos.get(gun);
     if (!repo) {
-      repo = { current: new Map(), versions: new Map(), byChecksum: new Map(), serverKeys: new Map() };
+      repo = { current: new Map(), versions: new Map(), byChecksum: new Map(), serverKeys: new Map(), pendingKeys: new Map() };
       this.#repos.set(gun, repo);
     }
     return repo;
@@ -112,7 +116,8 @@ export class FakeNotary implements HttpClient {
     const match = /\/v2\/(.+)\/_trust\/tuf\/(.*)$/.exec(decodeURIComponent(new URL(url).pathname));
     if (!match) return errcode(404, 'NOT_FOUND', 'not found');
     const [, gun, file] = match as unknown as [string, string, string];
-    const response = method === 'POST' ? await this.#post(gun, options) : this.#get(gun, file);
+    const rotate = method === 'POST' ? /^(timestamp|snapshot)\.key$/.exec(file) : null;
+    const response = rotate ? this.#rotateKey(gun, rotate[1] as string) : method === 'POST' ? await this.#post(gun, options) : this.#get(gun, file);
     const answered = { ...response, url };
     if (options.throwHttpErrors !== false && (answered.status < 200 || answered.status >= 300)) throw statusError(method, answered);
     return answered;
@@ -152,6 +157,29 @@ export class FakeNotary implements HttpClient {
     return json(200, {});
   }
 
+  /** notary-server `POST …/<role>.key`: a new key, pending until a root lists it. */
+  #rotateKey(gun: string, role: string): HttpResponse {
+    this.keyRotations.push({ gun, role });
+    const { privateKey, publicKey } = generateKey();
+    const key = nodeSigningKey(privateKey, publicKey);
+    this.#repo(gun).pendingKeys.set(role, key);
+    return json(200, keyObjectJson(publicKey.keytype, publicKey.public));
+  }
+
+  /** The key the server signs `role` with: a pending key once the stored root lists it. */
+  #signingKey(gun: string, repo: Repo, role: string): SigningKey {
+    const pending = repo.pendingKeys.get(role);
+    const root = repo.current.get('root');
+    if (pending && root) {
+      const listed = (JSON.parse(Buffer.from(root).toString('utf8')) as { signed: { roles: Record<string, { keyids: string[] }> } }).signed.roles[role]?.keyids ?? [];
+      if (listed.includes(pending.keyId)) {
+        repo.serverKeys.set(role, pending);
+        repo.pendingKeys.delete(role);
+      }
+    }
+    return this.serverKey(gun, role);
+  }
+
   #store(repo: Repo, role: string, bytes: Uint8Array): void {
     repo.current.set(role, bytes);
     repo.versions.set(role, (JSON.parse(Buffer.from(bytes).toString('utf8')) as { signed: { version: number } }).signed.version);
@@ -170,7 +198,7 @@ export class FakeNotary implements HttpClient {
       if (bytes) meta[r] = fileMetaOf(bytes);
     }
     const doc = bumped({ ...base, meta }, role, this.now());
-    const raw = await this.serverKey(gun, role).sign(signingInput(doc));
+    const raw = await this.#signingKey(gun, repo, role).sign(signingInput(doc));
     this.#store(repo, role, fileBytes(doc, [{ keyid: raw.keyid, method: raw.method, sig: raw.sig }]));
   }
 }

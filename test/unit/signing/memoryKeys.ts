@@ -91,20 +91,42 @@ export class MemoryKeys implements PublishingKeys {
       this.#rootId = this.add('root', privateKey, publicKey);
     }
     const root = this.#held.get(this.#rootId) as Held;
-    let cert = this.#certs.get(gun);
+    const id = `${this.#rootId}\n${gun}`;
+    let cert = this.#certs.get(id);
     if (!cert) {
-      const now = this.now();
-      const der = buildCertificate({
-        cn: gun,
-        notBefore: now,
-        notAfter: new Date(now.getTime() + 3650 * DAY),
-        publicKey: createPublicKey(root.privateKey),
-        signingKey: root.privateKey,
-      });
-      cert = makeTufKey('ecdsa-x509', new Uint8Array(Buffer.from(encodePem('CERTIFICATE', der), 'latin1')));
-      this.#certs.set(gun, cert);
+      cert = this.#certify(root.privateKey, gun);
+      this.#certs.set(id, cert);
     }
     return nodeSigningKey(root.privateKey, cert);
+  }
+
+  /** A new root key (the first one stays the one new repositories use), certified for `gun`. */
+  async createRootKey(gun: string): Promise<SigningKey> {
+    const { privateKey, publicKey } = generateKey();
+    this.add('root', privateKey, publicKey);
+    return nodeSigningKey(privateKey, this.#certify(privateKey, gun));
+  }
+
+  #certify(privateKey: KeyObject, gun: string): TufPublicKey {
+    const now = this.now();
+    const der = buildCertificate({
+      cn: gun,
+      notBefore: now,
+      notAfter: new Date(now.getTime() + 3650 * DAY),
+      publicKey: createPublicKey(privateKey),
+      signingKey: privateKey,
+    });
+    return makeTufKey('ecdsa-x509', new Uint8Array(Buffer.from(encodePem('CERTIFICATE', der), 'latin1')));
+  }
+
+  async createSnapshotKey(gun: string): Promise<SigningKey> {
+    const { privateKey, publicKey } = generateKey();
+    this.add(`snapshot:${gun}`, privateKey, publicKey);
+    return nodeSigningKey(privateKey, publicKey);
+  }
+
+  async removeKey(canonicalId: string): Promise<void> {
+    this.#held.delete(canonicalId);
   }
 
   async createTargetsKey(gun: string): Promise<SigningKey> {

@@ -3,7 +3,7 @@
  * docker, `~/.notary` for the notary CLI), read and written in their exact format so that keys move
  * freely between TrustLens, `docker trust` and `notary`. Keys are stored encrypted only.
  */
-import { stat, readFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultDockerConfigDir } from '../../../net/dockerConfig';
 import type { PassphraseProvider, SigningKey } from './signingKey';
@@ -89,6 +89,12 @@ export class FileKeyStore {
     const key = generateKey(algorithm);
     await this.add(key, attributes, provider);
     return key.signingKey();
+  }
+
+  /** Deletes the file of the key with this canonical ID (notary `RemoveKey`); nothing when there is none. */
+  async remove(keyId: string): Promise<void> {
+    const info = await this.get(keyId);
+    if (info) await keyFileIo('write', info.path, () => rm(info.path, { force: true }));
   }
 
   /**

@@ -49,6 +49,10 @@ export function createTrustPublisher(setup: PublisherSetup): { publisher: TrustP
   const httpFor = (key: RepositoryKey) => transport.repositoryClient({
     registry: key.registry, repository: key.gun, actions: ['pull', 'push'], trustedAuthHosts: [new URL(key.server).hostname],
   });
+  // notary asks for `*` for administrative requests, such as having the server make a new key.
+  const adminHttpFor = (key: RepositoryKey) => transport.repositoryClient({
+    registry: key.registry, repository: key.gun, actions: ['*'], trustedAuthHosts: [new URL(key.server).hostname],
+  });
   const registry = new RegistryClient({
     http, credentials, cache, logger: setup.logger, timeoutMs: setup.timeoutMs,
     plainHttpForLoopback: setup.plainHttpForLoopbackRegistries ?? false,
@@ -56,6 +60,7 @@ export function createTrustPublisher(setup: PublisherSetup): { publisher: TrustP
   const keys = setup.keys ?? new StoreKeys(new FileKeyStore(join(setup.dockerConfigDir, 'trust')), setup.passphrases, setup.clock);
   const publisher = new TrustPublisher({
     httpFor,
+    adminHttpFor,
     store: setup.store,
     keys,
     registry,

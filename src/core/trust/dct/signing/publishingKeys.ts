@@ -28,6 +28,15 @@ export interface PublishingKeys {
   rootKeyFor(gun: string): Promise<SigningKey>;
   /** Generates and stores the targets ("repository") key of `gun` (ECDSA P-256, role `targets`). */
   createTargetsKey(gun: string): Promise<SigningKey>;
+  /** Generates and stores a snapshot key of `gun` held by this client (ECDSA P-256, role `snapshot`). */
+  createSnapshotKey(gun: string): Promise<SigningKey>;
+  /**
+   * Generates and stores a new root key (ECDSA P-256, role `root`), listed as its self-signed
+   * certificate for `gun`, as notary's `key rotate … root` makes one. Existing root keys stay.
+   */
+  createRootKey(gun: string): Promise<SigningKey>;
+  /** Deletes a held private key by canonical ID (notary `RemoveKey`); nothing when it is not held. */
+  removeKey(canonicalId: string): Promise<void>;
   /**
    * The key of signer `name` (a key stored with role `name`, as `docker trust key generate` names
    * it); when none is held and `create` is set, a new Ed25519 key is generated and stored.

@@ -36,14 +36,30 @@ export interface SigningContext {
 export async function signPlan(plan: Plan, state: RepoState | undefined, ctx: SigningContext, now: Date): Promise<UploadFile[]> {
   const files: UploadFile[] = [];
   for (const update of plan.updates) {
-    const keys = whoSigns(plan, state, update.role);
+    const keys = update.role === 'root' ? rootSigners(plan, state) : [whoSigns(plan, state, update.role)];
     files.push({ role: update.role, bytes: await signDoc(update.role, update.doc, keys, plan.gun, ctx) });
   }
   if (state && canSign(roleKeys('snapshot', plan.root, undefined), ctx.held)) {
     const doc = nextSnapshot(state.snapshot, files, plan.deletedRoles, now);
-    files.push({ role: 'snapshot', bytes: await signDoc('snapshot', doc, whoSigns(plan, state, 'snapshot'), plan.gun, ctx) });
+    files.push({ role: 'snapshot', bytes: await signDoc('snapshot', doc, [whoSigns(plan, state, 'snapshot')], plan.gun, ctx) });
   }
   return files;
+}
+
+/**
+ * notary `SignRoot`: a root whose root role changed (new keys or threshold) is signed to the
+ * threshold of the previous root role as well as its own, so that clients holding the previous root
+ * accept it (§4.2 step 3).
+ */
+function rootSigners(plan: Plan, state: RepoState | undefined): RoleKeys[] {
+  const current = whoSigns(plan, state, 'root');
+  const previous = state ? roleKeys('root', state.root, undefined) : undefined;
+  if (!previous || sameRole(previous, current)) return [current];
+  return [previous, current];
+}
+
+function sameRole(a: RoleKeys, b: RoleKeys): boolean {
+  return a.threshold === b.threshold && a.keys.size === b.keys.size && [...a.keys.keys()].every((id) => b.keys.has(id));
 }
 
 function whoSigns(plan: Plan, state: RepoState | undefined, role: string): RoleKeys {
@@ -56,25 +72,36 @@ function whoSigns(plan: Plan, state: RepoState | undefined, role: string): RoleK
   return keys;
 }
 
-/** Signs one document with every held key of the role, then checks the file. */
-async function signDoc(role: string, doc: SignedDoc, keys: RoleKeys, gun: string, ctx: SigningContext): Promise<Uint8Array> {
+/**
+ * Signs one document with every held key of each key set (the role's; for a rotated root, the
+ * previous root role's too), each set to its threshold, then checks the file against every set.
+ */
+async function signDoc(role: string, doc: SignedDoc, sets: readonly RoleKeys[], gun: string, ctx: SigningContext): Promise<Uint8Array> {
   const input = signingInput(doc);
   const signatures: FileSignature[] = [];
-  for (const [listedId, publicKey] of keys.keys) {
-    const canonical = canonicalKeyId(publicKey) ?? listedId;
-    const key = ctx.open.find((k) => canonicalKeyId(k.publicKey) === canonical) ??
-      (ctx.held.has(canonical) || ctx.held.has(listedId) ? await ctx.keys.open(ctx.held.has(canonical) ? canonical : listedId, { role, gun }) : undefined);
-    if (!key) continue;
-    const raw = await key.sign(input);
-    signatures.push({ keyid: listedId, method: raw.method, sig: raw.sig });
-  }
-  if (signatures.length < keys.threshold || signatures.length === 0) {
-    const ids = [...keys.keys.values()].map((k) => canonicalKeyId(k) ?? k.id);
-    throw new SigningError('insufficient-keys',
-      `signing keys not available for ${role} of ${gun}: need ${keys.threshold} keys from ${ids.length} possible keys (${ids.join(', ')})`);
+  for (const keys of sets) {
+    let made = 0;
+    for (const [listedId, publicKey] of keys.keys) {
+      if (signatures.some((s) => s.keyid === listedId)) {
+        made += 1;
+        continue;
+      }
+      const canonical = canonicalKeyId(publicKey) ?? listedId;
+      const key = ctx.open.find((k) => canonicalKeyId(k.publicKey) === canonical) ??
+        (ctx.held.has(canonical) || ctx.held.has(listedId) ? await ctx.keys.open(ctx.held.has(canonical) ? canonical : listedId, { role, gun }) : undefined);
+      if (!key) continue;
+      const raw = await key.sign(input);
+      signatures.push({ keyid: listedId, method: raw.method, sig: raw.sig });
+      made += 1;
+    }
+    if (made < keys.threshold || made === 0) {
+      const ids = [...keys.keys.values()].map((k) => canonicalKeyId(k) ?? k.id);
+      throw new SigningError('insufficient-keys',
+        `signing keys not available for ${role} of ${gun}: need ${keys.threshold} keys from ${ids.length} possible keys (${ids.join(', ')})`);
+    }
   }
   const bytes = fileBytes(doc, signatures);
-  checkFile(role, bytes, keys);
+  for (const keys of sets) checkFile(role, bytes, keys);
   return bytes;
 }
 

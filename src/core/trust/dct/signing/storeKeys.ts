@@ -40,6 +40,18 @@ export class StoreKeys implements PublishingKeys {
     return this.store.generate({ role: 'targets', gun }, this.passphrases, 'ecdsa');
   }
 
+  createSnapshotKey(gun: string): Promise<SigningKey> {
+    return this.store.generate({ role: 'snapshot', gun }, this.passphrases, 'ecdsa');
+  }
+
+  async createRootKey(gun: string): Promise<SigningKey> {
+    return (await createRootKey(gun, this.store, this.passphrases, { now: this.clock.now() })).signingKey;
+  }
+
+  removeKey(canonicalId: string): Promise<void> {
+    return this.store.remove(canonicalId);
+  }
+
   async signerKey(name: string, options: { create: boolean }): Promise<SigningKey | undefined> {
     const [existing] = await this.store.forRole(name);
     if (existing) return this.store.open(existing.keyId, this.passphrases);

@@ -4,7 +4,12 @@
  * with the held keys, uploads with notary's multipart request, survives concurrent publishers, and
  * reads the result back through the verifying read side.
  */
+import type { HttpClient } from '../../../net/http';
 import type { ManifestDescriptor } from '../../../net/registryClient';
+import type { RepositoryKey } from '../outcome';
+import { rotateBaseKey, rotateSignerKey, type KeyRotationOptions } from './keyRotation';
+import type { RotatableRole } from './planRotation';
+import type { StopsVerifying } from './planSignerRotation';
 import { RELEASES_ROLE } from '../tuf/roleNames';
 import type { TufPublicKey } from '../tuf/keys';
 import { PublishLoop, type PublishLoopOptions, type Published } from './publishLoop';
@@ -34,6 +39,8 @@ export interface TrustPublisherOptions extends Omit<PublishLoopOptions, 'timeout
   timeoutMs?: number;
   /** Uploads tried before giving up on conflicts; default 5. */
   maxAttempts?: number;
+  /** HTTP client with the `*` scope, for asking the server for a new key; default `httpFor`. */
+  adminHttpFor?(key: RepositoryKey): HttpClient;
 }
 
 /** What every operation reports. */
@@ -71,6 +78,30 @@ export interface SignTagResult extends PublishResult {
   readonly released: boolean;
 }
 
+/** The result of {@link TrustPublisher.rotateKey}. */
+export interface RotateKeyResult extends PublishResult {
+  readonly role: RotatableRole;
+  /** Canonical ID of the new key (for root: of the bare key its certificate holds). */
+  readonly newKeyId: string;
+  readonly serverManaged: boolean;
+  /** Key IDs root listed for the role before. */
+  readonly replacedKeyIds: readonly string[];
+  /** Old private keys deleted from the key store, as notary deletes them. */
+  readonly removedKeyIds: readonly string[];
+}
+
+/** The result of {@link TrustPublisher.rotateSigner}. */
+export interface RotateSignerResult extends PublishResult {
+  /** False when not published because tags would stop verifying and `force` was not set. */
+  readonly rotated: boolean;
+  readonly oldKeyIds: readonly string[];
+  readonly newKeyId: string;
+  /** Delegation files re-signed with the new key (its private key is held here). */
+  readonly resigned: readonly string[];
+  /** Delegation files, with their tags, that stop (or would stop) verifying until the signer signs again. */
+  readonly stopsVerifying: readonly StopsVerifying[];
+}
+
 /** The result of {@link TrustPublisher.removeSigner}. */
 export interface RemoveSignerResult extends PublishResult {
   /** False when not published because released tags would stop verifying and `force` was not set. */
@@ -87,6 +118,10 @@ export class TrustPublisher {
 
   constructor(private readonly o: TrustPublisherOptions) {
     this.#loop = new PublishLoop({ ...o, timeoutMs: o.timeoutMs ?? 15_000, maxAttempts: o.maxAttempts ?? 5 });
+  }
+
+  #rotation(): KeyRotationOptions {
+    return { loop: this.#loop, keys: this.o.keys, logger: this.o.logger, adminHttpFor: this.o.adminHttpFor ?? this.o.httpFor, timeoutMs: this.o.timeoutMs ?? 15_000 };
   }
 
   #key(ref: Parameters<typeof repositoryKeyOf>[0]) {
@@ -203,6 +238,46 @@ export class TrustPublisher {
       visible: (state) => !directChildren(state.targets).includes(role),
     }, options.signal);
     return { ...this.#result(key, published, false), removed: published.plan !== undefined, releasesBelowThreshold: belowThreshold };
+  }
+
+  /**
+   * `notary key rotate REPOSITORY ROLE [-r]`: a new key for `root`, `targets` or `snapshot` (made
+   * here), or for `snapshot` or `timestamp` made and held by the server (`serverManaged`). Root gets
+   * a new version listing it, signed by the root key (and, for root, the new root key too); `targets`
+   * is re-signed with a new targets key, a snapshot this client holds with the new snapshot key.
+   */
+  async rotateKey(repository: string, role: string, options: { serverManaged?: boolean; signal?: AbortSignal } = {}): Promise<RotateKeyResult> {
+    const key = this.#key(parseRepository(repository));
+    const rotated = await rotateBaseKey(this.#rotation(), key, role, options);
+    return {
+      ...this.#result(key, rotated.published, false),
+      role: rotated.role,
+      newKeyId: rotated.newKeyId,
+      serverManaged: rotated.serverManaged,
+      replacedKeyIds: rotated.replacedKeyIds,
+      removedKeyIds: rotated.removedKeyIds,
+    };
+  }
+
+  /**
+   * Replaces the keys of signer `name` with the key in `publicKeyPem`. Its delegation files are
+   * re-signed with the new key when its private key is held here; otherwise, unless `force` is set,
+   * nothing is published when that would leave them unverifiable (`rotated: false`; the result says
+   * which tags).
+   */
+  async rotateSigner(name: string, repository: string, publicKeyPem: string | Uint8Array, options: { force?: boolean; signal?: AbortSignal } = {}): Promise<RotateSignerResult> {
+    validateSignerName(name);
+    const publicKey = parsePublicKeyPem(publicKeyPem, this.o.clock.now().getTime());
+    const key = this.#key(parseRepository(repository));
+    const rotated = await rotateSignerKey(this.#rotation(), key, name, publicKey, options);
+    return {
+      ...this.#result(key, rotated.published, false),
+      rotated: rotated.rotated,
+      oldKeyIds: rotated.oldKeyIds,
+      newKeyId: publicKey.id,
+      resigned: rotated.resigned,
+      stopsVerifying: rotated.stopsVerifying,
+    };
   }
 
   /** `docker trust revoke IMAGE:TAG`: removes the tag from every role holding it that a held key can sign. */

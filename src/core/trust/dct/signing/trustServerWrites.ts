@@ -130,6 +130,37 @@ export async function getServerKey(
     timeoutMs: options.timeoutMs,
     signal: options.signal,
   });
+  return serverKeyOf(response, role, gun);
+}
+
+/**
+ * Has the server make a new key for `role` of `gun` and returns it (`POST …/<role>.key`, notary
+ * `RotateKey` with `-r`; the request needs the `*` action). The server signs with it only once a root
+ * that lists it is published; until then the old key stays in use.
+ */
+export async function rotateServerKey(
+  http: HttpClient,
+  server: string,
+  gun: string,
+  role: 'timestamp' | 'snapshot',
+  options: WriteOptions,
+): Promise<TufPublicKey> {
+  const response = await http.post(trustFileUrl(server, gun, `${role}.key`), new Uint8Array(0), {
+    accept: 'application/json',
+    maxBytes: 64 * 1024,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    throwHttpErrors: false,
+  });
+  if (response.status === 401 || response.status === 403) throw statusError('POST', response);
+  if (response.status < 200 || response.status >= 300) {
+    const described = serverErrors(response).map((e) => `${e.code}: ${e.message}`).join('; ');
+    throw new SigningError('server-rejected', `trust server refused to rotate the ${role} key of ${gun} (${response.status}${described ? `, ${described}` : ''})`);
+  }
+  return serverKeyOf(response, role, gun);
+}
+
+function serverKeyOf(response: HttpResponse, role: string, gun: string): TufPublicKey {
   let parsed: { keytype?: unknown; keyval?: { public?: unknown } };
   try {
     parsed = JSON.parse(bodyText(response)) as typeof parsed;
