@@ -4,7 +4,7 @@
  */
 
 /** Every command a person can type, sub-commands included. */
-export const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'key', 'key generate', 'key load', 'trust', 'trust forget'] as const;
+export const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** What each option means: `[how it is written, what it does]`. */
@@ -24,6 +24,8 @@ export const OPTION_HELP: Readonly<Record<string, readonly [string, string]>> = 
   dir: ['--dir DIR', 'Where NAME.pub is written (default: .).'],
   algorithm: ['--algorithm ALG', 'ed25519 (default) or ecdsa. Use ecdsa if the public key will be added with\ndocker trust signer add or notary delegation add: they refuse Ed25519 keys.'],
   name: ['--name NAME', 'The role to store the key under (default: the file\'s role header, else signer).'],
+  'server-managed': ['-r, --server-managed', 'The trust server makes and holds the new key (snapshot and timestamp only).'],
+  yes: ['-y, --yes', 'Rotate the root key without asking first.'],
   help: ['-h, --help', 'Show this help.'],
 };
 
@@ -94,11 +96,11 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
     notes: [PASSPHRASES, WRITE_EXIT],
   },
   signer: {
-    synopsis: 'trustlens signer add NAME REPOSITORY --key PUB.pem [options]\n       trustlens signer remove NAME REPOSITORY [--force] [options]',
-    summary: 'Delegate signing of a repository to a public key, or remove a signer again (docker trust signer).',
+    synopsis: 'trustlens signer add NAME REPOSITORY --key PUB.pem [options]\n       trustlens signer remove NAME REPOSITORY [--force] [options]\n       trustlens signer rotate NAME REPOSITORY --key NEW.pub [--force] [options]',
+    summary: 'Delegate signing of a repository to a public key, remove a signer again (docker trust signer), or\nreplace a signer\'s key.',
     options: ['key', 'force', ...WRITE_OPTIONS, 'help'],
     optionText: WRITE_OPTION_TEXT,
-    notes: ['See trustlens signer add --help and trustlens signer remove --help.', WRITE_EXIT],
+    notes: ['See trustlens signer add --help, trustlens signer remove --help and trustlens signer rotate --help.', WRITE_EXIT],
   },
   'signer add': {
     synopsis: 'trustlens signer add NAME REPOSITORY --key PUB.pem [options]',
@@ -115,11 +117,11 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
     notes: [PASSPHRASES, WRITE_EXIT],
   },
   key: {
-    synopsis: 'trustlens key generate NAME [--dir DIR] [--algorithm ed25519|ecdsa] [options]\n       trustlens key load FILE [--name NAME] [options]',
-    summary: 'Create a signer key, or import a private key, into the trust dir (docker trust key).',
-    options: ['dir', 'algorithm', 'name', ...WRITE_OPTIONS, 'help'],
+    synopsis: 'trustlens key generate NAME [--dir DIR] [--algorithm ed25519|ecdsa] [options]\n       trustlens key load FILE [--name NAME] [options]\n       trustlens key rotate REPOSITORY ROLE [--server-managed] [--yes] [options]',
+    summary: 'Create a signer key, or import a private key, into the trust dir (docker trust key); rotate a\nrepository\'s root, targets, snapshot or timestamp key (notary key rotate).',
+    options: ['dir', 'algorithm', 'name', 'server-managed', 'yes', ...WRITE_OPTIONS, 'help'],
     optionText: WRITE_OPTION_TEXT,
-    notes: ['See trustlens key generate --help and trustlens key load --help.', WRITE_EXIT],
+    notes: ['See trustlens key generate --help, trustlens key load --help and trustlens key rotate --help.', WRITE_EXIT],
   },
   'key generate': {
     synopsis: 'trustlens key generate NAME [options]',
@@ -133,6 +135,20 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
     summary: 'Import a private key into the trust dir, re-encrypted.',
     options: ['name', ...WRITE_OPTIONS, 'help'],
     optionText: WRITE_OPTION_TEXT,
+    notes: [PASSPHRASES, WRITE_EXIT],
+  },
+  'key rotate': {
+    synopsis: 'trustlens key rotate REPOSITORY ROLE [options]',
+    summary: 'Rotate a key of REPOSITORY as notary key rotate does: ROLE is targets (the repository key), snapshot,\nroot, or with --server-managed snapshot or timestamp. A new root lists the new key, signed with the\nroot key; targets (and a snapshot this machine signs) are re-signed with the new key, so signatures\nmade with the old key stop verifying while signed tags stay signed. A new root key signs the new root\ntogether with the old one, so clients that pinned the old root follow it. Needs the root key.',
+    options: ['server-managed', 'yes', ...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: ['After a targets or snapshot rotation the old private key is deleted from the trust dir, as notary does;\nold root keys are kept.', PASSPHRASES, WRITE_EXIT],
+  },
+  'signer rotate': {
+    synopsis: 'trustlens signer rotate NAME REPOSITORY --key NEW.pub [options]',
+    summary: 'Replace the key of signer NAME of REPOSITORY (in targets/NAME and targets/releases) with the key in\nNEW.pub. Needs the repository key. When the new private key is held here, NAME\'s signed tags are\nre-signed with it; otherwise the command names the tags that would stop verifying and asks first.',
+    options: ['key', 'force', ...WRITE_OPTIONS, 'help'],
+    optionText: { ...WRITE_OPTION_TEXT, key: 'The signer\'s new public key (PUBLIC KEY or CERTIFICATE PEM).', force: 'Rotate even when signed tags would stop verifying.' },
     notes: [PASSPHRASES, WRITE_EXIT],
   },
   trust: {

@@ -31,6 +31,9 @@ Commands:
   signer add NAME REPOSITORY --key PUB.pem  Delegate signing to a public key (docker trust signer add).
   signer remove NAME REPOSITORY [--force]   Remove a signer; --force also when released tags would
                                             stop verifying (docker trust signer remove).
+  signer rotate NAME REPOSITORY --key NEW.pub [--force]
+                                            Replace a signer's key, re-signing its tags when the new
+                                            private key is held; --force when tags would stop verifying.
   key generate NAME [--dir DIR] [--algorithm ed25519|ecdsa]
                                             Create a signer key in the trust dir and DIR/NAME.pub
                                             (default DIR: .; default algorithm: ed25519). Use
@@ -39,6 +42,10 @@ Commands:
                                             refuse Ed25519 public keys.
   key load FILE [--name NAME]               Import a private key into the trust dir, re-encrypted
                                             (role: --name, else the file's role header, else signer).
+  key rotate REPOSITORY ROLE [--server-managed] [--yes]
+                                            Rotate the targets, snapshot or root key of a repository
+                                            (snapshot or timestamp with --server-managed), as notary
+                                            key rotate does: signatures by the old key stop verifying.
   trust forget REPOSITORY                   Drop the root pinned on first use (and the cached trust
                                             data) of a repository: the next check trusts whatever
                                             root its trust server presents.

@@ -10,14 +10,16 @@ import { shortKeyId } from '../../core/model/keyId';
 import { validateSignerName } from '../../core/trust/dct/signing/signingErrors';
 import { parseCommandLine, unknownCommand } from '../commandLine';
 import { HelpRequest, UsageError } from '../usage';
+import { keyRotate } from './rotateCommands';
 import { COMMON_OPTIONS, runWrite, writeSetup, type WriteIo } from './writeSetup';
 
-/** `trustlens key generate|load …` */
+/** `trustlens key generate|load|rotate …` */
 export async function keyCommand(argv: readonly string[], io: WriteIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'generate') return keyGenerate(rest, io);
   if (sub === 'load') return keyLoad(rest, io);
-  if (sub === undefined) throw new UsageError('key expects generate or load', 'key');
+  if (sub === 'rotate') return keyRotate(rest, io);
+  if (sub === undefined) throw new UsageError('key expects generate, load or rotate', 'key');
   if (sub === '-h' || sub === '--help' || sub === 'help') throw new HelpRequest('key');
   throw unknownCommand(sub, 'key');
 }

@@ -12,6 +12,7 @@ import { signInSteps } from '../../core/trust/dct/signing/signSteps';
 import { parseCommandLine, unknownCommand } from '../commandLine';
 import type { CommandName } from '../commandUsage';
 import { HelpRequest, UsageError } from '../usage';
+import { signerRotate } from './rotateCommands';
 import { COMMON_OPTIONS, runWrite, writeSetup, type WriteIo } from './writeSetup';
 
 function exactly(positionals: readonly string[], names: readonly string[], command: CommandName): string[] {
@@ -58,12 +59,13 @@ export async function revokeCommand(argv: readonly string[], io: WriteIo): Promi
   }));
 }
 
-/** `trustlens signer add NAME REPOSITORY --key PUB.pem` and `trustlens signer remove NAME REPOSITORY [--force]` */
+/** `trustlens signer add NAME REPOSITORY --key PUB.pem`, `signer remove NAME REPOSITORY [--force]` and `signer rotate NAME REPOSITORY --key NEW.pub [--force]` */
 export async function signerCommand(argv: readonly string[], io: WriteIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'add') return signerAdd(rest, io);
   if (sub === 'remove') return signerRemove(rest, io);
-  if (sub === undefined) throw new UsageError('signer expects add or remove', 'signer');
+  if (sub === 'rotate') return signerRotate(rest, io);
+  if (sub === undefined) throw new UsageError('signer expects add, remove or rotate', 'signer');
   if (sub === '-h' || sub === '--help' || sub === 'help') throw new HelpRequest('signer');
   throw unknownCommand(sub, 'signer');
 }

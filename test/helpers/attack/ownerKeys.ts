@@ -39,18 +39,52 @@ export interface OwnerRootKey extends TestKey {
 }
 
 async function privateKeys(cli: NotaryCli, passphrases: NotaryPassphrases = OWNER_PASSPHRASES): Promise<Array<{ headers: Map<string, string>; key: KeyObject }>> {
-  const dir = join(cli.trustDir, 'private');
+  return privateKeysIn(cli.trustDir, (role) => role === 'root' ? passphrases.root : role === 'targets' ? passphrases.targets
+    : role === 'snapshot' ? passphrases.snapshot : passphrases.delegation);
+}
+
+/** Every private key of a trust dir (notary's or docker's `<trust dir>/private`), decrypted. */
+async function privateKeysIn(trustDir: string, passphraseFor: (role: string | undefined) => string): Promise<Array<{ headers: Map<string, string>; key: KeyObject }>> {
+  const dir = join(trustDir, 'private');
   const out: Array<{ headers: Map<string, string>; key: KeyObject }> = [];
   for (const name of await readdir(dir)) {
     if (!name.endsWith('.key')) continue;
     const block = parsePem(await readFile(join(dir, name), 'utf8'));
     const headers = new Map(block.headers.map(([k, v]) => [k, v] as [string, string]));
-    const role = headers.get('role');
-    const passphrase = role === 'root' ? passphrases.root : role === 'targets' ? passphrases.targets
-      : role === 'snapshot' ? passphrases.snapshot : passphrases.delegation;
-    out.push({ headers, key: createPrivateKey({ key: block.der, format: 'der', type: 'pkcs8', passphrase }) });
+    out.push({ headers, key: createPrivateKey({ key: block.der, format: 'der', type: 'pkcs8', passphrase: passphraseFor(headers.get('role')) }) });
   }
   return out;
+}
+
+/**
+ * Keys read straight from a docker trust dir (`$DOCKER_CONFIG/trust`, as `docker trust` and
+ * TrustLens keep them), with docker's two passphrases: what an attacker who copied the directory
+ * and learned the passphrases holds.
+ */
+export async function trustDirKeys(trustDir: string, passphrases: { root: string; repository: string }): Promise<{
+  /** The repository (targets) key of `gun`. */
+  targets(gun: string): Promise<TestKey>;
+  /** The root key as `rootBytes` (a real root.json) files it, so its signatures verify as that root's. */
+  root(rootBytes: Uint8Array): Promise<TestKey>;
+}> {
+  const keys = await privateKeysIn(trustDir, (role) => (role === 'root' ? passphrases.root : passphrases.repository));
+  return {
+    async targets(gun) {
+      const found = keys.find((k) => k.headers.get('role') === 'targets' && k.headers.get('gun') === gun);
+      if (!found) throw new Error(`no targets key for ${gun} in ${trustDir}`);
+      const publicBytes = spki(found.key);
+      return signingKey('ecdsa', publicBytes, keyIdOf('ecdsa', publicBytes), found.key);
+    },
+    async root(rootBytes) {
+      const root = parseFile(rootBytes).signed;
+      const id = root.roles.root.keyids[0] as string;
+      const pem = Buffer.from(root.keys[id].keyval.public as string, 'base64');
+      const certSpki = createPublicKey(pem.toString('latin1')).export({ type: 'spki', format: 'der' });
+      const found = keys.find((k) => k.headers.get('role') === 'root' && spki(k.key).equals(certSpki));
+      if (!found) throw new Error(`no root key for this root in ${trustDir}`);
+      return signingKey('ecdsa-x509', pem, id, found.key);
+    },
+  };
 }
 
 const spki = (key: KeyObject): Buffer => createPublicKey(key).export({ type: 'spki', format: 'der' });

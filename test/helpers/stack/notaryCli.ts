@@ -91,9 +91,9 @@ export class NotaryCli {
     return this.#dir.path;
   }
 
-  /** Runs `notary -c <config> args…`; throws with the CLI's stderr if it fails. */
-  async run(args: readonly string[]): Promise<CommandResult> {
-    return runCommand('notary', ['-c', this.configPath, ...args], { env: this.#env, cwd: this.#dir.path });
+  /** Runs `notary -c <config> args…` (with `input` on stdin, e.g. an answer); throws with the CLI's stderr if it fails. */
+  async run(args: readonly string[], options: { input?: string } = {}): Promise<CommandResult> {
+    return runCommand('notary', ['-c', this.configPath, ...args], { env: this.#env, cwd: this.#dir.path, ...(options.input === undefined ? {} : { input: options.input }) });
   }
 
   /** `notary init <gun>`: creates root (reused across GUNs), targets and a client-held snapshot key. */

@@ -14,7 +14,7 @@ function trustlens(args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'key', 'key generate', 'key load', 'trust', 'trust forget'];
+const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'];
 
 /** The usage error a person sees: exit 2, nothing on stdout, one line, a blank line, then `usage`'s first line. */
 function usageError(args: string[], line: string, usage: RegExp): void {

@@ -147,7 +147,7 @@ export async function rotateSignerKey(
       last = planRotateSigner(state, name, publicKey, held, now);
       if (last.stopsVerifying.length > 0) {
         const what = last.stopsVerifying.map((s) => `${s.role} (${s.tags.length === 0 ? 'no tags' : s.tags.join(', ')})`).join('; ');
-        o.logger.warn(`the new key of signer ${name} is not held, so these stop verifying until ${name} signs again: ${what}` + (options.force ? '' : '; not rotated (use force)'));
+        o.logger.info(`the new key of signer ${name} is not held, so these stop verifying until ${name} signs again: ${what}` + (options.force ? '' : '; not rotated (use force)'));
         if (!options.force) return undefined;
       }
       return last;
