@@ -16,6 +16,7 @@ import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
 import type { SignImageOutcome } from '../../src/vscode/dct/signImage';
 import type { LocalKeyNode } from '../../src/vscode/dct/localKeysNodes';
+import { getTrustFile } from '../helpers/stack/notaryHttp';
 import { pushImage, pushIndex, type PushedManifest } from '../helpers/stack/push';
 import { addSigner, createSigner } from '../helpers/stack/signers';
 import { startStack, type Stack } from '../helpers/stack/stack';
@@ -206,6 +207,57 @@ describe('signing from the editor on the real stack', function () {
     // Load Key… opens the key file dialog.
     await waitUntil(() => prompts.asked.some((a) => a.kind === 'open' && a.text === 'TrustLens: private key to load'), 20_000, 'the Load Key dialog');
     assert.ok(pushed.digest.startsWith('sha256:'));
+  });
+
+  it('rotates the repository key and the root key from the Signers view, each after a modal saying when to use it', async () => {
+    const adminRoles = async () => {
+      const view = await waitForRepository(api, gun, () => true, 30_000, 'the repository');
+      return childrenOf(api, view.groups.find((g) => g.label === 'Administrative keys')!.node);
+    };
+    const roleNode = async (label: string) => (await adminRoles()).find((r) => r.label === label)!;
+    assert.deepEqual((await adminRoles()).map((r) => [r.label, r.contextValue]), [['Root', 'trustlens.role.root'], ['Repository', 'trustlens.role.repository']]);
+    const before = await getTrustFile(stack.notary, gun, 'root');
+    const ids = (prompts2: typeof prompts) => prompts2.asked.filter((a) => a.kind === 'input' && a.password).map((a) => a.text.replace(/ [0-9a-f]{7}\b/, ' <id>'));
+
+    // Closed without choosing: nothing is asked or published.
+    prompts.restore();
+    prompts = scriptPrompts({ ...answers, warning: () => undefined });
+    assert.equal(await vscode.commands.executeCommand('trustlens.rotateRepositoryKey', (await roleNode('Repository')).node), false);
+    const modal = prompts.asked.find((a) => a.kind === 'warning');
+    assert.deepEqual([modal?.modal, modal?.text, modal?.items], [true, `Rotate the repository key of ${gun}?`, ['Rotate Repository Key']]);
+    assert.match(modal?.detail ?? '', /^Use this when the repository key has leaked, or may have\. .*signed with your root key \(you need it, and its passphrase\)/);
+    assert.deepEqual(ids(prompts), []);
+    assert.equal((await getTrustFile(stack.notary, gun, 'root')).signed.version, before.signed.version);
+
+    prompts.restore();
+    prompts = scriptPrompts({ ...answers, warning: (message) => (message.startsWith('Rotate the repository key') ? 'Rotate Repository Key' : undefined) });
+    assert.equal(await vscode.commands.executeCommand('trustlens.rotateRepositoryKey', (await roleNode('Repository')).node), true, shown());
+    assert.deepEqual(ids(prompts), [
+      'Enter the passphrase of the root key <id>',
+      `Choose a passphrase for the new repository key <id> (${gun})`,
+      `Repeat the passphrase for the new repository key <id> (${gun})`,
+    ]);
+    const rotated = await getTrustFile(stack.notary, gun, 'root');
+    const newTargets = rotated.signed.roles!.targets!.keyids[0]!;
+    assert.notEqual(newTargets, before.signed.roles!.targets!.keyids[0]);
+    assert.match(prompts.asked.find((a) => a.kind === 'info')?.text ?? '', new RegExp(`^TrustLens: rotated the repository key of ${gun}: it is now ${newTargets.slice(0, 7)}\\. The old key [0-9a-f]{7} was deleted from this machine\\.$`));
+    await waitForRepository(api, gun, (v) => v.adminKeys.Repository?.[0] === newTargets.slice(0, 7), 30_000, 'the new repository key');
+
+    prompts.restore();
+    prompts = scriptPrompts({ ...answers, warning: (message) => (message.startsWith('Rotate the root key') ? 'Rotate Root Key' : undefined) });
+    assert.equal(await vscode.commands.executeCommand('trustlens.rotateRootKey', (await roleNode('Root')).node), true, shown());
+    assert.match(prompts.asked.find((a) => a.kind === 'warning')?.detail ?? '', /^Use this when the root key has leaked, or may have, or to retire it\./);
+    assert.deepEqual(ids(prompts), [
+      'Enter the passphrase of the root key <id>',
+      'Choose a passphrase for the new root key <id>: it protects your most sensitive key and cannot be recovered',
+      'Repeat the passphrase for the new root key <id>',
+    ]);
+    const newRoot = await getTrustFile(stack.notary, gun, 'root');
+    assert.equal(newRoot.signed.version, rotated.signed.version + 1);
+    assert.deepEqual(newRoot.signatures.map((sig) => sig.keyid).sort(), [rotated.signed.roles!.root!.keyids[0]!, newRoot.signed.roles!.root!.keyids[0]!].sort());
+    // The editor, which pinned the old root, follows: the view shows the new root key.
+    const newRootId = newRoot.signed.roles!.root!.keyids[0]!;
+    await waitForRepository(api, gun, (v) => v.adminKeys.Root?.[0] === newRootId.slice(0, 7), 30_000, 'the new root key');
   });
 
   it('writes no passphrase and no private key material to logs, settings or the metadata cache', async () => {

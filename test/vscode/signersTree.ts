@@ -25,6 +25,8 @@ export interface RepositoryView {
   readonly signers: Shown[];
   readonly tags: Shown[];
   readonly groups: Shown[];
+  /** The administrative roles (`Root`, `Repository`) with the labels of their keys (short IDs). */
+  readonly adminKeys: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The repository labelled `gun`, read fresh from the provider; undefined when not shown or not loaded. */
@@ -37,7 +39,10 @@ export async function repositoryView(api: TrustLensApi, gun: string): Promise<Re
   const tagsGroup = group('Signed tags');
   if (!signersGroup || !tagsGroup) return undefined;
   const real = (nodes: Shown[]) => nodes.filter((n) => n.contextValue !== 'trustlens.message');
-  return { repository, groups, signers: real(await childrenOf(api, signersGroup.node)), tags: real(await childrenOf(api, tagsGroup.node)) };
+  const adminGroup = group('Administrative keys');
+  const adminRoles = adminGroup ? real(await childrenOf(api, adminGroup.node)) : [];
+  const adminKeys = Object.fromEntries(await Promise.all(adminRoles.map(async (r) => [r.label, (await childrenOf(api, r.node)).map((k) => k.label)] as const)));
+  return { repository, groups, signers: real(await childrenOf(api, signersGroup.node)), tags: real(await childrenOf(api, tagsGroup.node)), adminKeys };
 }
 
 /**

@@ -64,8 +64,11 @@ export interface DetailsRole {
   readonly keys: readonly DetailsKey[];
   /** Whether it counts in its group's number (a release role listed among signers does not). */
   readonly counted: boolean;
-  /** The menu context: `role`, or `signerRole` for a signer that can be removed. */
-  readonly context: 'role' | 'signerRole';
+  /**
+   * The menu context: `role`; `signerRole` for a signer that can be removed; `rootRole` and
+   * `repositoryRole` for the administrative roles whose keys can be rotated.
+   */
+  readonly context: 'role' | 'signerRole' | 'rootRole' | 'repositoryRole';
 }
 
 /** A signed tag. */

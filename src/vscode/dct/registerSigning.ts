@@ -1,16 +1,17 @@
 /**
- * The editor's write side: signing images, changing signers, revoking signatures and managing keys,
+ * The editor's write side: signing images, changing signers, revoking signatures, managing and rotating keys,
  * each refused in Restricted Mode.
  */
 import * as vscode from 'vscode';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
 import type { TrustLensServices } from '../services';
 import { registerKeyCommands } from './keyCommands';
+import { registerRotateCommands } from './rotateCommands';
 import { registerSignerCommands } from './signerCommands';
 import { registerSignImage } from './signImage';
 
 /** Registers every write command; dispose to unregister them. */
 export function registerSigning(context: vscode.ExtensionContext, services: TrustLensServices, diagnostics: DiagnosticsManager): vscode.Disposable {
   const deps = { context, services, diagnostics };
-  return vscode.Disposable.from(registerSignImage(deps), registerSignerCommands(deps), registerKeyCommands(deps));
+  return vscode.Disposable.from(registerSignImage(deps), registerSignerCommands(deps), registerKeyCommands(deps), registerRotateCommands(deps));
 }

@@ -26,7 +26,7 @@ function repositoryOf(node: SignersNode | undefined): RepositoryNode | undefined
 }
 
 /** The repository a node or `{ repository, server? }` names; asks for one when neither does. */
-async function targetOf(arg: unknown): Promise<Target | undefined> {
+export async function targetOf(arg: unknown): Promise<Target | undefined> {
   const repo = repositoryOf(arg instanceof SignersNode ? arg : undefined);
   if (repo) return { gun: repo.ref.key.gun, servers: { [repo.ref.key.registry]: repo.ref.key.server } };
   const a = (arg ?? {}) as Args;

@@ -13,6 +13,10 @@ export const CONTEXT = {
   role: 'trustlens.role',
   /** A signer's own role (not `releases`): one that can be removed. */
   signerRole: 'trustlens.role.signer',
+  /** The root role: Rotate Root Key… */
+  rootRole: 'trustlens.role.root',
+  /** The repository (targets) role: Rotate Repository Key… */
+  repositoryRole: 'trustlens.role.repository',
   key: 'trustlens.key.keyId',
   tag: 'trustlens.tag.digest',
   tagWithoutDigest: 'trustlens.tag',
@@ -96,7 +100,7 @@ export class RoleNode extends SignersNode {
     item.description = r.description;
     item.iconPath = r.warning ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : badgeIcon(r.badge, r.icon);
     item.tooltip = r.tooltip.join('\n');
-    item.contextValue = r.context === 'signerRole' ? CONTEXT.signerRole : CONTEXT.role;
+    item.contextValue = CONTEXT[r.context];
     return item;
   }
 

@@ -70,7 +70,7 @@ function roleDetails(r: RoleModel, group: 'signers' | 'admin', holders: Readonly
     ...(r.badge ? { badge: r.badge } : {}),
     keys: r.keys.map((k) => keyDetails(k, holders.get(k.id) ?? [])),
     counted: !release,
-    context: removable ? 'signerRole' : 'role',
+    context: removable ? 'signerRole' : group !== 'admin' ? 'role' : r.role === 'root' ? 'rootRole' : r.role === 'targets' ? 'repositoryRole' : 'role',
   };
 }
 
