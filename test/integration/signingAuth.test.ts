@@ -3,6 +3,7 @@
  * from config.json buys a token for `repository:<gun>:pull,push`; a token without `push` cannot
  * create trust data (the server-key endpoints need it), and the error says so without leaking the
  * password. The servers hold Ed25519 keys, so TrustLens's root lists Ed25519 timestamp and snapshot keys.
+ * Having the server make a new key (`key rotate … --server-managed`) asks for `*`, as notary does.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +26,8 @@ void describe('signing behind a token service', () => {
   let pullOnlyIssuer: TokenIssuer;
   let stack: Stack;
   let pullOnly: Stack;
+  /** The publisher that created the repository of the first test (it holds its root key). */
+  let owner: Awaited<ReturnType<typeof publisherFor>>;
   const cleanup: Array<() => Promise<unknown>> = [];
 
   /** A publisher logged in to the stack's registry, with its own docker config and cache. */
@@ -59,7 +62,8 @@ void describe('signing behind a token service', () => {
   void it('asks for repository:<gun>:pull,push with the registry login, creates the repository and signs', async () => {
     const gun = `${stack.registry.host}/signing/auth`;
     const image = await pushImage(stack.registry, 'signing/auth', 'v1');
-    const result = await (await publisherFor(stack)).signTag(`${gun}:v1`, { signer: 'alice' });
+    owner = await publisherFor(stack);
+    const result = await owner.signTag(`${gun}:v1`, { signer: 'alice' });
     assert.deepEqual([result.initialized, result.digest, result.released], [true, image.digest, true]);
     assert.ok(issuer.requests.some((r) => r.status === 200 && r.account === CREDENTIALS.user && r.scopes.includes(`repository:${gun}:pull,push`)));
     const root = result.state.root;
@@ -70,6 +74,18 @@ void describe('signing behind a token service', () => {
     });
     assert.equal(inspection.exitCode, 0, inspection.stderr);
     assert.deepEqual(inspection.entries[0]?.SignedTags.map((t) => [t.SignedTag, t.Signers]), [['v1', ['alice']]]);
+  });
+
+  void it('has the server make a new snapshot key with a token for repository:<gun>:*, as notary asks for one', async () => {
+    const gun = `${stack.registry.host}/signing/auth`;
+    const before = issuer.requests.length;
+    const result = await owner.rotateKey(gun, 'snapshot', { serverManaged: true });
+    assert.deepEqual(result.uploaded, ['root']);
+    const granted = issuer.requests.slice(before).filter((r) => r.status === 200).flatMap((r) => r.scopes);
+    assert.ok(granted.includes(`repository:${gun}:*`), granted.join(' '));
+    const root = result.state.root;
+    assert.notDeepEqual(root.roles?.snapshot?.keyids, result.replacedKeyIds);
+    assert.equal(root.keys?.[root.roles?.snapshot?.keyids?.[0] ?? '']?.keytype, 'ed25519', 'the server\'s new key');
   });
 
   void it('cannot create trust data with a pull-only token, and says why without the password', async () => {
