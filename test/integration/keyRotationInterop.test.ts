@@ -4,7 +4,8 @@
  * an empty one, verifies the result and finds only the new key where the old one was. TrustLens rotating
  * a repository notary made (its snapshot key held by the client): targets and snapshot are re-signed
  * with the new keys in one upload, notary lists the repository and keeps publishing with TrustLens's new
- * key. And a rotation cancelled after its new key was made publishes nothing and keeps no key.
+ * keys, also after TrustLens rotates the snapshot and timestamp keys. And a rotation cancelled after
+ * its new key was made publishes nothing and keeps no key.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -154,6 +155,27 @@ void describe('key rotation across notary and TrustLens on the real stack', () =
     assert.equal(await verdict(pinned, gun, 'v2'), `signed ${v2.digest}`);
     const inspected = await dockerTrustInspect([gun], { trustServerUrl: stack.notary.url, caPem: stack.notary.caPem });
     assert.deepEqual(inspected.entries[0]?.AdministrativeKeys.find((k) => k.Name === 'Repository')?.Keys, [{ ID: (await roleKeyIds(gun, 'targets'))[0] }]);
+
+    // Then a new client-held snapshot key, and a new timestamp key on the server: notary follows both.
+    const again = ownerPublisher(passphrases);
+    try {
+      const snapshot = await again.publisher.rotateKey(gun, 'snapshot');
+      assert.deepEqual(snapshot.uploaded, ['root', 'snapshot']);
+      assert.deepEqual(snapshot.removedKeyIds, [snapshotKey]);
+      assert.deepEqual(await signatureIds(gun, 'snapshot'), [snapshot.newKeyId]);
+      const timestamp = await again.publisher.rotateKey(gun, 'timestamp', { serverManaged: true });
+      assert.deepEqual(timestamp.uploaded, ['root']);
+      assert.deepEqual(await signatureIds(gun, 'timestamp'), [(await roleKeyIds(gun, 'timestamp'))[0]]);
+      assert.notDeepEqual(timestamp.replacedKeyIds, await roleKeyIds(gun, 'timestamp'));
+    } finally {
+      await again.close();
+    }
+    assert.deepEqual((await fresh.list(gun)).map((t) => t.name).sort(), ['v1', 'v2'], 'the pinned notary client follows');
+    await owner.remove(gun, 'v2');
+    await owner.publish(gun);
+    assert.deepEqual((await (await stack.newNotaryCli()).list(gun)).map((t) => t.name), ['v1'], 'notary signs with TrustLens\'s snapshot key');
+    assert.equal(await verdict(pinned, gun, 'v1'), `signed ${v1.digest}`);
+    assert.equal((await dockerTrustInspect([gun], { trustServerUrl: stack.notary.url, caPem: stack.notary.caPem })).exitCode, 0);
   });
 
   void it('a rotation cancelled after its new key was made publishes nothing and deletes that key', async () => {
