@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { run } from '../../../src/cli/main';
+import { keyCommand } from '../../../src/cli/dct/keyCommands';
 import type { Terminal } from '../../../src/cli/dct/passphrases';
 import type { WriteIo } from '../../../src/cli/dct/writeSetup';
 
@@ -30,7 +30,7 @@ void describe('trustlens key rotate REPOSITORY root asks first', () => {
       const asked: string[] = [];
       const s = io(answer, asked);
       // An unreachable trust server: an answer that went on would fail on the network instead.
-      assert.equal(await run(['key', 'rotate', '127.0.0.1:1/team/app', 'root', '--docker-config', '/nonexistent-trustlens-config'], s), 1);
+      assert.equal(await keyCommand(['rotate', '127.0.0.1:1/team/app', 'root', '--docker-config', '/nonexistent-trustlens-config'], s), 1);
       assert.deepEqual(asked, ['Are you sure you want to proceed?  (yes/no)  ']);
       assert.equal(s.err.join(''), WARNING);
       assert.equal(s.out.join(''), '\nAborting action.\n');
@@ -39,7 +39,7 @@ void describe('trustlens key rotate REPOSITORY root asks first', () => {
 
   void it('without a terminal it refuses, naming --yes', async () => {
     const s = io(undefined, []);
-    assert.equal(await run(['key', 'rotate', '127.0.0.1:1/team/app', 'root', '--docker-config', '/nonexistent-trustlens-config'], s), 1);
+    assert.equal(await keyCommand(['rotate', '127.0.0.1:1/team/app', 'root', '--docker-config', '/nonexistent-trustlens-config'], s), 1);
     assert.equal(s.err.join(''), `${WARNING}Not rotated: use --yes to rotate the root key of 127.0.0.1:1/team/app.\n`);
     assert.equal(s.out.join(''), '');
   });
