@@ -7,7 +7,6 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dockerTrust, dockerTrustInspect, type TrustInspectEntry } from '../helpers/stack/dockerCli';
@@ -204,10 +203,12 @@ void describe('trustlens key rotate and signer rotate (the CLI) on the real stac
     assert.deepEqual(await check(), { v1: `signed ${v1.digest}`, v2: `signed ${v2.digest}` });
   });
 
-  void it('signer rotate to a key not held here names the tags that stop verifying, publishes nothing without --force, and with it leaves them unverifiable', async () => {
-    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const file = join(owner.project.path, 'elsewhere.pub');
-    await writeFile(file, pem);
+  void it('signer rotate to a key made on the signer\'s machine names the tags that stop verifying, publishes nothing without --force, and with it leaves them unverifiable until the signer signs again', async () => {
+    // alice makes her new key on her own machine and hands over the public key.
+    const aliceMachine = await makeWriteCli(stack, 'rotate-alice');
+    ok(await aliceMachine.run(['key', 'generate', 'alice-3', '--algorithm', 'ecdsa', '--dir', aliceMachine.project.path], PASS));
+    const file = join(aliceMachine.project.path, 'alice-3.pub');
+    const pem = await readFile(file, 'utf8');
     const files = await serverFiles();
     const refused = await owner.run(['signer', 'rotate', 'alice', gun, '--key', file], PASS);
     assert.equal(refused.code, 1);
@@ -229,6 +230,11 @@ void describe('trustlens key rotate and signer rotate (the CLI) on the real stac
     const verdicts = await check();
     assert.equal(verdicts.v1, `signed ${v1.digest}`);
     assert.equal(verdicts.v2, 'invalid', 'targets/releases no longer verifies, so v2 cannot be');
+    // alice signs v2 again with her new key: released and signed by her once more.
+    ok(await aliceMachine.run(['sign', `${gun}:v2`], PASS));
+    await aliceMachine.remove();
+    assert.deepEqual((await inspect()).SignedTags.map((t) => [t.SignedTag, t.Signers]), [['v1', ['Repo Admin']], ['v2', ['alice']]]);
+    assert.equal((await check()).v2, `signed ${v2.digest}`);
     // docker trust signer add accepts the repository TrustLens rotated.
     const docker = await dockerTrust(['signer', 'add', '--key', join(owner.project.path, 'alice-next.pub'), 'bob', gun], {
       trustServerUrl: stack.notary.url, caPem: stack.notary.caPem, dockerConfigDir: owner.docker.path, passphrases: PASS,
