@@ -5,6 +5,11 @@
  */
 import type { BackendFactory } from '../trust/trustService';
 import { dctBackend } from '../trust/dct/createBackend';
+import { notationBackend, notationRuleSection, NOTATION_SCHEME } from '../trust/notation/createBackend';
+import { registerRuleSection } from '../policy/ruleSections';
+
+// `.trustlens.yaml` rules may carry a section per shipped scheme that reads one.
+registerRuleSection(NOTATION_SCHEME, notationRuleSection);
 
 export { FileMetadataStore } from '../trust/dct/metadataStore';
 export { DEFAULT_TTL_MS, defaultCacheDir } from '../trust/cacheDir';
@@ -17,7 +22,7 @@ export interface StandardBackendOptions {
   timeoutMs?: number;
 }
 
-/** The shipped backends: Docker Content Trust. */
+/** The shipped backends: Docker Content Trust and Notation. */
 export function standardBackends(options: StandardBackendOptions): BackendFactory[] {
-  return [dctBackend(options)];
+  return [dctBackend(options), notationBackend(options)];
 }

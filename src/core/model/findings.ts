@@ -18,6 +18,17 @@ export const FINDING_CODES = [
   'invalid-reference',
   'variable-unresolved',
   'variable-empty',
+  'untrusted-signer',
+  'notation-unsigned',
+  'notation-invalid',
+  'notation-expired',
+  'notation-certificate-expired',
+  'notation-timestamp-invalid',
+  'notation-revoked',
+  'notation-revocation-unknown',
+  'notation-not-verified',
+  'notation-policy-invalid',
+  'missing-required-scheme',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -47,6 +58,17 @@ export const DEFAULT_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
   'invalid-reference': 'error',
   'variable-unresolved': 'error',
   'variable-empty': 'info',
+  'untrusted-signer': 'error',
+  'notation-unsigned': 'error',
+  'notation-invalid': 'error',
+  'notation-expired': 'error',
+  'notation-certificate-expired': 'error',
+  'notation-timestamp-invalid': 'error',
+  'notation-revoked': 'error',
+  'notation-revocation-unknown': 'error',
+  'notation-not-verified': 'info',
+  'notation-policy-invalid': 'error',
+  'missing-required-scheme': 'error',
 };
 
 /** One thing a user should know about a reference. */
@@ -57,6 +79,23 @@ export interface Finding {
   message: string;
   /** The technical detail behind the message, when it leaves some out: e.g. the URL and error code of a request that failed. */
   detail?: string;
+  /** How to trust the signer this finding names, when the scheme can say (the *Trust this signer…* fix). */
+  trust?: TrustFix;
+}
+
+/**
+ * A rule that trusts a signer, for the policy file: what the *Trust this signer…* fix writes, after
+ * the user has confirmed who it is. Plain data, so that the editor writes it without knowing the scheme.
+ */
+export interface TrustFix {
+  /** e.g. `CN=release,O=Acme,ST=WA,C=US, issued by CN=Acme Root,…`: who the user is asked to trust. */
+  readonly signer: string;
+  /** What to compare before trusting it, e.g. the CA certificate's SHA-256 fingerprint. */
+  readonly confirm: string;
+  /** The rule to append to `rules`: its `images` and the scheme's own section, as YAML data. */
+  readonly rule: { readonly images: readonly string[] } & Readonly<Record<string, unknown>>;
+  /** Files to write first, relative to the policy file's folder (e.g. the CA certificate of a trust store). */
+  readonly files: readonly { readonly path: string; readonly content: string }[];
 }
 
 export function isFindingCode(value: string): value is FindingCode {
@@ -124,5 +163,49 @@ export const FINDING_DOCS: Readonly<Record<FindingCode, { title: string; help: s
   'variable-empty': {
     title: 'Variable expands to nothing',
     help: 'A variable in the image has no value, so it expands to nothing, as docker and compose expand it. The image checked is the one without it. Give the variable a value if another image was meant.',
+  },
+  'untrusted-signer': {
+    title: 'Signed by a signer no policy trusts',
+    help: 'The signature verifies, but no trust policy trusts its signer: the certificate chain does not lead to a certificate in the named trust stores, or the subject is not among the trusted identities. Trust the signer (its CA in a trust store and its subject as a trusted identity) only after checking who it is.',
+  },
+  'notation-unsigned': {
+    title: 'No Notation signature',
+    help: 'No signature manifest of type application/vnd.cncf.notary.signature refers to this image digest. Sign it with notation, or use a signed image.',
+  },
+  'notation-invalid': {
+    title: 'Notation signature failed verification',
+    help: 'The signature envelope is malformed, its signature does not verify, it signs another artifact (digest, size or media type), it lists an unknown critical header, or its certificate chain breaks the certificate requirements. Treat the image as untrusted.',
+  },
+  'notation-expired': {
+    title: 'Notation signature has expired',
+    help: 'The signer gave the signature an expiry (io.cncf.notary.expiry) and it has passed. Ask for a fresh signature, or relax the trust policy\'s expiry check to "log" if you accept expired artifacts.',
+  },
+  'notation-certificate-expired': {
+    title: 'Signing certificate not valid',
+    help: 'The signing certificate chain is not valid at the time that counts: now, when no trusted timestamp proves when the signature was made, or the authentic signing time. Re-sign with a valid certificate, or with a timestamp from a trusted TSA.',
+  },
+  'notation-timestamp-invalid': {
+    title: 'Timestamp countersignature failed verification',
+    help: 'The RFC 3161 timestamp is missing, malformed, does not cover this signature, or does not chain to a certificate in the trust policy\'s tsa trust store.',
+  },
+  'notation-revoked': {
+    title: 'Signing certificate revoked',
+    help: 'OCSP or the CRL of the issuing CA says a certificate of the signing chain is revoked.',
+  },
+  'notation-revocation-unknown': {
+    title: 'Revocation status unknown',
+    help: 'Neither the OCSP responder nor the CRL gave a usable answer (unreachable, timed out, unknown status, bad signature or stale), so revocation could not be checked.',
+  },
+  'notation-not-verified': {
+    title: 'Not verified by policy',
+    help: 'The matching trust policy has the verification level "skip", so Notation signatures of this image are not verified. This is never a signed verdict.',
+  },
+  'notation-policy-invalid': {
+    title: 'Notation trust policy is invalid',
+    help: 'The trust policy or the trust store it names cannot be used (malformed JSON, unknown level, missing trust store, overlapping identities). Nothing is trusted until it is fixed.',
+  },
+  'missing-required-scheme': {
+    title: 'A required signature scheme has not signed',
+    help: 'A rule of the policy requires a signature of this scheme (`require`), or of one of several (`anyOf`), and none verified. Sign the image with that scheme, or change the rule.',
   },
 };

@@ -10,6 +10,19 @@ export interface PolicyRule {
   requireSigners: string[];
   /** Severity overrides per finding code, e.g. `{ expiring-soon: error }`. */
   severity: Partial<Record<FindingCode, Severity>>;
+  /** Signature schemes that must all have signed, e.g. `[notation]` or `[dct, notation]`. */
+  require?: string[];
+  /** Signature schemes of which at least one must have signed, e.g. `[dct, notation]`. */
+  anyOf?: string[];
+  /** Scheme sections (e.g. `notation:`), as the scheme's registered parser returned them. */
+  sections?: Record<string, unknown>;
+}
+
+/** A scheme section of the last matching rule that has one, with that rule's images and file. */
+export interface RuleSectionValue {
+  readonly value: unknown;
+  readonly images: readonly string[];
+  readonly file?: string;
 }
 
 /** A validated policy. */
@@ -41,6 +54,12 @@ export interface EffectivePolicy {
   severity: Record<FindingCode, Severity>;
   ignored: boolean;
   expiryWarningDays: number;
+  /** Schemes every one of which must sign (the last matching rule that says `require`). */
+  require?: string[];
+  /** Schemes of which one must sign (the last matching rule that says `anyOf`). */
+  anyOf?: string[];
+  /** Per scheme, the section of the last matching rule that has one. */
+  sections?: Record<string, RuleSectionValue>;
 }
 
 const matchers = new Map<string, (s: string) => boolean>();
@@ -57,16 +76,28 @@ function matches(pattern: string, repository: string): boolean {
 export function effectivePolicy(policy: Policy, repository: string): EffectivePolicy {
   const severity = { ...DEFAULT_SEVERITY };
   const requireSigners = new Set<string>();
+  let require: string[] | undefined;
+  let anyOf: string[] | undefined;
+  const sections: Record<string, RuleSectionValue> = {};
   for (const rule of policy.rules) {
     if (!rule.images.some((p) => matches(p, repository))) continue;
     rule.requireSigners.forEach((s) => requireSigners.add(s));
     Object.assign(severity, rule.severity);
+    // Which schemes must sign is one decision: the most specific (last) rule that makes it wins.
+    if (rule.require || rule.anyOf) {
+      require = rule.require;
+      anyOf = rule.anyOf;
+    }
+    for (const [scheme, value] of Object.entries(rule.sections ?? {})) sections[scheme] = { value, images: rule.images, ...(policy.file ? { file: policy.file } : {}) };
   }
   return {
     requireSigners: [...requireSigners],
     severity,
     ignored: policy.ignore.some((p) => matches(p, repository)),
     expiryWarningDays: policy.expiryWarningDays,
+    ...(require ? { require } : {}),
+    ...(anyOf ? { anyOf } : {}),
+    ...(Object.keys(sections).length > 0 ? { sections } : {}),
   };
 }
 
@@ -89,7 +120,8 @@ export function mergePolicy(file: Policy | undefined, settings: PolicySettings, 
   return {
     ...(base.file ? { file: base.file } : {}),
     trustServers: { ...(workspaceTrusted ? base.trustServers : {}), ...settings.trustServers },
-    rules: [...settingsRule, ...base.rules],
+    // A scheme section can name trust anchors (a folder of CA certificates): an untrusted workspace's file may not add any.
+    rules: [...settingsRule, ...(workspaceTrusted ? base.rules : base.rules.map(({ sections: _sections, ...rule }) => rule))],
     expiryWarningDays: base.explicitKeys?.includes('expiryWarningDays') ? base.expiryWarningDays : settings.expiryWarningDays,
     ignore: base.ignore,
     // Pinning only ever refuses roots, so the workspace's file may set it in Restricted Mode too.

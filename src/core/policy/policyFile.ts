@@ -7,6 +7,7 @@ import { parseYaml } from '../parse/yamlBounded';
 import { isFindingCode, SEVERITIES, type FindingCode, type Severity } from '../model/findings';
 import { defaultPolicy, type Policy, type PolicyRule } from './policy';
 import { PolicyFileError } from './policyError';
+import { ruleSectionKeys, ruleSectionParser } from './ruleSections';
 import { parseTrustPinning } from './trustPinning';
 
 export const POLICY_FILE_NAME = '.trustlens.yaml';
@@ -97,7 +98,7 @@ export function parsePolicy(text: string, file = POLICY_FILE_NAME, options: { ba
         break;
       case 'rules':
         if (!isSeq(value)) return fail(value as Node, '"rules" must be a list');
-        policy.rules = value.items.map((item) => parseRule(item, fail, str, strList));
+        policy.rules = value.items.map((item) => parseRule(item, fail, str, strList, { baseDir: options.baseDir ?? dirname(resolve(file)), file }));
         break;
       case 'trustPinning':
         policy.trustPinning = parseTrustPinning(value, options.baseDir ?? dirname(resolve(file)), fail);
@@ -111,12 +112,36 @@ export function parsePolicy(text: string, file = POLICY_FILE_NAME, options: { ba
 
 type Fail = (node: Node | null | undefined, message: string) => never;
 
-function parseRule(item: unknown, fail: Fail, str: (n: unknown, w: string) => string, strList: (n: unknown, w: string) => string[]): PolicyRule {
+const SCHEME_NAME = /^[a-z][a-z0-9-]*$/;
+
+function ruleKeys(): string {
+  return ['images', 'requireSigners', 'severity', 'require', 'anyOf', ...ruleSectionKeys()].join(', ');
+}
+
+function parseRule(item: unknown, fail: Fail, str: (n: unknown, w: string) => string, strList: (n: unknown, w: string) => string[], where: { baseDir: string; file: string }): PolicyRule {
   if (!isMap(item)) return fail(item as Node, 'each rule must be a mapping with "images" and optionally "requireSigners" and "severity"');
   const rule: PolicyRule = { images: [], requireSigners: [], severity: {} };
+  const schemes = (node: unknown, what: string): string[] => {
+    const names = strList(node, what);
+    if (names.length === 0) fail(node as Node, `${what} must name at least one signature scheme`);
+    const bad = names.find((n) => !SCHEME_NAME.test(n));
+    if (bad !== undefined) fail(node as Node, `${what}: "${bad}" is not a signature scheme name (e.g. dct, notation)`);
+    return [...new Set(names)];
+  };
   for (const pair of item.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const section = ruleSectionParser(key);
+    if (section) {
+      rule.sections = { ...rule.sections, [key]: section(pair.value, { ...where, fail }) };
+      continue;
+    }
     switch (key) {
+      case 'require':
+        rule.require = schemes(pair.value, '"require"');
+        break;
+      case 'anyOf':
+        rule.anyOf = schemes(pair.value, '"anyOf"');
+        break;
       case 'images':
         rule.images = strList(pair.value, '"images"');
         break;
@@ -137,9 +162,10 @@ function parseRule(item: unknown, fail: Fail, str: (n: unknown, w: string) => st
         break;
       }
       default:
-        fail(pair.key as Node, `unknown rule key "${key}" (expected images, requireSigners or severity)`);
+        fail(pair.key as Node, `unknown rule key "${key}" (expected ${ruleKeys()})`);
     }
   }
   if (rule.images.length === 0) fail(item, 'a rule needs at least one pattern in "images"');
+  if (rule.require && rule.anyOf) fail(item, 'a rule says either "require" (every scheme listed) or "anyOf" (one of them), not both');
   return rule;
 }

@@ -16,7 +16,9 @@ export const STATUS_ORDER: readonly TrustStatus[] = [
   'digest-mismatch',
   'expired',
   'invalid',
+  'untrusted-signer',
   'unverifiable',
+  'not-verified',
   'skipped',
 ];
 
@@ -33,6 +35,8 @@ export const STATUS_SHORT: Readonly<Record<TrustStatus, string>> = {
   expired: 'expired',
   invalid: 'invalid',
   unverifiable: 'unverifiable',
+  'untrusted-signer': 'untrusted signer',
+  'not-verified': 'not verified by policy',
   skipped: 'not checked',
 };
 
@@ -49,6 +53,8 @@ export const STATUS_WORDS: Readonly<Record<TrustStatus, string>> = {
   expired: 'Not trusted: the trust data has expired',
   invalid: 'Not trusted: the trust data failed verification',
   unverifiable: 'Unknown: the trust data could not be checked',
+  'untrusted-signer': 'Not trusted: signed, but by a signer no policy trusts',
+  'not-verified': 'Not verified by policy: the trust policy skips signature verification',
   skipped: 'Not checked: ignored by policy',
 };
 

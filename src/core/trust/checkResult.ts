@@ -13,6 +13,8 @@ export type TrustStatus =
   | 'invalid'
   | 'digest-mismatch'
   | 'unverifiable'
+  | 'untrusted-signer'
+  | 'not-verified'
   | 'skipped';
 
 /** Who made a signature, as far as its scheme establishes it. */

@@ -5,11 +5,12 @@
  */
 import type { ImageOccurrence, ScanResult } from '../model/occurrence';
 import type { RegistryTransport } from '../net/registryTransport';
-import { effectivePolicy, type Policy } from '../policy/policy';
+import { effectivePolicy, type EffectivePolicy, type Policy } from '../policy/policy';
+import type { Finding, Severity } from '../model/findings';
 import type { Clock, Logger } from '../ports';
 import { throwIfAborted, untilAborted } from './abort';
 import type { BackendReference, DetailsOptions, TrustBackend } from './backend';
-import type { CheckResult, EvaluatedResult, SignatureResult } from './checkResult';
+import type { CheckResult, EvaluatedResult, SignatureResult, TrustStatus } from './checkResult';
 import { fileErrorResult, skippedResult, withVariableEmpty } from './scanFindings';
 import type { MetadataStore } from './store';
 import type { RepositoryKey, TrustDetails } from './trustDetails';
@@ -23,16 +24,58 @@ export interface CheckOptions {
   force?: boolean;
 }
 
+/** What a scheme's evidence amounts to when the policy is met by other schemes. */
+const NO_EVIDENCE: ReadonlySet<TrustStatus> = new Set(['unsigned', 'no-trust-data', 'not-released', 'unverifiable', 'not-verified', 'skipped']);
+
+const isSigned = (s: SignatureResult): boolean => s.status === 'signed' && verdictOf(s.findings) !== 'fail';
+
 /**
- * One reference's result from its schemes' evidence. With one scheme it is that scheme's verdict;
- * with several, the findings of all count, and the result leads with the scheme whose own findings
- * give the combined verdict (the first such, in backend order).
+ * The schemes whose signature the policy asks for, and whether it has them. `require` needs every
+ * scheme it lists, `anyOf` one of them; a policy that says neither takes any scheme that checked the
+ * reference. A required scheme that no backend checked is a `missing-required-scheme` error.
  */
-export function mergeSignatures(occurrence: ImageOccurrence, signatures: readonly SignatureResult[]): EvaluatedResult {
-  const findings = signatures.flatMap((s) => s.findings);
+function schemeRequirement(signatures: readonly SignatureResult[], policy: EffectivePolicy | undefined): { met: boolean; counted: ReadonlySet<string>; missing: Finding[] } {
+  const checked = new Map(signatures.map((s) => [s.scheme, s]));
+  const signed = new Set(signatures.filter(isSigned).map((s) => s.scheme));
+  const listed = policy?.require ?? policy?.anyOf;
+  if (!listed) return { met: signed.size > 0, counted: signed.size > 0 ? signed : new Set(checked.keys()), missing: [] };
+  const met = policy?.require ? listed.every((s) => signed.has(s)) : listed.some((s) => signed.has(s));
+  const severity = policy?.severity['missing-required-scheme'] ?? 'error';
+  const rule = policy?.require ? (listed.length > 1 ? `signatures of ${listed.join(' and ')}` : `a ${listed[0]} signature`) : `a signature of ${listed.join(' or ')}`;
+  // A required scheme that did not sign is a finding of its own, unless its evidence already fails the reference.
+  const missing: Finding[] = met ? [] : listed.filter((scheme) => !signed.has(scheme) && verdictOf(checked.get(scheme)?.findings ?? []) !== 'fail').map((scheme) => ({
+    code: 'missing-required-scheme', severity,
+    message: checked.has(scheme)
+      ? `The policy requires ${rule}; no ${scheme} signature verified.`
+      : `The policy requires ${rule}, and TrustLens has no ${scheme} backend to check one.`,
+  }));
+  const counted = policy?.require || !met ? new Set(listed) : new Set(listed.filter((s) => signed.has(s)));
+  return { met, counted, missing };
+}
+
+/** A finding of a scheme the verdict does not rest on: absent evidence is information, broken evidence a warning. */
+function demoted(s: SignatureResult): SignatureResult {
+  const to: Severity = NO_EVIDENCE.has(s.status) ? 'info' : 'warning';
+  const findings = s.findings.map((f) => (f.severity === 'error' || (f.severity === 'warning' && to === 'info') ? { ...f, severity: to } : f));
+  return { ...s, findings };
+}
+
+/**
+ * One reference's result from its schemes' evidence. With one scheme it is that scheme's verdict.
+ * With several, the policy's `require` or `anyOf` (else: any scheme) says which count: once they are
+ * met, the other schemes' findings are kept but no longer fail the reference (see {@link demoted});
+ * until then every finding counts. The result leads with the scheme whose own findings give the
+ * combined verdict (the first such, in backend order).
+ */
+export function mergeSignatures(occurrence: ImageOccurrence, given: readonly SignatureResult[], policy?: EffectivePolicy): EvaluatedResult {
+  const requirement = schemeRequirement(given, policy);
+  const signatures = given.map((s) => (requirement.counted.has(s.scheme) ? s : demoted(s)));
+  const findings = [...signatures.flatMap((s) => s.findings), ...requirement.missing];
   const combined = verdictOf(findings);
-  const lead = signatures.find((s) => verdictOf(s.findings) === combined)
-    ?? signatures.reduce((a, b) => (VERDICT_ORDER.indexOf(verdictOf(b.findings)) < VERDICT_ORDER.indexOf(verdictOf(a.findings)) ? b : a));
+  const candidates = signatures.filter((s) => requirement.counted.has(s.scheme));
+  const pool = candidates.length > 0 ? candidates : signatures;
+  const lead = pool.find((s) => verdictOf(s.findings) === combined)
+    ?? pool.reduce((a, b) => (VERDICT_ORDER.indexOf(verdictOf(b.findings)) < VERDICT_ORDER.indexOf(verdictOf(a.findings)) ? b : a));
   return {
     target: { kind: 'reference', occurrence },
     ...(lead.source?.kind === 'trust-server' ? { trustServer: lead.source.url } : {}),
@@ -65,7 +108,7 @@ export async function checkScan(scan: ScanResult, options: CheckOptions, backend
     if (signatures.length === 0) {
       return withVerdict({ target: { kind: 'reference', occurrence: r.occurrence }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [] });
     }
-    return withVerdict(withVariableEmpty(mergeSignatures(r.occurrence, signatures), r.occurrence, r.policy.severity));
+    return withVerdict(withVariableEmpty(mergeSignatures(r.occurrence, signatures, r.policy), r.occurrence, r.policy.severity));
   });
   const skipped = scan.skipped.map((s) => withVerdict(skippedResult(s, options.policy)));
   const files = scan.errors.map((e) => withVerdict(fileErrorResult(e, options.policy)));
