@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { effectivePolicy, mergePolicy } from '../../../src/core/policy/policy';
 import { findPolicyFile, parsePolicy } from '../../../src/core/policy/policyFile';
 import { TrustLensError } from '../../../src/core/errors';
+// The shipped schemes' rule sections (notation:) are registered where the backends are composed.
+import '../../../src/core/composition/backends';
 
 const VALID = `
 trustServers:
@@ -106,5 +108,26 @@ void describe('mergePolicy', () => {
     const file = parsePolicy('trustServers:\n  evil.io: https://attacker.example\n');
     assert.deepEqual(mergePolicy(file, settings, false).trustServers, { 'r.io': 'https://from-settings' });
     assert.deepEqual(mergePolicy(undefined, settings, false).rules.length, 1);
+  });
+});
+
+describe('scheme rules: require, anyOf and scheme sections', () => {
+  it('reads require and anyOf, and refuses both in one rule, an empty list and a name that is not a scheme', () => {
+    const policy = parsePolicy('rules:\n  - images: [a]\n    require: [dct, notation]\n  - images: [b]\n    anyOf: [dct, notation]\n');
+    assert.deepEqual(policy.rules.map((r) => [r.require, r.anyOf]), [[['dct', 'notation'], undefined], [undefined, ['dct', 'notation']]]);
+    assert.throws(() => parsePolicy('rules:\n  - images: [a]\n    require: [dct]\n    anyOf: [notation]\n'), /:2:5: a rule says either "require"/);
+    assert.throws(() => parsePolicy('rules:\n  - images: [a]\n    require: []\n'), /:3:14: "require" must name at least one signature scheme/);
+    assert.throws(() => parsePolicy('rules:\n  - images: [a]\n    anyOf: ["Not A Scheme"]\n'), /"anyOf": "Not A Scheme" is not a signature scheme name/);
+  });
+
+  it('passes a registered scheme section to its parser, with the policy file\'s folder', () => {
+    const policy = parsePolicy('rules:\n  - images: ["r.example/**"]\n    notation:\n      trustStores:\n        ca: [certs/ca]\n      trustedIdentities: ["*"]\n', '/work/repo/.trustlens.yaml');
+    const section = effectivePolicy(policy, 'r.example/app').sections?.notation;
+    assert.deepEqual((section?.value as { trustStores: unknown }).trustStores, [{ type: 'ca', name: 'certs/ca', dir: '/work/repo/certs/ca' }]);
+    assert.deepEqual(section?.images, ['r.example/**']);
+    assert.throws(() => parsePolicy('rules:\n  - images: [a]\n    notation:\n      level: lenient\n'), /\.trustlens\.yaml:4:7: .*lenient/);
+    // An untrusted workspace's file may not name trust anchors.
+    const untrusted = mergePolicy(policy, { trustServers: {}, severity: {}, expiryWarningDays: 30 }, false);
+    assert.equal(effectivePolicy(untrusted, 'r.example/app').sections, undefined);
   });
 });
