@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCodeActions } from './vscode/codeActions/provider';
 import { registerIgnoreImage } from './vscode/commands/ignoreImage';
+import { registerTrustSigner } from './vscode/commands/trustSigner';
 import { registerPinAll } from './vscode/commands/pinAll';
 import { registerSwitchTag } from './vscode/commands/switchTag';
 import { registerWorkspaceCommands } from './vscode/commands/workspaceCommands';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       registerSwitchTag(services),
       registerPinAll(services),
       registerIgnoreImage(services),
+      registerTrustSigner(services),
       registerTrustHover(services),
       signers,
       registerStatusBar(services, diagnostics),

@@ -1,5 +1,5 @@
 import type { CheckResult } from '../trust/checkResult';
-import { FINDING_CODES, FINDING_DOCS, DEFAULT_SEVERITY, type Severity } from '../model/findings';
+import { FINDING_CODES, FINDING_DOCS, DEFAULT_SEVERITY, type Finding, type Severity } from '../model/findings';
 import { worstVerdict, type Verdict } from '../trust/verdict';
 
 const README_URL = 'https://github.com/trustlens/trustlens';
@@ -33,6 +33,11 @@ export function toSarif(results: readonly CheckResult[], version: string): objec
     helpUri: `${README_URL}#${code}`,
     defaultConfiguration: { level: LEVEL[DEFAULT_SEVERITY[code]] },
   }));
+  /** The signing scheme whose evidence a finding belongs to, when it belongs to one. */
+  const schemeOf = (result: CheckResult, f: Finding): { scheme?: string } => {
+    const scheme = result.signatures?.find((s) => s.findings.includes(f))?.scheme;
+    return scheme ? { scheme } : {};
+  };
   const sarifResults = results.flatMap((result) => {
     const target = result.target.kind === 'reference' ? result.target.occurrence : result.target.skipped;
     return result.findings
@@ -55,7 +60,7 @@ export function toSarif(results: readonly CheckResult[], version: string): objec
           },
         }],
         partialFingerprints: { 'trustlensReference/v1': `${f.code}:${target.text}` },
-        properties: { verdict: result.verdict, status: result.status, ...(f.detail ? { detail: f.detail } : {}) },
+        properties: { verdict: result.verdict, status: result.status, ...schemeOf(result, f), ...(f.detail ? { detail: f.detail } : {}) },
       }));
   });
   const verdicts: Partial<Record<Verdict, number>> = {};

@@ -15,6 +15,7 @@ export const COMMANDS = {
   ignoreImage: 'trustlens.ignoreImage',
   signImage: 'trustlens.signImage',
   pinAll: 'trustlens.pinAll',
+  trustSigner: 'trustlens.trustSigner',
 } as const;
 
 const SWITCH_CODES = ['unsigned-tag', 'not-released'];
@@ -82,6 +83,15 @@ export function showSignersAction(c: Candidate): vscode.CodeAction | undefined {
   const { repository } = c.occurrence.ref;
   const action = quickFix(`Show signers of ${familiarRepository(repository)}`, []);
   action.command = { command: COMMANDS.showSigners, title: action.title, arguments: [{ repository, server: c.result.trustServer }] };
+  return action;
+}
+
+/** "Trust this signer…" on a signature that verifies but that no policy trusts: writes the rule the finding names, once confirmed. */
+export function trustSignerAction(doc: vscode.TextDocument, c: Candidate): vscode.CodeAction | undefined {
+  const finding = c.result.findings.find((f) => f.code === 'untrusted-signer' && f.trust);
+  if (!finding?.trust) return undefined;
+  const action = quickFix('Trust this signer…', withCodes(c, ['untrusted-signer']));
+  action.command = { command: COMMANDS.trustSigner, title: action.title, arguments: [{ uri: doc.uri.toString(), trust: finding.trust }] };
   return action;
 }
 

@@ -11,6 +11,7 @@ export { globMatcher } from '../../core/parse/fileGlobs';
 export { scanText } from '../../core/parse/scanText';
 export { ScanWorkerClient } from '../scan/scanClient';
 export { addIgnoredRepository } from '../../core/policy/ignoreEdit';
+export { addPolicyRule } from '../../core/policy/ruleEdit';
 export { effectivePolicy, mergePolicy } from '../../core/policy/policy';
 export { findPolicyFile, parsePolicy, POLICY_FILE_NAME } from '../../core/policy/policyFile';
 export { FileMetadataStore, standardBackends } from '../../core/composition/backends';

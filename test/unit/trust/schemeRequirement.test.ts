@@ -10,7 +10,9 @@ import { scanText } from '../../../src/core/parse/scanText';
 import { defaultPolicy, effectivePolicy, type Policy } from '../../../src/core/policy/policy';
 import type { SignatureResult, TrustStatus } from '../../../src/core/trust/checkResult';
 import { mergeSignatures } from '../../../src/core/trust/trustService';
-import { verdictOf } from '../../../src/core/trust/verdict';
+import { verdictOf, withVerdict } from '../../../src/core/trust/verdict';
+import { checkResultJson } from '../../../src/core/trust/checkResult';
+import { toSarif } from '../../../src/core/report/sarif';
 
 const occurrence = scanText('Dockerfile', 'dockerfile', 'FROM registry.example.com/team/app:1.0\n').references[0]!;
 
@@ -65,5 +67,15 @@ describe('schemes a verdict rests on', () => {
     const r = merged([dctSigned], { require: ['cosign'] });
     assert.equal(r.verdict, 'fail');
     assert.deepEqual(r.findings.at(-1), ['missing-required-scheme', 'error']);
+  });
+});
+
+describe('the scheme in JSON and SARIF', () => {
+  it('names the scheme of each signature in JSON, and of each finding in SARIF', () => {
+    const policy = effectivePolicy(defaultPolicy(), occurrence.ref.repository);
+    const result = withVerdict(mergeSignatures(occurrence, [dctNoData, notationInvalid], policy));
+    assert.deepEqual(checkResultJson(result).signatures.map((s) => s.scheme), ['dct', 'notation']);
+    const sarif = toSarif([result], 'test') as { runs: { results: { ruleId: string; properties: { scheme?: string } }[] }[] };
+    assert.deepEqual(sarif.runs[0]!.results.map((r) => [r.ruleId, r.properties.scheme]), [['unverifiable', 'dct'], ['notation-invalid', 'notation']]);
   });
 });
