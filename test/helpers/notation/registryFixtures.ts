@@ -1,11 +1,14 @@
 /**
  * The Notation project's e2e OCI layouts (../shared/fixtures/notation/oci_layout) loaded into a real
- * docker-registry with the real `oras cp -r --from-oci-layout`, which pushes each signature manifest
- * with the image and, the registry having no referrers API, writes the referrers tag (`sha256-<hex>`).
+ * docker-registry with the real `oras cp -r --from-oci-layout` (oras 1.2.0, which
+ * scripts/setup-sigstore.sh installs), which pushes each signature manifest with the image and, the
+ * registry having no referrers API, writes the referrers tag (`sha256-<hex>`).
  */
-import { runTool } from '../sigstore/tools';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCommand } from '../stack/runCommand';
 import type { Registry } from '../stack/registry';
-import { notationFixture } from './scenario';
 
 /** Every e2e layout, each tagged `v1`. */
 export const E2E_LAYOUTS = [
@@ -21,12 +24,20 @@ export const E2E_LAYOUTS = [
 
 export type E2eLayout = (typeof E2E_LAYOUTS)[number];
 
-/** Copies layouts into `<registry>/notation/<layout>:v1`; returns the image name of each. */
-export async function loadE2eLayouts(registry: Registry, layouts: readonly E2eLayout[] = E2E_LAYOUTS, prefix = 'notation'): Promise<Record<E2eLayout, string>> {
+/**
+ * Copies layouts into `<registry>/<prefix>/<layout>:v1`; returns the image name of each. `root` is the
+ * repository root (the shared fixtures are beside it, oras in its `.cache`); fails loudly when either is missing.
+ */
+export async function loadE2eLayouts(registry: Registry, layouts: readonly E2eLayout[] = E2E_LAYOUTS, options: { prefix?: string; root?: string } = {}): Promise<Record<E2eLayout, string>> {
+  const root = options.root ?? process.cwd();
+  const oras = join(root, '.cache', 'sigstore-tools', 'root', 'usr', 'bin', 'oras');
+  if (!existsSync(oras)) throw new Error(`oras is not installed at ${oras}: run \`bash scripts/setup-sigstore.sh\` (npm test does)`);
+  const fixtures = join(root, '..', 'shared', 'fixtures', 'notation', 'oci_layout');
+  if (!existsSync(fixtures)) throw new Error(`the shared Notation fixtures are missing: expected ${fixtures}`);
   const names = {} as Record<E2eLayout, string>;
   for (const layout of layouts) {
-    const image = `${registry.host}/${prefix}/${layout}:v1`;
-    await runTool('oras', ['cp', '-r', '--from-oci-layout', `${notationFixture('oci_layout', layout)}:v1`, '--to-plain-http', image]);
+    const image = `${registry.host}/${options.prefix ?? 'notation'}/${layout}:v1`;
+    await runCommand(oras, ['cp', '-r', '--from-oci-layout', `${join(fixtures, layout)}:v1`, '--to-plain-http', image], { timeoutMs: 60_000, env: { PATH: process.env.PATH ?? '', HOME: tmpdir() } });
     names[layout] = image;
   }
   return names;
