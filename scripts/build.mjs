@@ -91,5 +91,5 @@ if (args.has('--fuzz')) {
 }
 
 if (args.has('--bench')) {
-  await build({ ...common, entryPoints: ['bench/bench.ts', 'bench/verify10k.ts', 'bench/editLatency.ts'], outdir: 'out/bench', outbase: 'bench', packages: 'external' });
+  await build({ ...common, entryPoints: ['bench/bench.ts', 'bench/verify10k.ts', 'bench/editLatency.ts', 'bench/notation.ts'], outdir: 'out/bench', outbase: 'bench', packages: 'external' });
 }

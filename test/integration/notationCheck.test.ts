@@ -78,6 +78,22 @@ describe('trustlens check on Notation signatures in a real registry (loaded with
     assert.deepEqual(errors(r.results[4]!), ['notation-invalid']);
   });
 
+  it('asks the registry for the referrers API once, then reads each image\'s referrers tag: at most 4 requests per image with its manifest', async () => {
+    const dir = join(tmp.path, 'requests');
+    mkdirSync(dir, { recursive: true });
+    const refs = [images['e2e-valid-signature'], images['e2e-valid-multiple-signatures']];
+    writeFileSync(join(dir, 'Dockerfile'), refs.map((r) => `FROM ${r}\n`).join(''));
+    writeFileSync(join(dir, '.trustlens.yaml'), `rules:\n  - images: ["${registry.host}/**"]\n    require: [notation]\n`);
+    const out = await runCli(['check', dir, '--format', 'json', '--verbose', '--cache-dir', join(dir, '.cache')], { env: { HOME: join(dir, 'home'), ...userConfig('trustpolicy.json', e2eStore) } });
+    const requests = out.stderr.split('\n').filter((l) => l.startsWith('debug: ') && l.includes(`//${registry.host}/v2/notation/`));
+    assert.equal(requests.filter((l) => l.includes('/referrers/')).length, 1, requests.join('\n'));
+    // valid: manifest, referrers API (404), referrers tag, signature manifest, envelope; multiple: manifest, referrers tag, up to 2 × (signature manifest, envelope).
+    for (const [image, most] of [['e2e-valid-signature', 5], ['e2e-valid-multiple-signatures', 6]] as const) {
+      const mine = requests.filter((l) => l.includes(`/v2/notation/${image}/`));
+      assert.ok(mine.length <= most, `${image}: ${mine.length} requests\n${mine.join('\n')}`);
+    }
+  });
+
   it('without any notation trust policy, a Notation-signed image is not checked for Notation signatures', async () => {
     const r = await check([images['e2e-valid-signature']], { XDG_CONFIG_HOME: join(tmp.path, 'no-config') });
     assert.equal(notation(r.results[0]!), undefined);

@@ -239,6 +239,29 @@ export class OciRegistry {
     return { index: document, next: link };
   }
 
+  /** Per registry, whether it has the referrers API, once it answered; the first question while it has not. */
+  readonly #referrersApi = new Map<string, boolean>();
+  readonly #referrersProbe = new Map<string, Promise<unknown>>();
+
+  /**
+   * The first page of a subject's referrers from the API, or `undefined` when the registry has none. A
+   * registry that said it has none is not asked again (as oras-go remembers it), and while the first
+   * question to a registry is under way, others wait for its answer instead of asking too.
+   */
+  async firstReferrersPage(repo: OciRepository, url: string, options: CallOptions = {}): Promise<{ index: OciImageIndex; next: string | undefined } | undefined> {
+    const probe = this.#referrersProbe.get(repo.registry);
+    if (probe) await probe.catch(() => undefined);
+    if (this.#referrersApi.get(repo.registry) === false) return undefined;
+    const asking = this.referrersPage(repo, url, options);
+    if (!this.#referrersApi.has(repo.registry)) {
+      this.#referrersProbe.set(repo.registry, asking);
+      void asking.catch(() => undefined).finally(() => this.#referrersProbe.delete(repo.registry));
+    }
+    const page = await asking;
+    this.#referrersApi.set(repo.registry, page !== undefined);
+    return page;
+  }
+
   /** The referrers API URL of a subject, e.g. `https://host/v2/team/app/referrers/sha256:…`. */
   referrersUrl(repo: OciRepository, subject: string): string {
     if (!isValidDigest(subject)) throw new NetError('bad-request', `invalid digest "${subject}"`);

@@ -104,7 +104,7 @@ async function listEntries(oci: OciRegistry, repo: OciRepository, subject: strin
       throw new NetError('bad-response', `the referrers of ${subject} did not end within ${oci.limits.maxReferrerPages} pages (the pagination loops or is too long)`);
     }
     pages.add(url);
-    const page = await oci.referrersPage(repo, url, options);
+    const page: Awaited<ReturnType<OciRegistry['referrersPage']>> = pages.size === 1 ? await oci.firstReferrersPage(repo, url, options) : await oci.referrersPage(repo, url, options);
     if (!page) {
       if (pages.size > 1) throw new NetError('bad-response', `a later page of the referrers of ${subject} is missing`);
       return fromTagSchema(oci, repo, subject, options);
