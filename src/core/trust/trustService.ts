@@ -27,6 +27,12 @@ export interface CheckOptions {
 /** What a scheme's evidence amounts to when the policy is met by other schemes. */
 const NO_EVIDENCE: ReadonlySet<TrustStatus> = new Set(['unsigned', 'no-trust-data', 'not-released', 'unverifiable', 'not-verified', 'skipped']);
 
+/** How much a status says about the image: a signature looked at (0), none there (1), no answer (2). */
+function evidenceRank(status: TrustStatus): number {
+  if (status === 'unverifiable' || status === 'not-verified' || status === 'skipped') return 2;
+  return status === 'unsigned' || status === 'no-trust-data' ? 1 : 0;
+}
+
 const isSigned = (s: SignatureResult): boolean => s.status === 'signed' && verdictOf(s.findings) !== 'fail';
 
 /**
@@ -73,7 +79,9 @@ export function mergeSignatures(occurrence: ImageOccurrence, given: readonly Sig
   const findings = [...signatures.flatMap((s) => s.findings), ...requirement.missing];
   const combined = verdictOf(findings);
   const candidates = signatures.filter((s) => requirement.counted.has(s.scheme));
-  const pool = candidates.length > 0 ? candidates : signatures;
+  // Among equals, the scheme with evidence leads: a signature found beats none found, which beats no answer.
+  const pool = (candidates.length > 0 ? candidates : signatures).map((s, i) => ({ s, i }))
+    .sort((a, b) => evidenceRank(a.s.status) - evidenceRank(b.s.status) || a.i - b.i).map(({ s }) => s);
   const lead = pool.find((s) => verdictOf(s.findings) === combined)
     ?? pool.reduce((a, b) => (VERDICT_ORDER.indexOf(verdictOf(b.findings)) < VERDICT_ORDER.indexOf(verdictOf(a.findings)) ? b : a));
   return {

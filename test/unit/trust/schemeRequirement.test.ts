@@ -79,3 +79,11 @@ describe('the scheme in JSON and SARIF', () => {
     assert.deepEqual(sarif.runs[0]!.results.map((r) => [r.ruleId, r.properties.scheme]), [['unverifiable', 'dct'], ['notation-invalid', 'notation']]);
   });
 });
+
+describe('the scheme a failing verdict leads with', () => {
+  it('is the one with evidence: a failed signature before no signature before no answer', () => {
+    assert.equal(merged([dctNoData, notationInvalid]).status, 'invalid');
+    assert.equal(merged([dctNoData, evidence('notation', 'unsigned', [{ code: 'notation-unsigned', severity: 'error', message: 'none' }])]).status, 'unsigned');
+    assert.equal(merged([evidence('dct', 'invalid', [{ code: 'invalid-trust-data', severity: 'error', message: 'bad' }]), notationInvalid]).status, 'invalid');
+  });
+});
