@@ -47,12 +47,11 @@ export function signatureLines(s: NotationSignatureResult): string[] {
 
 function roleOf(s: NotationSignatureResult, references: readonly string[], now: number, warningDays: number): DetailsRole | undefined {
   if (!s.signer) return undefined;
-  const status = s.status === 'signed' ? 'verified' : s.status;
   return {
     kind: 'role',
     id: s.signer.subject,
     label: commonName(s.signer.subject),
-    description: `${status} · ${commonName(s.signer.issuer)}`,
+    description: `${s.status === 'signed' ? 'verified' : s.status} · ${commonName(s.signer.issuer)}`,
     tooltip: [...signatureLines(s), `Signed: ${references.join(', ')}`],
     icon: s.status === 'signed' ? 'verified' : 'person',
     warning: s.status !== 'signed',

@@ -14,6 +14,7 @@ import type { EffectivePolicy } from '../../policy/policy';
 import type { Clock, Logger } from '../../ports';
 import { describeError } from '../../errors';
 import { untilAborted } from '../abort';
+import { Semaphore } from '../semaphore';
 import type { BackendCheckOptions, BackendReference, DetailsOptions, TrustBackend } from '../backend';
 import type { CheckResult, SignatureResult } from '../checkResult';
 import type { RepositoryKey, TrustDetails } from '../trustDetails';
@@ -59,6 +60,10 @@ export class NotationTrustBackend implements TrustBackend {
   readonly scheme = NOTATION_SCHEME;
   readonly #done = new Map<string, NotationEntry>();
   readonly #inFlight = new Map<string, Promise<NotationEntry>>();
+  /** The latest verdict per reference, for the hover and the Signers view. */
+  readonly #latest = new Map<string, NotationEntry>();
+  /** Most references checked at once. */
+  readonly #semaphore = new Semaphore(8);
   #config: { at: number; value: NotationConfig | undefined | Error } | undefined;
 
   constructor(private readonly o: NotationBackendOptions) {}
@@ -119,23 +124,16 @@ export class NotationTrustBackend implements TrustBackend {
     if (!force && known && now - known.at < this.o.ttlMs) return Promise.resolve(known);
     let pending = this.#inFlight.get(id);
     if (!pending) {
-      pending = this.#check(reference, policy).then((entry) => {
+      pending = this.#semaphore.run(() => this.#check(reference, policy)).then((entry) => {
         // What could not be checked is asked again next time, never served from the cache.
         if (entry.result.status !== 'unverifiable') this.#done.set(id, entry);
         else this.#done.delete(id);
-        this.#rememberLatest(entry);
+        this.#latest.set(entry.reference, entry);
         return entry;
       }).finally(() => this.#inFlight.delete(id));
       this.#inFlight.set(id, pending);
     }
     return pending;
-  }
-
-  /** The latest verdict per reference, for the hover and the Signers view. */
-  readonly #latest = new Map<string, NotationEntry>();
-
-  #rememberLatest(entry: NotationEntry): void {
-    this.#latest.set(entry.reference, entry);
   }
 
   async #check(reference: BackendReference, policy: EffectiveNotationPolicy | Error | undefined): Promise<NotationEntry> {
