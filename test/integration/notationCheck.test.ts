@@ -109,6 +109,15 @@ describe('trustlens check on Notation signatures in a real registry (loaded with
     assert.deepEqual(notation(permissive.results[0]!)?.findings.map((f) => [f.code, f.severity]), [['notation-certificate-expired', 'warning']]);
   });
 
+  it('the timestamped layouts: expired today by io.cncf.notary.expiry; the "invalid" countersignature fails timestamp verification', async () => {
+    const testcert7 = { type: 'ca' as const, name: 'e2e', files: [notationFixture('derived-certs', 'testcert7.crt')] };
+    const stamped = await check([images['e2e-with-timestamped-signature']], userConfig('trustpolicy.json', [testcert7]));
+    assert.deepEqual([stamped.results[0]!.status, errors(stamped.results[0]!)], ['expired', ['notation-expired']]);
+    const tsa = { type: 'tsa' as const, name: 'e2e', files: [notationFixture('config', 'timestamp', 'globalsignTSARoot.cer')] };
+    const invalid = await check([images['e2e-with-invalid-timestamped-signature']], userConfig('timestamp_trustpolicy.json', [testcert7, tsa]));
+    assert.deepEqual([invalid.results[0]!.status, errors(invalid.results[0]!)], ['invalid', ['notation-timestamp-invalid']]);
+  });
+
   it('a skip policy reads "not verified by policy", never signed', async () => {
     const r = await check([images['e2e-invalid-signature']], userConfig('skip_trustpolicy.json', []));
     const n = notation(r.results[0]!)!;
