@@ -53,6 +53,11 @@ export const DEFAULT_OCI_LIMITS: Readonly<OciLimits> = {
 /** Options of {@link OciRegistry}: the transport's, plus limits. */
 export interface OciRegistryOptions extends RegistryClientOptions {
   limits?: Partial<OciLimits>;
+  /**
+   * Remember, per registry, that it has no referrers API once it said so, and ask it through the tag
+   * schema only from then on (as oras-go does); default false: the API is asked for every subject.
+   */
+  rememberReferrersSupport?: boolean;
 }
 
 /** A manifest fetched and checked against its digest. */
@@ -244,11 +249,12 @@ export class OciRegistry {
   readonly #referrersProbe = new Map<string, Promise<unknown>>();
 
   /**
-   * The first page of a subject's referrers from the API, or `undefined` when the registry has none. A
-   * registry that said it has none is not asked again (as oras-go remembers it), and while the first
-   * question to a registry is under way, others wait for its answer instead of asking too.
+   * The first page of a subject's referrers from the API, or `undefined` when the registry has none.
+   * With `rememberReferrersSupport`, a registry that said it has none is not asked again, and while the
+   * first question to a registry is under way, others wait for its answer instead of asking too.
    */
   async firstReferrersPage(repo: OciRepository, url: string, options: CallOptions = {}): Promise<{ index: OciImageIndex; next: string | undefined } | undefined> {
+    if (this.#o.rememberReferrersSupport !== true) return this.referrersPage(repo, url, options);
     const probe = this.#referrersProbe.get(repo.registry);
     if (probe) await probe.catch(() => undefined);
     if (this.#referrersApi.get(repo.registry) === false) return undefined;
