@@ -1,33 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { nullLogger, systemClock } from '../../../src/core/ports';
-import { MemoryMetadataStore } from '../../../src/core/trust/dct/metadataStore';
-import { TrustPublisher } from '../../../src/core/trust/dct/signing/trustPublisher';
 import type { RepoState } from '../../../src/core/trust/dct/signing/repoState';
 import { describeWhoCanSign, SigningError } from '../../../src/core/trust/dct/signing/signingErrors';
 import { FakeNotary } from './fakeNotary';
-import { MemoryKeys, publicKeyPem } from './memoryKeys';
+import { client, hex } from './publisherClient';
+import { publicKeyPem } from './memoryKeys';
 
 const GUN = '127.0.0.1:5000/team/app';
-const hex = (seed: string) => createHash('sha256').update(seed).digest('hex');
-
-function client(server: FakeNotary, keys = new MemoryKeys()) {
-  const publisher = new TrustPublisher({
-    httpFor: () => server,
-    store: new MemoryMetadataStore(),
-    keys,
-    registry: {
-      async resolveTag(_registry, repository, tag) {
-        return { digest: `sha256:${hex(`${repository}:${tag}`)}`, size: 1000 + tag.length, mediaType: 'application/vnd.oci.image.manifest.v1+json', isIndex: false };
-      },
-    },
-    trustServerFor: () => 'https://notary.test',
-    clock: systemClock,
-    logger: nullLogger,
-  });
-  return { publisher, keys };
-}
 
 function tagsOf(state: RepoState, role: string): Record<string, string | undefined> {
   const verified = role === 'targets' ? state.data.targets : state.data.delegations.find((d) => d.name === role);

@@ -1,36 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { nullLogger, systemClock } from '../../../src/core/ports';
+import { systemClock } from '../../../src/core/ports';
 import { MemoryMetadataStore } from '../../../src/core/trust/dct/metadataStore';
-import { TrustPublisher } from '../../../src/core/trust/dct/signing/trustPublisher';
 import { checkRotationInput, replaceBaseKeys } from '../../../src/core/trust/dct/signing/planRotation';
 import type { RootDoc } from '../../../src/core/trust/dct/signing/goShapes';
 import { SigningError } from '../../../src/core/trust/dct/signing/signingErrors';
 import { validateRoot } from '../../../src/core/trust/dct/tuf/rootValidation';
 import { canonicalKeyId } from '../../../src/core/trust/dct/tuf/keys';
 import { FakeNotary } from './fakeNotary';
+import { client, hex } from './publisherClient';
 import { generateKey, MemoryKeys, publicKeyPem } from './memoryKeys';
 
 const GUN = '127.0.0.1:5000/team/app';
-const hex = (seed: string) => createHash('sha256').update(seed).digest('hex');
-
-function client(server: FakeNotary, keys = new MemoryKeys(), store = new MemoryMetadataStore()) {
-  const publisher = new TrustPublisher({
-    httpFor: () => server,
-    store,
-    keys,
-    registry: {
-      async resolveTag(_registry, repository, tag) {
-        return { digest: `sha256:${hex(`${repository}:${tag}`)}`, size: 1000 + tag.length, mediaType: 'application/vnd.oci.image.manifest.v1+json', isIndex: false };
-      },
-    },
-    trustServerFor: () => 'https://notary.test',
-    clock: systemClock,
-    logger: nullLogger,
-  });
-  return { publisher, keys, store };
-}
 
 const signedIds = (bytes: Uint8Array | undefined) => (JSON.parse(Buffer.from(bytes ?? new Uint8Array()).toString('utf8')) as { signatures: Array<{ keyid: string }> }).signatures.map((s) => s.keyid);
 
