@@ -95,13 +95,14 @@ export async function checkCommand(argv: readonly string[], io: CliIo, deps: Che
     logger,
     userAgent: `trustlens/${VERSION}`,
   });
+  const cacheDir = values['cache-dir'] ?? defaultCacheDir(io.env);
   const engine = createTrustEngine({
     clock: systemClock,
     logger,
     env: io.env,
-    store: new FileMetadataStore(values['cache-dir'] ?? defaultCacheDir(io.env)),
+    store: new FileMetadataStore(cacheDir),
     transport,
-    backends: deps.backends ?? standardBackends({ ttlMs: ttlSeconds * 1000 }),
+    backends: deps.backends ?? standardBackends({ ttlMs: ttlSeconds * 1000, cacheDir, ...(io.env.TRUSTLENS_SIGSTORE_TUF_URL ? { sigstoreTufUrl: io.env.TRUSTLENS_SIGSTORE_TUF_URL } : {}) }),
   });
   try {
     const results = problem ? notChecked(scan, problem.file) : await engine.check(scan, { policy, force: values.refresh === true });

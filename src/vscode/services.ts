@@ -92,7 +92,7 @@ export class TrustLensServices implements vscode.Disposable {
       store,
       transport,
       backends: [
-        ...(this.#extraBackends.some((b) => b.replace) ? [] : standardBackends({ ttlMs: settings.cacheTtlSeconds * 1000 })),
+        ...(this.#extraBackends.some((b) => b.replace) ? [] : standardBackends({ ttlMs: settings.cacheTtlSeconds * 1000, cacheDir: this.#storageDir, ...(process.env.TRUSTLENS_SIGSTORE_TUF_URL ? { sigstoreTufUrl: process.env.TRUSTLENS_SIGSTORE_TUF_URL } : {}) })),
         ...this.#extraBackends.map((b) => b.factory),
       ],
     });

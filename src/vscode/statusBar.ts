@@ -67,6 +67,8 @@ export class TrustStatusBar implements vscode.Disposable {
     if (summary.lines.length > 0) {
       const verdicts = verdictCounts(summary.verdicts);
       tooltip.appendText(`Image references in this file: ${verdicts} (${summary.lines.join(', ')}).\n\n`);
+      const schemes = Object.entries(summary.signedBy).map(([scheme, n]) => `${n} ${scheme}`);
+      if (schemes.length > 0) tooltip.appendText(`Signed with: ${schemes.join(', ')}.\n\n`);
     }
     tooltip.appendText('Click to show the TrustLens problems.');
     this.item.tooltip = tooltip;

@@ -9,10 +9,10 @@ import { familiarRepository } from '../model/imageRef';
 import type { Severity } from '../model/findings';
 import { escapeMarkdown } from '../model/markdown';
 import { utcDay } from '../model/time';
-import type { CheckResult } from '../trust/checkResult';
+import type { CheckResult, SignatureResult, SignerEvidence } from '../trust/checkResult';
 import type { HoverDetails, HoverExpiry } from '../trust/trustDetails';
 import type { ManifestKind } from './manifestKind';
-import { verdictHeadline } from './statusSummary';
+import { STATUS_SHORT, verdictHeadline } from './statusSummary';
 
 export { escapeMarkdown };
 
@@ -96,6 +96,35 @@ function signersText(result: CheckResult): string {
   return 'no individual signer';
 }
 
+/** An ISO time to the minute, e.g. `2026-06-01 12:03 UTC`; anything unparsable as is. */
+function minute(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** One signature's signer: who (identity or key), issuer, key ID, log entry, certificate validity, trust. */
+function signerLine(s: SignerEvidence): string {
+  const parts: string[] = [];
+  if (s.identity !== undefined && s.identity !== s.name) parts.push(`identity ${s.identity}`);
+  if (s.issuer !== undefined) parts.push(`issuer ${s.issuer}`);
+  if (s.keyIds.length > 0) parts.push(`key ID ${s.keyIds.map((k) => k.slice(0, 12)).join(', ')}`);
+  if (s.logEntry) parts.push(`transparency log index ${s.logEntry.index}${s.logEntry.integratedTime ? ` at ${minute(s.logEntry.integratedTime)}` : ''}`);
+  if (s.validity) parts.push(`certificate valid ${minute(s.validity.notBefore)} to ${minute(s.validity.notAfter)}`);
+  if (s.trusted === false) parts.push('no rule trusts this signer');
+  return `  - ${escapeMarkdown(s.name)}${parts.length > 0 ? ` — ${escapeMarkdown(parts.join('; '))}` : ''}`;
+}
+
+/** Each scheme that checked the reference, with its verdict and, per signature, who signed. */
+function signatureLines(signatures: readonly SignatureResult[]): string[] {
+  const lines: string[] = [];
+  for (const s of signatures) {
+    lines.push(`- ${escapeMarkdown(s.scheme)}: ${escapeMarkdown(STATUS_SHORT[s.status])}`);
+    // DCT-style signers (a role, no certificate) are named in "Signed by" already.
+    for (const signer of s.signers) if (signer.role === undefined) lines.push(signerLine(signer));
+  }
+  return lines;
+}
+
 /** The hover's Markdown. Pure: the same input gives the same text. */
 export function hoverMarkdown(input: HoverInput): string {
   const { result, details } = input;
@@ -106,6 +135,7 @@ export function hoverMarkdown(input: HoverInput): string {
 
   const facts: string[] = [];
   if (result.target.kind === 'reference') facts.push(`Repository: ${escapeMarkdown(result.target.occurrence.ref.repository)}`);
+  if (result.scheme) facts.push(`Verified with: ${escapeMarkdown(result.scheme)}`);
   if (result.signedDigest) {
     const kind = kindText(input.manifest);
     facts.push(`Signed digest: ${digestText(result.signedDigest)}${kind ? ` — ${kind}` : ''}`);
@@ -121,7 +151,12 @@ export function hoverMarkdown(input: HoverInput): string {
   // Two trailing spaces keep each fact on its own line.
   lines.push(facts.join('  \n'), '');
 
-  if (details) {
+  const signatures = result.signatures ?? [];
+  if (signatures.length > 1 || signatures.some((s) => s.signers.some((g) => g.role === undefined))) {
+    lines.push('**Signatures**', '', ...signatureLines(signatures), '');
+  }
+
+  if (details && details.expiries.length > 0) {
     lines.push('**Expiry**', '');
     for (const e of details.expiries) lines.push(expiryLine(e));
     lines.push('');

@@ -4,7 +4,7 @@
  * fails never reads or counts as "signed".
  */
 import type { CheckResult, TrustStatus } from '../trust/checkResult';
-import { FINDING_DOCS } from '../model/findings';
+import { FINDING_DOCS, type FindingCode } from '../model/findings';
 import { VERDICT_ORDER, glanceStatus, worstVerdict, type GlanceStatus, type Verdict } from '../trust/verdict';
 
 /** Statuses in the order a summary lists them: good news first, then what needs acting on. */
@@ -58,6 +58,13 @@ export const STATUS_WORDS: Readonly<Record<TrustStatus, string>> = {
   skipped: 'Not checked: ignored by policy',
 };
 
+/** Headlines for the findings of schemes that keep signatures beside the image. */
+const SIGNATURE_HEADLINES: Readonly<Partial<Record<FindingCode, string>>> = {
+  'untrusted-signer': 'Not trusted: signed by a signer no rule trusts',
+  'invalid-signature': 'Not trusted: the signature failed verification',
+  'no-signature': 'Not signed',
+};
+
 /** A verdict as the word a summary opens with. */
 export const VERDICT_WORDS: Readonly<Record<Verdict, string>> = { pass: 'Pass', warn: 'Warn', fail: 'Fail' };
 
@@ -72,6 +79,11 @@ function andList(names: readonly string[]): string {
  * escape them for Markdown; the rest of the sentence is this module's own text.
  */
 export function headline(result: CheckResult, name: (signer: string) => string = (n) => n): string {
+  if (result.status === 'invalid' || result.status === 'unsigned') {
+    // Signature schemes without trust data say what is wrong with their signatures instead.
+    const first = result.findings.find((f) => (f.severity === 'error' || f.severity === 'warning') && SIGNATURE_HEADLINES[f.code] !== undefined);
+    if (first) return SIGNATURE_HEADLINES[first.code]!;
+  }
   if (glanceStatus(result) !== 'policy-not-met') return STATUS_WORDS[result.status];
   const missing = result.missingSigners ?? [];
   if (missing.length > 0 && result.findings.some((f) => f.code === 'missing-required-signer' && f.severity !== 'ignore')) {
@@ -107,15 +119,19 @@ export interface StatusSummary {
   readonly text: string;
   /** One line per glance status, e.g. `3 signed`, for a tooltip. */
   readonly lines: readonly string[];
+  /** Signed references per scheme that signed them, e.g. `{ dct: 2, cosign: 1 }`. */
+  readonly signedBy: Readonly<Record<string, number>>;
 }
 
 /** Counts a document's verdicts per glance status and per verdict. Pure. */
 export function statusSummary(results: readonly CheckResult[]): StatusSummary {
   const counts: Partial<Record<GlanceStatus, number>> = {};
   const verdicts: Partial<Record<Verdict, number>> = {};
+  const signedBy: Record<string, number> = {};
   let total = 0;
   for (const r of results) {
     if (r.target.kind !== 'reference') continue;
+    if (r.status === 'signed' && r.scheme) signedBy[r.scheme] = (signedBy[r.scheme] ?? 0) + 1;
     const glance = glanceStatus(r);
     counts[glance] = (counts[glance] ?? 0) + 1;
     verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
@@ -123,5 +139,5 @@ export function statusSummary(results: readonly CheckResult[]): StatusSummary {
   }
   const verdict = worstVerdict(Object.keys(verdicts) as Verdict[]);
   const lines = GLANCE_ORDER.filter((s) => counts[s]).map((s) => `${counts[s]} ${GLANCE_SHORT[s]}`);
-  return { counts, verdicts, verdict, total, text: lines.length > 0 ? `${VERDICT_WORDS[verdict]} — ${lines.join(' · ')}` : 'no images', lines };
+  return { counts, verdicts, verdict, total, text: lines.length > 0 ? `${VERDICT_WORDS[verdict]} — ${lines.join(' · ')}` : 'no images', lines, signedBy };
 }

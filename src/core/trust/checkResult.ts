@@ -28,6 +28,12 @@ export interface SignerEvidence {
   /** A certificate's identity (SAN) and issuer, for schemes that sign with certificates. */
   readonly identity?: string;
   readonly issuer?: string;
+  /** False for a signature that verifies but that no rule trusts (shown, never counted as signed). */
+  readonly trusted?: boolean;
+  /** The signing certificate's validity, ISO times. */
+  readonly validity?: { readonly notBefore: string; readonly notAfter: string };
+  /** The transparency log entry that recorded the signature, when there is one. */
+  readonly logEntry?: { readonly index: number; readonly integratedTime?: string };
 }
 
 /** An expiry that matters for the verdict, and what it belongs to. */
@@ -94,6 +100,8 @@ export interface CheckResult {
   missingSigners?: string[];
   /** Each scheme's evidence, in the order the backends were given; absent or empty when none checked it. */
   signatures?: readonly SignatureResult[];
+  /** The scheme whose evidence gives the verdict (its status, digest and signers), when one checked it. */
+  scheme?: string;
 }
 
 /** A result before its verdict is taken from its findings (what a backend's evaluation returns). */
@@ -127,7 +135,7 @@ export interface SignatureJson {
   scheme: string;
   status: TrustStatus;
   signedDigest: string | null;
-  signers: { name: string; keyIds: string[]; role?: string; identity?: string; issuer?: string }[];
+  signers: { name: string; keyIds: string[]; role?: string; identity?: string; issuer?: string; trusted?: boolean; validity?: SignerEvidence['validity']; logEntry?: SignerEvidence['logEntry'] }[];
   expires: ExpiryEvidence[];
   findings: Finding[];
   source: TrustSource | null;

@@ -37,9 +37,8 @@ export interface RepositoryRef {
 export function repositoryKeyOf(result: CheckResult): RepositoryKey | undefined {
   if (result.target.kind !== 'reference') return undefined;
   const { ref } = result.target.occurrence;
-  // The scheme the verdict rests on (its evidence gave the result's status and digest), else the first that asked anyone.
-  const signature = result.signatures?.find((s) => s.source !== null && s.status === result.status && s.signedDigest === result.signedDigest)
-    ?? result.signatures?.find((s) => s.source !== null);
+  // The scheme the verdict rests on, else the first that asked anyone.
+  const signature = result.signatures?.find((s) => s.source !== null && s.scheme === result.scheme) ?? result.signatures?.find((s) => s.source !== null);
   if (signature?.source) return { server: signature.source.url, gun: ref.repository, registry: ref.registry, scheme: signature.scheme };
   if (!result.trustServer) return undefined;
   return { server: result.trustServer, gun: ref.repository, registry: ref.registry };

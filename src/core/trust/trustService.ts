@@ -44,7 +44,7 @@ function schemeRequirement(signatures: readonly SignatureResult[], policy: Effec
   const checked = new Map(signatures.map((s) => [s.scheme, s]));
   const signed = new Set(signatures.filter(isSigned).map((s) => s.scheme));
   const listed = policy?.require ?? policy?.anyOf;
-  if (!listed) return { met: signed.size > 0, counted: signed.size > 0 ? signed : new Set(checked.keys()), missing: [] };
+  if (!listed) return { met: signed.size > 0, counted: signed.size > 0 ? signed : speakers(signatures), missing: [] };
   const met = policy?.require ? listed.every((s) => signed.has(s)) : listed.some((s) => signed.has(s));
   const severity = policy?.severity['missing-required-scheme'] ?? 'error';
   const rule = policy?.require ? (listed.length > 1 ? `signatures of ${listed.join(' and ')}` : `a ${listed[0]} signature`) : `a signature of ${listed.join(' or ')}`;
@@ -59,11 +59,44 @@ function schemeRequirement(signatures: readonly SignatureResult[], policy: Effec
   return { met, counted, missing };
 }
 
+/**
+ * With no rule naming schemes and nothing signed, the schemes that looked at a signature speak for the
+ * reference, else the one that got the clearest answer: "no trust data" and "no cosign signature" say the same
+ * thing once. When what they say would not fail the reference (e.g. a signer no rule trusts, a
+ * warning while no rule names whom to trust), every scheme counts, so that nothing signed never passes.
+ */
+function speakers(signatures: readonly SignatureResult[]): ReadonlySet<string> {
+  const telling = signatures.filter((s) => !NO_EVIDENCE.has(s.status));
+  // No signature found says more than no answer; among equals the first backend speaks.
+  const chosen = telling.length > 0 ? telling : [...signatures].sort((a, b) => evidenceRank(a.status) - evidenceRank(b.status)).slice(0, 1);
+  const fails = verdictOf(chosen.flatMap((s) => s.findings)) === 'fail';
+  return new Set((fails ? chosen : signatures).map((s) => s.scheme));
+}
+
+/** Findings about the reference as written, not about a scheme's evidence: kept as they are whichever scheme leads. */
+const REFERENCE_CODES: ReadonlySet<Finding['code']> = new Set(['implicit-latest']);
+
 /** A finding of a scheme the verdict does not rest on: absent evidence is information, broken evidence a warning. */
 function demoted(s: SignatureResult): SignatureResult {
   const to: Severity = NO_EVIDENCE.has(s.status) ? 'info' : 'warning';
-  const findings = s.findings.map((f) => (f.severity === 'error' || (f.severity === 'warning' && to === 'info') ? { ...f, severity: to } : f));
+  const findings = s.findings.map((f) => (REFERENCE_CODES.has(f.code) || !(f.severity === 'error' || (f.severity === 'warning' && to === 'info')) ? f : { ...f, severity: to }));
   return { ...s, findings };
+}
+
+/** The findings of a demoted scheme that the result lists: a broken signature's, and what concerns the reference as written; absent evidence stays in the scheme's own entry. */
+function listedFindings(s: SignatureResult): readonly Finding[] {
+  return NO_EVIDENCE.has(s.status) ? s.findings.filter((f) => REFERENCE_CODES.has(f.code)) : s.findings;
+}
+
+/** Each finding once (two schemes may say the same about the reference as written). */
+function distinct(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const id = `${f.code}\n${f.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /**
@@ -76,13 +109,15 @@ function demoted(s: SignatureResult): SignatureResult {
 export function mergeSignatures(occurrence: ImageOccurrence, given: readonly SignatureResult[], policy?: EffectivePolicy): EvaluatedResult {
   const requirement = schemeRequirement(given, policy);
   const signatures = given.map((s) => (requirement.counted.has(s.scheme) ? s : demoted(s)));
-  const findings = [...signatures.flatMap((s) => s.findings), ...requirement.missing];
+  const findings = distinct([...signatures.flatMap((s) => (requirement.counted.has(s.scheme) ? s.findings : listedFindings(s))), ...requirement.missing]);
   const combined = verdictOf(findings);
   const candidates = signatures.filter((s) => requirement.counted.has(s.scheme));
   // Among equals, the scheme with evidence leads: a signature found beats none found, which beats no answer.
   const pool = (candidates.length > 0 ? candidates : signatures).map((s, i) => ({ s, i }))
     .sort((a, b) => evidenceRank(a.s.status) - evidenceRank(b.s.status) || a.i - b.i).map(({ s }) => s);
-  const lead = pool.find((s) => verdictOf(s.findings) === combined)
+  // Unmet, a signature that was looked at and found wanting says the most (e.g. a signer no rule trusts).
+  const lead = (requirement.met ? undefined : pool.find((s) => evidenceRank(s.status) === 0 && verdictOf(s.findings) !== 'pass'))
+    ?? pool.find((s) => verdictOf(s.findings) === combined)
     ?? pool.reduce((a, b) => (VERDICT_ORDER.indexOf(verdictOf(b.findings)) < VERDICT_ORDER.indexOf(verdictOf(a.findings)) ? b : a));
   return {
     target: { kind: 'reference', occurrence },
@@ -96,6 +131,7 @@ export function mergeSignatures(occurrence: ImageOccurrence, given: readonly Sig
     ...(lead.missingSigners ? { missingSigners: [...lead.missingSigners] } : {}),
     findings,
     signatures,
+    scheme: lead.scheme,
   };
 }
 

@@ -124,7 +124,7 @@ void describe('trustlens check (usage)', () => {
       const doc = JSON.parse(r.stdout) as { results: { file: string; kind: string; line: number; column: number; status: string; reason?: string; findings: { code: string; severity: string; message: string }[] }[]; errors: { file: string; message: string; line?: number }[] };
       const policy = doc.results.find((x) => x.kind === 'file')!;
       assert.deepEqual([policy.file.endsWith('.trustlens.yaml'), policy.line, policy.column, policy.reason], [true, 3, 5, 'unparsable-file']);
-      assert.deepEqual(policy.findings.map((f) => [f.code, f.severity, f.message]), [['unparsable-file', 'error', 'invalid policy file: unknown rule key "bogus" (expected images, requireSigners, severity, require, anyOf, notation)']]);
+      assert.deepEqual(policy.findings.map((f) => [f.code, f.severity, f.message]), [['unparsable-file', 'error', 'invalid policy file: unknown rule key "bogus" (expected images, requireSigners, severity, require, anyOf, cosign, notation)']]);
       assert.equal(doc.errors.length, 1, 'the errors array still lists it');
       // Nothing is checked against a trust server the broken policy may have been meant to name.
       const app = doc.results.find((x) => x.kind === 'from' && x.status !== 'skipped')!;

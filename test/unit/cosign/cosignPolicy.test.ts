@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineCounter, parseDocument, isMap, type Node } from 'yaml';
 import { TrustLensError } from '../../../src/core/errors';
-import { identityMatches, mergeCosignPolicies, parseCosignPolicy, regExpProblem, trustsAnyone, type CosignPolicy } from '../../../src/core/trust/cosign/cosignPolicy';
+import { identityMatches, parseCosignPolicy, regExpProblem, type CosignPolicy } from '../../../src/core/trust/cosign/cosignPolicy';
 
 // Parses `text` as a rule's `cosign:` block the way the policy loader will: YAML node in, file:line:col errors out.
 function parse(text: string, file = '/repo/config/.trustlens.yaml'): CosignPolicy {
@@ -94,18 +94,5 @@ void describe('identity matching', () => {
     assert.equal(identityMatches({ issuer: GHA, subject: 'a@b.c' }, 'x@b.c', GHA), false);
     assert.equal(identityMatches({ issuer: GHA, subject: 'a@b.c' }, 'a@b.c', undefined), false);
     assert.equal(identityMatches({ issuerRegExp: '^https://token\\.', subject: 'a@b.c' }, 'a@b.c', GHA), true);
-  });
-});
-
-void describe('merging the cosign blocks of every rule matching an image', () => {
-  void it('unions keys and identities, and a later trusted root wins', () => {
-    const merged = mergeCosignPolicies([
-      { keys: ['/a.pub'], identities: [{ issuer: 'i', subject: 's' }], trustedRoot: '/r1.json' },
-      { keys: ['/a.pub', '/b.pub'], identities: [], trustedRoot: '/r2.json' },
-      { keys: [], identities: [] },
-    ]);
-    assert.deepEqual(merged, { keys: ['/a.pub', '/b.pub'], identities: [{ issuer: 'i', subject: 's' }], trustedRoot: '/r2.json' });
-    assert.equal(trustsAnyone(merged), true);
-    assert.equal(trustsAnyone(mergeCosignPolicies([])), false);
   });
 });

@@ -32,8 +32,10 @@ function merged(signatures: SignatureResult[], rule: Partial<Policy['rules'][num
 }
 
 describe('schemes a verdict rests on', () => {
-  it('with no rule, one scheme\'s trusted signature is enough; the other scheme\'s missing data is information', () => {
-    assert.deepEqual(merged([dctNoData, notationSigned]), { status: 'signed', verdict: 'pass', signers: ['notation-signer'], findings: [['unverifiable', 'info']] });
+  it('with no rule, one scheme\'s trusted signature is enough; the other scheme\'s missing data is information in its own entry', () => {
+    assert.deepEqual(merged([dctNoData, notationSigned]), { status: 'signed', verdict: 'pass', signers: ['notation-signer'], findings: [] });
+    const policy = effectivePolicy(defaultPolicy(), occurrence.ref.repository);
+    assert.deepEqual(mergeSignatures(occurrence, [dctNoData, notationSigned], policy).signatures?.[0]?.findings.map((f) => [f.code, f.severity]), [['unverifiable', 'info']]);
   });
 
   it('with no rule and nothing signed, every scheme\'s findings count (control)', () => {
@@ -72,7 +74,7 @@ describe('schemes a verdict rests on', () => {
 
 describe('the scheme in JSON and SARIF', () => {
   it('names the scheme of each signature in JSON, and of each finding in SARIF', () => {
-    const policy = effectivePolicy(defaultPolicy(), occurrence.ref.repository);
+    const policy = effectivePolicy({ ...defaultPolicy(), rules: [{ images: ['**'], requireSigners: [], severity: {}, require: ['dct', 'notation'] }] }, occurrence.ref.repository);
     const result = withVerdict(mergeSignatures(occurrence, [dctNoData, notationInvalid], policy));
     assert.deepEqual(checkResultJson(result).signatures.map((s) => s.scheme), ['dct', 'notation']);
     const sarif = toSarif([result], 'test') as { runs: { results: { ruleId: string; properties: { scheme?: string } }[] }[] };

@@ -54,8 +54,13 @@ const IDENTITY_KEYS = ['issuer', 'issuerRegExp', 'subject', 'subjectRegExp', 'ca
  * @param fail the loader's error reporter
  */
 export function parseCosignPolicy(node: unknown, policyFile: string, fail: PolicyFail): CosignPolicy {
+  return parseCosignSection(node, { baseDir: dirname(resolve(policyFile)) }, fail);
+}
+
+/** Parses a rule's `cosign:` block, with relative paths taken from `baseDir` (the policy file's folder). */
+export function parseCosignSection(node: unknown, { baseDir }: { readonly baseDir: string }, fail: PolicyFail): CosignPolicy {
   if (!isMap(node)) return fail(node as Node, `"cosign" must be a mapping of ${BLOCK_KEYS.join(', ')}`);
-  const base = dirname(resolve(policyFile));
+  const base = resolve(baseDir);
   const path = (value: unknown, what: string): string => resolve(base, str(value, what, fail));
   let keys: string[] = [];
   let identities: CosignIdentityRule[] = [];
@@ -156,14 +161,6 @@ export function regExpProblem(source: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** The union of several rules' blocks (a later rule's `trustedRoot` wins), e.g. every rule matching one image. */
-export function mergeCosignPolicies(policies: readonly CosignPolicy[]): CosignPolicy {
-  const keys = [...new Set(policies.flatMap((p) => p.keys))];
-  const identities = policies.flatMap((p) => p.identities);
-  const trustedRoot = policies.reduce<string | undefined>((root, p) => p.trustedRoot ?? root, undefined);
-  return { keys, identities, ...(trustedRoot !== undefined ? { trustedRoot } : {}) };
 }
 
 /** Whether a policy trusts anyone at all (a key or an identity). */

@@ -109,6 +109,15 @@ export class CosignVerifier {
     this.#trust.clear();
   }
 
+  /** Resolves once nothing is being fetched (fetches that cancelled checks shared included). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const pending = [...this.#evidence.values(), ...this.#trust.values()].filter((e) => e.pending).map((e) => e.value);
+      if (pending.length === 0) return;
+      await Promise.allSettled(pending);
+    }
+  }
+
   /** The cosign verdict for one reference under one policy. */
   async check(request: CosignCheckRequest, options: CosignCheckOptions): Promise<CosignCheckResult> {
     const displayName = request.displayName ?? `${request.registry}/${request.repository}`;

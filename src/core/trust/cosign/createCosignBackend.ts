@@ -9,6 +9,11 @@ import { createRegistryTransport, type RegistryTransport } from '../../net/regis
 import type { UndiciHttpClient } from '../../net/undiciHttpClient';
 import { OciRegistry, type OciLimits } from '../../oci/ociRegistry';
 import type { Clock, Logger } from '../../ports';
+import { defaultCacheDir } from '../cacheDir';
+import type { BackendFactory } from '../trustService';
+import { CosignTrustBackend } from './cosignBackend';
+import { parseCosignSection } from './cosignPolicy';
+import type { RuleSectionParser } from '../../policy/ruleSections';
 import { CosignVerifier } from './cosignVerifier';
 import { PublicGoodTrustedRoot } from './sigstoreRoot';
 
@@ -49,9 +54,17 @@ export interface CosignBackend {
 export function createCosignBackend(options: CosignBackendOptions): CosignBackend {
   const own = options.transport === undefined;
   const transport = options.transport ?? createRegistryTransport(options);
-  const { http, credentials } = transport;
+  const { verifier, oci } = cosignVerifierOver(transport, options);
+  return { verifier, oci, http: transport.http, close: async () => (own ? transport.close() : undefined) };
+}
+
+/** The registry access and the cosign verifier over a transport. */
+function cosignVerifierOver(
+  transport: RegistryTransport,
+  options: Pick<CosignBackendOptions, 'cacheDir' | 'clock' | 'logger' | 'ttlMs' | 'timeoutMs' | 'plainHttpForLoopback' | 'tufMirrorUrl' | 'limits'>,
+): { verifier: CosignVerifier; oci: OciRegistry } {
   const oci = new OciRegistry({
-    http, credentials, cache: transport.authCache, logger: options.logger,
+    http: transport.http, credentials: transport.credentials, cache: transport.authCache, logger: options.logger,
     plainHttpForLoopback: options.plainHttpForLoopback ?? true, timeoutMs: options.timeoutMs, limits: options.limits,
   });
   const root = new PublicGoodTrustedRoot({
@@ -59,5 +72,38 @@ export function createCosignBackend(options: CosignBackendOptions): CosignBacken
     ...(options.tufMirrorUrl !== undefined ? { mirrorUrl: options.tufMirrorUrl } : {}),
   });
   const verifier = new CosignVerifier({ oci, publicGoodRoot: () => root.get(), clock: options.clock, logger: options.logger, ttlMs: options.ttlMs });
-  return { verifier, oci, http, close: async () => (own ? transport.close() : undefined) };
+  return { verifier, oci };
+}
+
+export { COSIGN_SCHEME } from './cosignBackend';
+
+/** Reads a rule's `cosign:` section (key and trusted root files relative to the policy file). */
+export const cosignRuleSection: RuleSectionParser = (node, context) => parseCosignSection(node, { baseDir: context.baseDir }, context.fail);
+
+/** Settings of the cosign backend the engine builds. */
+export interface CosignBackendFactoryOptions {
+  /** A re-check within this many ms makes no request (default 5 minutes). */
+  ttlMs?: number;
+  /** Per-request time budget (default 15 s). */
+  timeoutMs?: number;
+  /** Where the Sigstore trusted root is cached (in its `sigstore/` folder); default the CLI's cache directory. */
+  cacheDir?: string;
+  /** Sigstore's TUF repository (default the public-good one). */
+  tufMirrorUrl?: string;
+}
+
+/** The cosign backend as the engine builds it, over the engine's transport. */
+export function cosignBackend(options: CosignBackendFactoryOptions = {}): BackendFactory {
+  return (context) => {
+    if (!context.transport) throw new Error('the cosign backend needs the engine\'s transport');
+    const { verifier } = cosignVerifierOver(context.transport, {
+      cacheDir: options.cacheDir ?? defaultCacheDir(context.env),
+      clock: context.clock,
+      logger: context.logger,
+      ...(options.ttlMs !== undefined ? { ttlMs: options.ttlMs } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.tufMirrorUrl !== undefined ? { tufMirrorUrl: options.tufMirrorUrl } : {}),
+    });
+    return new CosignTrustBackend({ verifier, logger: context.logger });
+  };
 }
