@@ -48,6 +48,11 @@ export interface TrustBackend {
    * with their keys; signed tags; administrative keys; expiries. `result` is the reference hovered, when any.
    */
   details(key: RepositoryKey, options: DetailsOptions & { readonly result?: CheckResult }): Promise<TrustDetails>;
+  /**
+   * Where this scheme's evidence of a repository is, when it can tell from the repository alone (no
+   * policy, no reference): its details are then shown beside the other schemes' for that repository.
+   */
+  keyForRepository?(gun: string, registry: string): RepositoryKey;
   /** Resolves once nothing is being fetched. */
   idle(): Promise<void>;
   /** Releases connections. */

@@ -208,11 +208,19 @@ export class TrustService {
     return key.scheme === undefined ? this.backends[0] : this.backends.find((b) => b.scheme === key.scheme);
   }
 
-  /** What the backend that verifies a repository shows of it (within the cache TTL without a request). */
-  details(key: RepositoryKey, options: DetailsOptions & { readonly result?: CheckResult }): Promise<TrustDetails> {
+  /**
+   * What the backend that verifies a repository shows of it (within the cache TTL without a request),
+   * followed by the groups of the other schemes that know the repository from its name alone.
+   */
+  async details(key: RepositoryKey, options: DetailsOptions & { readonly result?: CheckResult }): Promise<TrustDetails> {
     const backend = this.backendOf(key);
-    if (!backend) return Promise.reject(new Error(`no trust backend for scheme ${key.scheme ?? '(none)'}`));
-    return backend.details(key, options);
+    if (!backend) throw new Error(`no trust backend for scheme ${key.scheme ?? '(none)'}`);
+    const own = await backend.details(key, options);
+    const others = await Promise.all(this.backends
+      .filter((b) => b !== backend && b.keyForRepository)
+      .map((b) => b.details(b.keyForRepository!(key.gun, key.registry), options).catch(() => undefined)));
+    const beside = others.filter((d): d is TrustDetails => d !== undefined && d.problem === undefined).flatMap((d) => d.groups);
+    return beside.length === 0 ? own : { ...own, groups: [...own.groups, ...beside] };
   }
 
   /** Resolves once no backend fetches anything (updates that cancelled checks shared included). */

@@ -125,9 +125,10 @@ export class WorkspaceRepositories implements vscode.Disposable {
       const scan = await scanContent(uri, kind, await readFile(uri.fsPath, 'utf8'), this.services.scanner);
       const policy = await this.services.policyFor(uri);
       if (policy instanceof Error) return [];
-      // One key per reference and backend (none for an ignored one), so that the view can say how many references name a repository.
+      // One key per reference (none for an ignored one), so that the view can say how many references name a
+      // repository: the first scheme's, as for a checked reference that no scheme has evidence for.
       return scan.references
-        .flatMap((occurrence) => this.services.trust.repositoryKeys(occurrence, policy));
+        .flatMap((occurrence) => this.services.trust.repositoryKeys(occurrence, policy).slice(0, 1));
     } catch (e) {
       // Gone since it was found, unreadable, or a trust server URL a check would refuse too.
       const code = (e as NodeJS.ErrnoException).code;

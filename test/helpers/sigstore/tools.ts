@@ -5,12 +5,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentWithout } from '../stack/environment';
+import { repositoryRoot } from '../trust/cli';
 import { runCommand, type CommandResult, type RunOptions } from '../stack/runCommand';
 import { makeTempDir, type TempDir } from '../stack/tempDir';
 
 export type SigstoreTool = 'cosign' | 'oras' | 'sigstore-go-verification';
 
-const BIN = join(process.cwd(), '.cache', 'sigstore-tools', 'root', 'usr', 'bin');
+// From the repository root, wherever the process runs (the VS Code suite runs in the extension host).
+const BIN = join(repositoryRoot(), '.cache', 'sigstore-tools', 'root', 'usr', 'bin');
 
 /** Absolute path of a tool; throws, naming the setup script, when it is not installed. */
 export function sigstoreTool(name: SigstoreTool): string {

@@ -103,6 +103,10 @@ export class CosignTrustBackend implements TrustBackend {
     return { server: registrySource(registry, path), gun: repository, registry, scheme: COSIGN_SCHEME };
   }
 
+  keyForRepository(gun: string, registry: string): RepositoryKey {
+    return { server: gun, gun, registry, scheme: COSIGN_SCHEME };
+  }
+
   async checkReferences(references: readonly BackendReference[], options: BackendCheckOptions): Promise<SignatureResult[]> {
     return Promise.all(references.map(async ({ occurrence, policy }) => {
       const { ref } = occurrence;
