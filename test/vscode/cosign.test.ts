@@ -3,46 +3,76 @@
  * cosign signatures in the real editor, on a real docker-registry 2.8.2 with signatures the real
  * cosign 2.5.0 wrote: a reference signed by the key the workspace's `.trustlens.yaml` trusts is signed,
  * with its signer in the hover and the Signers view; one signed by another key shows the
- * `untrusted-signer` finding. The registry has no trust server: only cosign can sign these images.
+ * `untrusted-signer` finding; one signed with a certificate of an identity no rule names offers
+ * "Trust this signer", which writes the identity into `.trustlens.yaml`, and the finding goes away.
+ * The registry has no trust server: only cosign can sign these images.
  */
 import * as assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createPublicKey } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrustLensApi } from '../../src/extension';
 import { parsePublicKeyPem } from '../../src/core/trust/cosign/publicKeys';
+import '../../src/core/composition/backends';
+import { parsePolicy } from '../../src/core/policy/policyFile';
 import { cosign } from '../helpers/sigstore/tools';
 import { pushImage } from '../helpers/stack/push';
 import { startRegistry, type Registry } from '../helpers/stack/registry';
-import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
+import { generateCosignKeyPair } from '../../src/core/trust/cosign/cosignKeys';
+import { createTestCa, issueLeaf } from '../helpers/sigstore/localCa';
+import { scriptPrompts } from './signingPrompts';
 import { childrenOf } from './signersTree';
-import { extension } from './suite/helpers';
+import { extension, fixtureFolder, waitUntil } from './suite/helpers';
 
 const PASSWORD = 'editor-passphrase';
+const ISSUER = 'https://token.actions.githubusercontent.com';
+const WORKFLOW = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4';
 
 describe('cosign signatures in the editor', function () {
   this.timeout(180_000);
   let api: TrustLensApi;
   let registry: Registry;
-  let dir: TempDir;
+  let dir: string;
   let doc: vscode.TextDocument;
   let keyId: string;
 
   before(async () => {
     api = (await extension().activate()) as TrustLensApi;
     registry = await startRegistry();
-    dir = await makeTempDir('cosign-editor');
-    const keys = join(dir.path, 'keys');
-    await mkdir(keys);
-    for (const name of ['cosign', 'other']) await cosign(['generate-key-pair', '--output-key-prefix', join(keys, name)], { password: PASSWORD, cwd: dir.path });
+    // In the workspace, so that saving its policy file re-checks the Dockerfile beside it.
+    dir = join(fixtureFolder().uri.fsPath, `cosign-${process.pid}`);
+    const keys = join(dir, 'keys');
+    await mkdir(keys, { recursive: true });
+    for (const name of ['cosign', 'other']) await cosign(['generate-key-pair', '--output-key-prefix', join(keys, name)], { password: PASSWORD, cwd: dir });
     keyId = parsePublicKeyPem(await readFile(join(keys, 'cosign.pub')), 'cosign.pub').id;
     for (const [name, key] of [['signed', 'cosign'], ['stranger', 'other']] as const) {
       const image = await pushImage(registry, `team/${name}`, 'v1');
       await cosign(['sign', '--key', join(keys, `${key}.key`), '--tlog-upload=false', '--allow-insecure-registry', '-y', `${registry.host}/team/${name}@${image.digest}`], { password: PASSWORD });
     }
-    await writeFile(join(dir.path, '.trustlens.yaml'), `rules:\n  - images: ["${registry.host}/team/*"]\n    cosign:\n      keys: [keys/cosign.pub]\n`);
-    const file = join(dir.path, 'Dockerfile');
-    await writeFile(file, `FROM ${registry.host}/team/signed:v1\nFROM ${registry.host}/team/stranger:v1\n`);
+    // A workflow identity with a certificate from the team's CA, which the policy names for another identity.
+    const root = createTestCa('Team Root CA');
+    const ca = join(dir, 'team-root.pem');
+    await writeFile(ca, root.pem);
+    const pair = await generateCosignKeyPair(PASSWORD);
+    await writeFile(join(keys, 'workflow.key'), pair.privateKeyPem);
+    await writeFile(join(keys, 'workflow.crt'), issueLeaf(root, { subject: WORKFLOW, issuer: ISSUER, publicKey: createPublicKey(pair.publicKeyPem), notAfter: new Date(Date.now() + 400 * 86_400_000) }).pem);
+    await writeFile(join(keys, 'chain.pem'), root.pem);
+    const ci = await pushImage(registry, 'team/ci', 'v1');
+    await cosign(['sign', '--key', join(keys, 'workflow.key'), '--certificate', join(keys, 'workflow.crt'), '--certificate-chain', join(keys, 'chain.pem'),
+      '--tlog-upload=false', '--allow-insecure-registry', '-y', `${registry.host}/team/ci@${ci.digest}`], { password: PASSWORD });
+    await writeFile(join(dir, '.trustlens.yaml'), [
+      '# Team policy.',
+      'rules:',
+      `  - images: ["${registry.host}/team/*"]`,
+      '    cosign:',
+      '      keys: [keys/cosign.pub]   # the release key',
+      '      identities:',
+      '        - {issuer: "https://accounts.example.com", subject: release@example.com, ca: team-root.pem}',
+      '',
+    ].join('\n'));
+    const file = join(dir, 'Dockerfile');
+    await writeFile(file, `FROM ${registry.host}/team/signed:v1\nFROM ${registry.host}/team/stranger:v1\nFROM ${registry.host}/team/ci:v1\n`);
     doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(doc);
     await api.checkDocument(doc, true);
@@ -51,15 +81,19 @@ describe('cosign signatures in the editor', function () {
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await registry?.stop();
-    await dir?.remove();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('reads the cosign-signed reference as signed by cosign, and the other as signed by a signer no rule trusts', () => {
     const results = api.services.results.get(doc.uri);
-    assert.deepEqual(results.map((r) => [r.status, r.verdict, r.scheme]), [['signed', 'pass', 'cosign'], ['invalid', 'fail', 'cosign']]);
+    assert.deepEqual(results.map((r) => [r.status, r.verdict, r.scheme]), [['signed', 'pass', 'cosign'], ['invalid', 'fail', 'cosign'], ['invalid', 'fail', 'cosign']]);
     const diagnostics = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'TrustLens');
-    assert.deepEqual(diagnostics.map((d) => [d.range.start.line, (d.code as { value: string }).value, d.severity]), [[1, 'untrusted-signer', vscode.DiagnosticSeverity.Error]]);
+    assert.deepEqual(diagnostics.map((d) => [d.range.start.line, (d.code as { value: string }).value, d.severity]), [
+      [1, 'untrusted-signer', vscode.DiagnosticSeverity.Error],
+      [2, 'untrusted-signer', vscode.DiagnosticSeverity.Error],
+    ]);
     assert.match(diagnostics[0]!.message, /none of the trusted keys .* verifies/);
+    assert.equal(diagnostics[1]!.message, `signed by ${WORKFLOW} via token.actions.githubusercontent.com; no rule in .trustlens.yaml trusts this identity`);
   });
 
   it('hovers the signed reference with its scheme and its signer\'s key', async () => {
@@ -79,5 +113,48 @@ describe('cosign signatures in the editor', function () {
     assert.ok(signersGroup, `groups: ${groups.map((g) => g.label).join(', ')}`);
     const signers = await childrenOf(api, signersGroup.node);
     assert.ok(signers.some((s) => s.label.includes(keyId.slice(0, 12))), `signers: ${signers.map((s) => s.label).join(', ')}`);
+  });
+});
+
+describe('"Trust this signer" in the editor', function () {
+  // Runs after the suite above, in the same window, on its document: see there.
+  this.timeout(120_000);
+  it('is offered on the untrusted identity, writes it into .trustlens.yaml keeping the comments, and the finding goes away', async () => {
+    const api = (await extension().activate()) as TrustLensApi;
+    const doc = vscode.workspace.textDocuments.find((d) => d.fileName.endsWith(join(`cosign-${process.pid}`, 'Dockerfile')));
+    assert.ok(doc, 'the Dockerfile of the suite above is open');
+    const at = doc.positionAt(doc.getText().indexOf('/team/ci:v1'));
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(at, at))) ?? [];
+    const trust = actions.filter((a) => a.title.startsWith('Trust this signer for '));
+    assert.equal(trust.length, 1, actions.map((a) => a.title).join(' | '));
+    assert.match(trust[0]!.title, /^Trust this signer for 127\.0\.0\.1:\d+\/team\/ci…$/);
+    const prompts = scriptPrompts({ passphrase: () => undefined, warning: () => 'Trust This Signer' });
+    try {
+      assert.equal(await vscode.commands.executeCommand(trust[0]!.command!.command, ...(trust[0]!.command!.arguments ?? [])), true);
+    } finally {
+      prompts.restore();
+    }
+    const confirm = prompts.asked.find((a) => a.kind === 'warning');
+    const expected = `Certificate identity: ${WORKFLOW}\nOIDC issuer: ${ISSUER}\nCertificate from a CA in team-root.pem.`;
+    assert.ok(confirm?.detail?.includes(expected), confirm?.detail);
+    const policy = await readFile(join(doc.fileName, '..', '.trustlens.yaml'), 'utf8');
+    assert.match(policy, /^# Team policy\.$/m);
+    assert.match(policy, /# the release key/);
+    const written = parsePolicy(policy, '.trustlens.yaml', { baseDir: dirname(doc.fileName) });
+    const repository = trust[0]!.title.replace('Trust this signer for ', '').replace(/…$/, '');
+    // The new rule keeps what the team's rule trusted (the release key and identity), and adds the workflow's identity.
+    const base = dirname(doc.fileName);
+    assert.deepEqual(written.rules.map((r) => [r.images, r.sections?.cosign]).slice(1), [[[repository], {
+      keys: [join(base, 'keys', 'cosign.pub')],
+      identities: [
+        { issuer: 'https://accounts.example.com', subject: 'release@example.com', ca: [join(base, 'team-root.pem')] },
+        { issuer: ISSUER, subject: WORKFLOW, ca: [join(base, 'team-root.pem')] },
+      ],
+      baseDir: base,
+    }]]);
+    assert.match(policy, /keys:\n\s+- keys\/cosign\.pub/, 'paths are written relative to the policy file');
+    const signed = () => api.services.results.get(doc.uri)[2]?.status === 'signed';
+    await waitUntil(signed, 30_000, 'the re-check after the policy file was saved to trust the identity');
+    assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'TrustLens').map((d) => d.range.start.line), [1]);
   });
 });

@@ -90,7 +90,7 @@ export function showSignersAction(c: Candidate): vscode.CodeAction | undefined {
 export function trustSignerAction(doc: vscode.TextDocument, c: Candidate): vscode.CodeAction | undefined {
   const finding = c.result.findings.find((f) => f.code === 'untrusted-signer' && f.trust);
   if (!finding?.trust) return undefined;
-  const action = quickFix('Trust this signer…', withCodes(c, ['untrusted-signer']));
+  const action = quickFix(`Trust this signer for ${finding.trust.rule.images.join(', ')}…`, withCodes(c, ['untrusted-signer']));
   action.command = { command: COMMANDS.trustSigner, title: action.title, arguments: [{ uri: doc.uri.toString(), trust: finding.trust }] };
   return action;
 }

@@ -46,6 +46,7 @@ void describe('signing schemes in .trustlens.yaml rules', () => {
         keys: ['/repo/policy/keys/cosign.pub'],
         identities: [{ issuer: 'https://token.actions.githubusercontent.com', subjectRegExp: '^https://github\\.com/acme/' }],
         trustedRoot: '/repo/policy/sigstore/trusted_root.json',
+        baseDir: '/repo/policy',
       },
     });
     assert.equal(policy.rules[2]!.sections, undefined);

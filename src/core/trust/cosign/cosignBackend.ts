@@ -13,6 +13,7 @@ import type { CheckResult, SignatureResult, SignerEvidence } from '../checkResul
 import { Semaphore } from '../semaphore';
 import type { RepositoryKey, TrustDetails } from '../trustDetails';
 import { cosignDetails } from './cosignDetails';
+import { cosignTrustFix } from './trustFix';
 import { EMPTY_COSIGN_POLICY, type CosignPolicy } from './cosignPolicy';
 import { COSIGN_FINDING_CODES, type CosignCheckResult, type CosignFinding, type CosignFindingCode, type SignerEvidence as CosignSigner } from './cosignResult';
 import type { CosignVerifier } from './cosignVerifier';
@@ -62,14 +63,17 @@ function neutralSigner(s: CosignSigner): SignerEvidence {
 }
 
 // Compose builds (and pushes) this image itself: that it is not in the registry yet, or not signed yet, is news only.
-function neutralFinding(f: CosignFinding, occurrence: ImageOccurrence, status: CosignCheckResult['status']): Finding {
+function neutralFinding(f: CosignFinding, occurrence: ImageOccurrence, status: CosignCheckResult['status'], section: CosignPolicy): Finding {
   const built = occurrence.kind === 'compose-build-image' && (f.code === 'no-signature' || (f.code === 'unverifiable' && status === 'unverifiable'));
   const severity = built && (f.severity === 'error' || f.severity === 'warning') ? 'info' : f.severity;
-  return { code: f.code, severity, message: built ? `${f.message}. Compose builds this image, so it is signed when it is pushed.` : f.message };
+  return {
+    code: f.code, severity, message: built ? `${f.message}. Compose builds this image, so it is signed when it is pushed.` : f.message,
+    ...(f.fix ? { trust: cosignTrustFix(f.fix, section) } : {}),
+  };
 }
 
 /** The neutral evidence of one cosign verdict. */
-export function cosignSignature(result: CosignCheckResult, occurrence: ImageOccurrence): SignatureResult {
+export function cosignSignature(result: CosignCheckResult, occurrence: ImageOccurrence, section: CosignPolicy = EMPTY_COSIGN_POLICY): SignatureResult {
   return {
     scheme: COSIGN_SCHEME,
     status: result.status,
@@ -77,7 +81,7 @@ export function cosignSignature(result: CosignCheckResult, occurrence: ImageOccu
     // The signers of the signed digest are the trusted ones; the others are named by their findings.
     signers: result.signers.filter((s) => result.status !== 'signed' || s.trusted).map(neutralSigner),
     expires: result.expires.map((e) => ({ what: e.what, expires: e.expires })),
-    findings: result.findings.map((f) => neutralFinding(f, occurrence, result.status)),
+    findings: result.findings.map((f) => neutralFinding(f, occurrence, result.status, section)),
     source: { kind: 'registry', url: registrySource(result.source.registry, occurrence.ref.path) },
     role: null,
   };
@@ -110,10 +114,11 @@ export class CosignTrustBackend implements TrustBackend {
   async checkReferences(references: readonly BackendReference[], options: BackendCheckOptions): Promise<SignatureResult[]> {
     return Promise.all(references.map(async ({ occurrence, policy }) => {
       const { ref } = occurrence;
+      const section = cosignPolicyOf(policy);
       const work = this.#semaphore.run(() => this.o.verifier.check(
         { registry: ref.registry, repository: ref.path, reference: ref.digest ?? ref.effectiveTag ?? 'latest', displayName: ref.repository, ...(occurrence.platform ? { platform: occurrence.platform } : {}) },
         {
-          policy: cosignPolicyOf(policy),
+          policy: section,
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.force ? { force: true } : {}),
           expiryWarningDays: policy.expiryWarningDays,
@@ -124,7 +129,7 @@ export class CosignTrustBackend implements TrustBackend {
       try {
         const result = await work;
         this.#remember(ref.repository, ref.reference, result);
-        return cosignSignature(result, occurrence);
+        return cosignSignature(result, occurrence, section);
       } finally {
         this.#inFlight.delete(work);
       }

@@ -36,6 +36,8 @@ export interface CosignPolicy {
   readonly identities: readonly CosignIdentityRule[];
   /** A Sigstore trusted root file; absent means the public-good root from Sigstore's TUF repository. */
   readonly trustedRoot?: string;
+  /** The policy file's folder, which the paths above were written relative to. */
+  readonly baseDir?: string;
 }
 
 export const EMPTY_COSIGN_POLICY: CosignPolicy = { keys: [], identities: [] };

@@ -78,7 +78,7 @@ function cosignVerifierOver(
 export { COSIGN_SCHEME } from './cosignBackend';
 
 /** Reads a rule's `cosign:` section (key and trusted root files relative to the policy file). */
-export const cosignRuleSection: RuleSectionParser = (node, context) => parseCosignSection(node, { baseDir: context.baseDir }, context.fail);
+export const cosignRuleSection: RuleSectionParser = (node, context) => ({ ...parseCosignSection(node, { baseDir: context.baseDir }, context.fail), baseDir: context.baseDir });
 
 /** Settings of the cosign backend the engine builds. */
 export interface CosignBackendFactoryOptions {
