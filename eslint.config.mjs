@@ -23,10 +23,10 @@ export default tseslint.config(
   },
   {
     // The trust seam: the editor, the CLI and the reports render backend-neutral results only. A
-    // backend's folder (core/trust/<scheme>/) is reached from their own dct/ folders (scheme-specific
+    // backend's folder (core/trust/<scheme>/) is reached from their own <scheme>/ folders (scheme-specific
     // commands) and from the composition place, nowhere else.
     files: ['src/vscode/**/*.ts', 'src/cli/**/*.ts', 'src/core/report/**/*.ts'],
-    ignores: ['src/vscode/dct/**', 'src/cli/dct/**', 'src/core/report/dct/**', 'src/vscode/engine/modules.ts'],
+    ignores: ['src/vscode/dct/**', 'src/cli/dct/**', 'src/core/report/dct/**', 'src/vscode/cosign/**', 'src/cli/cosign/**', 'src/vscode/engine/modules.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{

@@ -19,6 +19,7 @@ export const OPTION_HELP: Readonly<Record<string, readonly [string, string]>> = 
   refresh: ['--refresh', 'Ask the trust servers now, whatever the cache holds.'],
   verbose: ['--verbose', 'Log each request to stderr.'],
   signer: ['--signer NAME', 'Sign as this signer: into targets/releases and targets/NAME.'],
+  scheme: ['--scheme SCHEME', 'dct (Docker Content Trust, the default) or cosign.'],
   key: ['--key PUB.pem', 'The signer\'s public key (PUBLIC KEY or CERTIFICATE PEM).'],
   force: ['-f, --force', 'Remove the signer even when released tags would stop verifying.'],
   dir: ['--dir DIR', 'Where NAME.pub is written (default: .).'],
@@ -53,6 +54,10 @@ export const PASSPHRASES = `Keys live in <docker config>/trust/private, shared w
 from DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE (root key) and DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE
 (every other key); without them TrustLens asks on the terminal, and fails when stdin is not one.`;
 
+const COSIGN_NOTE = `With --scheme cosign, keys are cosign's own encrypted key files; the passphrase comes from
+COSIGN_PASSWORD, else TrustLens asks on the terminal. Nothing is uploaded to a transparency log (as
+cosign --tlog-upload=false).`;
+
 const WRITE_EXIT = 'Exit status: 0 when done, 1 when the operation failed, 2 on a usage error or an invalid policy file.';
 
 interface CommandText {
@@ -82,11 +87,15 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
     notes: [PATHS, 'Exit status: 0 when no finding has severity error, 1 when one does (a file that cannot be read, an\ninvalid reference or an invalid policy file is one), 2 on a usage error, a path that does not exist\nor holds no file that names images, or a policy file that cannot be read.'],
   },
   sign: {
-    synopsis: 'trustlens sign IMAGE:TAG [options]',
-    summary: 'Sign the tag as the registry holds it (like docker trust sign), creating the repository\'s trust\ndata if it has none.',
-    options: ['signer', ...WRITE_OPTIONS, 'help'],
-    optionText: WRITE_OPTION_TEXT,
-    notes: [PASSPHRASES, WRITE_EXIT],
+    synopsis: 'trustlens sign IMAGE:TAG [options]\n       trustlens sign IMAGE[:TAG|@DIGEST] --scheme cosign --key cosign.key [--format legacy|bundle] [options]',
+    summary: 'Sign the tag as the registry holds it (like docker trust sign), creating the repository\'s trust\ndata if it has none; or, with --scheme cosign, sign its digest as cosign sign --key does.',
+    options: ['scheme', 'signer', 'key', 'format', ...WRITE_OPTIONS, 'help'],
+    optionText: {
+      ...WRITE_OPTION_TEXT,
+      key: 'cosign: the private key (cosign.key, as cosign generate-key-pair writes it).',
+      format: 'cosign: legacy (default: the sha256-<hex>.sig tag every cosign reads) or bundle (a\nSigstore bundle referrer, as cosign 3 writes).',
+    },
+    notes: [PASSPHRASES, COSIGN_NOTE, WRITE_EXIT],
   },
   revoke: {
     synopsis: 'trustlens revoke IMAGE:TAG [options]',
@@ -124,11 +133,11 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
     notes: ['See trustlens key generate --help, trustlens key load --help and trustlens key rotate --help.', WRITE_EXIT],
   },
   'key generate': {
-    synopsis: 'trustlens key generate NAME [options]',
-    summary: 'Create a signer key for NAME in the trust dir and write its public key to DIR/NAME.pub.',
-    options: ['dir', 'algorithm', ...WRITE_OPTIONS, 'help'],
+    synopsis: 'trustlens key generate NAME [options]\n       trustlens key generate --scheme cosign [--dir DIR] [options]',
+    summary: 'Create a signer key for NAME in the trust dir and write its public key to DIR/NAME.pub; or, with\n--scheme cosign, write DIR/cosign.key (encrypted) and DIR/cosign.pub as cosign generate-key-pair does.',
+    options: ['scheme', 'dir', 'algorithm', ...WRITE_OPTIONS, 'help'],
     optionText: WRITE_OPTION_TEXT,
-    notes: [PASSPHRASES, WRITE_EXIT],
+    notes: [PASSPHRASES, COSIGN_NOTE, WRITE_EXIT],
   },
   'key load': {
     synopsis: 'trustlens key load FILE [options]',

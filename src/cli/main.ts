@@ -1,5 +1,6 @@
 import { TrustLensError } from '../core/errors';
 import { checkCommand } from './checkCommand';
+import { cosignKeyGenerateCommand, cosignSignCommand } from './cosign/cosignCommands';
 import { keyCommand } from './dct/keyCommands';
 import { refsCommand } from './refsCommand';
 import { revokeCommand, signCommand, signerCommand } from './dct/signCommands';
@@ -26,6 +27,30 @@ function help(words: readonly string[]): HelpRequest {
   throw unknownCommand(name);
 }
 
+/** The signing scheme `--scheme NAME` (or `--scheme=NAME`) asks for, default `dct`, and the arguments without it. */
+function schemeOf(argv: readonly string[], command: CommandName): { scheme: 'dct' | 'cosign'; rest: string[] } {
+  const rest: string[] = [];
+  let scheme: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg === '--scheme') {
+      scheme = argv[++i];
+      if (scheme === undefined) throw new UsageError('--scheme needs a value: dct or cosign', command);
+    } else if (arg.startsWith('--scheme=')) {
+      scheme = arg.slice('--scheme='.length);
+    } else {
+      rest.push(arg);
+    }
+  }
+  if (scheme === undefined || scheme === 'dct') return { scheme: 'dct', rest };
+  if (scheme === 'cosign') return { scheme, rest };
+  throw new UsageError(`--scheme must be dct or cosign, got "${scheme}"`, command);
+}
+
 /** Runs the CLI and returns its exit status. */
 export async function run(argv: readonly string[], io: WriteIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -35,14 +60,19 @@ export async function run(argv: readonly string[], io: WriteIo): Promise<number>
         return refsCommand(rest, io);
       case 'check':
         return await checkCommand(rest, io);
-      case 'sign':
-        return await signCommand(rest, io);
+      case 'sign': {
+        const { scheme, rest: args } = schemeOf(rest, 'sign');
+        return await (scheme === 'cosign' ? cosignSignCommand(args, io) : signCommand(args, io));
+      }
       case 'signer':
         return await signerCommand(rest, io);
       case 'revoke':
         return await revokeCommand(rest, io);
-      case 'key':
-        return await keyCommand(rest, io);
+      case 'key': {
+        if (rest[0] !== 'generate') return await keyCommand(rest, io);
+        const { scheme, rest: args } = schemeOf(rest.slice(1), 'key generate');
+        return await (scheme === 'cosign' ? cosignKeyGenerateCommand(args, io) : keyCommand(['generate', ...args], io));
+      }
       case 'trust':
         return await trustCommand(rest, io);
       case '-v':

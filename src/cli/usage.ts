@@ -46,6 +46,13 @@ Commands:
                                             Rotate the targets, snapshot or root key of a repository
                                             (snapshot or timestamp with --server-managed), as notary
                                             key rotate does: signatures by the old key stop verifying.
+  sign IMAGE --scheme cosign --key cosign.key [--format legacy|bundle]
+                                            Sign the image's digest as cosign sign --key does: the
+                                            .sig tag (default) or a Sigstore bundle referrer; nothing
+                                            goes to a transparency log.
+  key generate --scheme cosign [--dir DIR]  Write DIR/cosign.key (encrypted) and DIR/cosign.pub, as
+                                            cosign generate-key-pair does (passphrase: COSIGN_PASSWORD
+                                            or the terminal).
   trust forget REPOSITORY                   Drop the root pinned on first use (and the cached trust
                                             data) of a repository: the next check trusts whatever
                                             root its trust server presents.
