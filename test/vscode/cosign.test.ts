@@ -114,6 +114,19 @@ describe('cosign signatures in the editor', function () {
     const signers = await childrenOf(api, signersGroup.node);
     assert.ok(signers.some((s) => s.label.includes(keyId.slice(0, 12))), `signers: ${signers.map((s) => s.label).join(', ')}`);
   });
+
+  it('pins the digest that carries the trusted cosign signature', async () => {
+    const digest = api.services.results.get(doc.uri)[0]!.signedDigest;
+    assert.match(digest ?? '', /^sha256:[0-9a-f]{64}$/);
+    const at = doc.positionAt(doc.getText().indexOf('/team/signed:v1'));
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(at, at))) ?? [];
+    const pin = actions.filter((a) => a.title.startsWith('Pin to signed digest '));
+    assert.equal(pin.length, 1, actions.map((a) => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(pin[0]!.edit!));
+    assert.equal(doc.lineAt(0).text, `FROM ${registry.host}/team/signed:v1@${digest}`);
+    await waitUntil(() => api.services.results.get(doc.uri)[0]?.target.kind === 'reference' && api.services.results.get(doc.uri)[0]!.status === 'signed'
+      && (api.services.results.get(doc.uri)[0]!.target as { occurrence: { ref: { digest: string | null } } }).occurrence.ref.digest === digest, 30_000, 'the pinned reference to be checked, and signed');
+  });
 });
 
 describe('"Trust this signer" in the editor', function () {
