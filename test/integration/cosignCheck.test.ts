@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parsePublicKeyPem } from '../../src/core/trust/cosign/publicKeys';
+import { signatureTag } from '../../src/core/trust/cosign/cosignFormats';
+import { PUBLIC_GOOD_ROOT, sharedFixturePath } from '../helpers/sigstore/sharedFixtures';
 import { runCli } from '../helpers/trust/cli';
-import { cosign } from '../helpers/sigstore/tools';
+import { cosign, runTool } from '../helpers/sigstore/tools';
 import { freePort } from '../helpers/stack/ports';
 import { pushImage } from '../helpers/stack/push';
 import { startRegistry, type Registry } from '../helpers/stack/registry';
@@ -19,7 +21,8 @@ import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 const PASSWORD = 'check-passphrase';
 const SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 
-interface Signature { scheme: string; status: string; signers: { name: string; keyIds: string[]; trusted?: boolean }[]; findings: { code: string }[] }
+interface Signer { name: string; keyIds: string[]; identity?: string; issuer?: string; trusted?: boolean; validity?: { notBefore: string; notAfter: string }; logEntry?: { index: number; integratedTime?: string } }
+interface Signature { scheme: string; status: string; signers: Signer[]; findings: { code: string }[] }
 interface Result { reference: string; status: string; verdict: string; signedDigest: string | null; findings: { code: string; severity: string; message: string }[]; signatures: Signature[] }
 
 void describe('trustlens check with cosign signatures on a real registry', () => {
@@ -57,11 +60,11 @@ void describe('trustlens check with cosign signatures on a real registry', () =>
   });
 
   let project = 0;
-  /** Runs `trustlens check --format json` on a Dockerfile naming `names`, under `policy` (none when undefined). */
+  /** Runs `trustlens check --format json` on a Dockerfile naming `names` (or references written as is), under `policy` (none when undefined). */
   const check = async (names: readonly string[], policy?: string): Promise<{ code: number; results: Result[] }> => {
     const work = join(dir.path, `project${++project}`);
     await mkdir(work, { recursive: true });
-    await writeFile(join(work, 'Dockerfile'), names.map((n) => `FROM ${images[n]!.ref}\n`).join(''));
+    await writeFile(join(work, 'Dockerfile'), names.map((n) => `FROM ${images[n]?.ref ?? n}\n`).join(''));
     if (policy !== undefined) await writeFile(join(work, '.trustlens.yaml'), policy.replaceAll('KEYS', join(dir.path, 'keys')));
     const run = await runCli(['check', work, '--format', 'json', '--cache-dir', join(work, 'cache'), '--docker-config', join(work, 'docker')], { env: { TRUSTLENS_SIGSTORE_TUF_URL: tufUrl } });
     assert.ok(run.code === 0 || run.code === 1, run.stderr);
@@ -122,5 +125,22 @@ void describe('trustlens check with cosign signatures on a real registry', () =>
     const file = results.find((r) => r.findings.some((f) => f.code === 'unparsable-file'));
     assert.ok(file, JSON.stringify(results));
     assert.match(file.findings[0]!.message, /unknown cosign key "key"/);
+  });
+
+  void it('verifies a real public-good keyless .sig offline, with the policy\'s trustedRoot file, and shows identity, issuer, log entry and certificate validity', async () => {
+    const digest = 'sha256:0489474da8ea22426ece86ace6c1c0026ab2fd3cdfbbd62b7e94650266c37d9a';
+    const name = 'keyless/fulcio-rekor-1';
+    await runTool('oras', ['cp', '--from-oci-layout', `${sharedFixturePath('sigstore', 'cosign-legacy-sig', 'sig-layout')}:${signatureTag(digest)}`, '--to-plain-http', `${registry.host}/${name}:${signatureTag(digest)}`]);
+    const policy = (identity: string) => `rules:\n  - images: ["**"]\n    require: [cosign]\n    cosign:\n      identities:\n        - {issuer: "https://github.com/login/oauth", subject: ${identity}}\n      trustedRoot: ${sharedFixturePath(...PUBLIC_GOOD_ROOT)}\n`;
+    const { code, results } = await check([`${registry.host}/${name}@${digest}`], policy('mitr@redhat.com'));
+    assert.equal(code, 0, JSON.stringify(results, null, 1));
+    assert.deepEqual(cosignOf(results[0]!)!.signers, [{
+      name: 'mitr@redhat.com', keyIds: [], identity: 'mitr@redhat.com', issuer: 'https://github.com/login/oauth', trusted: true,
+      validity: { notBefore: '2023-01-20T20:51:31.000Z', notAfter: '2023-01-20T21:01:31.000Z' },
+      logEntry: { index: 11605770, integratedTime: '2023-01-20T20:51:33.000Z' },
+    }]);
+    const other = await check([`${registry.host}/${name}@${digest}`], policy('someone@example.com'));
+    assert.equal(other.code, 1);
+    assert.deepEqual(other.results[0]!.findings.map((f) => [f.code, f.message]), [['untrusted-signer', 'signed by mitr@redhat.com via github.com/login/oauth; no rule in .trustlens.yaml trusts this identity']]);
   });
 });
