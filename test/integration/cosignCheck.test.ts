@@ -36,6 +36,7 @@ void describe('trustlens check with cosign signatures on a real registry', () =>
   before(async () => {
     registry = await startRegistry();
     dir = await makeTempDir('cosign-check');
+    await mkdir(join(dir.path, 'keys'));
     await cosign(['generate-key-pair', '--output-key-prefix', join(dir.path, 'keys', 'cosign')], { password: PASSWORD, cwd: dir.path });
     await cosign(['generate-key-pair', '--output-key-prefix', join(dir.path, 'keys', 'other')], { password: PASSWORD, cwd: dir.path });
     keyId = parsePublicKeyPem(await readFile(join(dir.path, 'keys', 'cosign.pub')), 'cosign.pub').id;

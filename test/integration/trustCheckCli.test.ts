@@ -131,12 +131,15 @@ void describe('trustlens check (the CLI) on the real stack', () => {
     assert.deepEqual(pinned.findings.map((f) => [f.code, f.severity]), [['digest-mismatch', 'error']]);
   });
 
-  void it('--format json: each result\'s signatures hold its one scheme\'s evidence, which the top-level fields repeat', async () => {
+  void it('--format json: each result\'s signatures hold each scheme\'s evidence; DCT\'s, which gives the verdict, the top-level fields repeat', async () => {
     const run = await cli('mixed', 'json');
     const doc = JSON.parse(run.stdout) as { results: JsonResult[] };
     for (const r of doc.results) {
-      assert.equal(r.signatures.length, 1, r.text);
-      const [dct] = r.signatures;
+      // With no rule naming schemes, both are checked; no image here has a cosign signature.
+      assert.deepEqual(r.signatures.map((x) => x.scheme), ['dct', 'cosign'], r.text);
+      const [dct, cosign] = r.signatures;
+      assert.ok(cosign!.status === 'unsigned' || cosign!.status === 'unverifiable', `${r.text}: cosign ${cosign!.status}`);
+      assert.deepEqual(cosign!.source, { kind: 'registry', url: r.repository });
       assert.deepEqual(Object.keys(dct!).sort(), ['expires', 'findings', 'scheme', 'signedDigest', 'signers', 'source', 'status']);
       assert.equal(dct!.scheme, 'dct');
       assert.equal(dct!.status, r.status);

@@ -219,7 +219,8 @@ export class TrustService {
     const others = await Promise.all(this.backends
       .filter((b) => b !== backend && b.keyForRepository)
       .map((b) => b.details(b.keyForRepository!(key.gun, key.registry), options).catch(() => undefined)));
-    const beside = others.filter((d): d is TrustDetails => d !== undefined && d.problem === undefined).flatMap((d) => d.groups);
+    // Only what another scheme has found: an empty group of a scheme that found nothing is noise.
+    const beside = others.filter((d): d is TrustDetails => d !== undefined && d.problem === undefined).flatMap((d) => d.groups).filter((g) => g.items.length > 0);
     return beside.length === 0 ? own : { ...own, groups: [...own.groups, ...beside] };
   }
 
