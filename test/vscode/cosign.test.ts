@@ -124,6 +124,8 @@ describe('cosign signatures in the editor', function () {
     assert.equal(pin.length, 1, actions.map((a) => a.title).join(' | '));
     assert.ok(await vscode.workspace.applyEdit(pin[0]!.edit!));
     assert.equal(doc.lineAt(0).text, `FROM ${registry.host}/team/signed:v1@${digest}`);
+    // Saved, so that nothing writes the file again once the suite has removed it.
+    assert.ok(await doc.save());
     await waitUntil(() => api.services.results.get(doc.uri)[0]?.target.kind === 'reference' && api.services.results.get(doc.uri)[0]!.status === 'signed'
       && (api.services.results.get(doc.uri)[0]!.target as { occurrence: { ref: { digest: string | null } } }).occurrence.ref.digest === digest, 30_000, 'the pinned reference to be checked, and signed');
   });
