@@ -10,6 +10,7 @@ import { registerTrustHover } from './vscode/hover/trustHover';
 import { TrustLensServices } from './vscode/services';
 import { localKeysNodes } from './vscode/dct/localKeysNodes';
 import { registerSigning } from './vscode/dct/registerSigning';
+import { signImageWithCosign } from './vscode/cosign/signImageCosign';
 import { registerStatusBar } from './vscode/statusBar';
 import { registerSignersView, type SignersView } from './vscode/views/signersView';
 
@@ -37,7 +38,9 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       services,
       diagnostics,
       registerWorkspaceCommands(services, diagnostics, { refresh: () => signers.provider.refreshAll(), reload: () => signers.provider.reload() }),
-      registerSigning(context, services, diagnostics),
+      registerSigning(context, services, diagnostics, {
+        cosign: { label: 'Sigstore cosign', detail: 'cosign sign --key: a signature beside the image in its registry; nothing is uploaded to a transparency log', sign: signImageWithCosign },
+      }),
       registerCodeActions(services),
       registerSwitchTag(services),
       registerPinAll(services),

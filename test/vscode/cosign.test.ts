@@ -23,6 +23,7 @@ import { generateCosignKeyPair } from '../../src/core/trust/cosign/cosignKeys';
 import { createTestCa, issueLeaf } from '../helpers/sigstore/localCa';
 import { scriptPrompts } from './signingPrompts';
 import { childrenOf } from './signersTree';
+import { scriptPrompts } from './signingPrompts';
 import { extension, fixtureFolder, waitUntil } from './suite/helpers';
 
 const PASSWORD = 'editor-passphrase';
@@ -164,5 +165,37 @@ describe('cosign signatures in the editor', function () {
     const signed = () => api.services.results.get(doc.uri)[2]?.status === 'signed';
     await waitUntil(signed, 30_000, 'the re-check after the policy file was saved to trust the identity');
     assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'TrustLens').map((d) => d.range.start.line), [1]);
+  });
+
+  it('"Sign image with cosign…" on an image cosign has not signed signs it with the chosen key, and the diagnostic goes away', async () => {
+    const sub = join(dir, 'sign');
+    await mkdir(sub, { recursive: true });
+    await writeFile(join(sub, '.trustlens.yaml'), `rules:\n  - images: ["${registry.host}/team/fresh"]\n    require: [cosign]\n    cosign:\n      keys: [../keys/cosign.pub]\n`);
+    const image = await pushImage(registry, 'team/fresh', 'v1');
+    await writeFile(join(sub, 'Dockerfile'), `FROM ${registry.host}/team/fresh:v1\n`);
+    const fresh = await vscode.workspace.openTextDocument(vscode.Uri.file(join(sub, 'Dockerfile')));
+    await vscode.window.showTextDocument(fresh);
+    await api.checkDocument(fresh, true);
+    const ours = () => vscode.languages.getDiagnostics(fresh.uri).filter((d) => d.source === 'TrustLens');
+    assert.deepEqual(ours().map((d) => [d.range.start.line, (d.code as { value: string }).value]), [[0, 'no-signature']]);
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', fresh.uri, new vscode.Range(0, 8, 0, 8))) ?? [];
+    const sign = actions.filter((a) => a.title === 'Sign image with cosign…');
+    assert.equal(sign.length, 1, actions.map((a) => a.title).join(' | '));
+    const prompts = scriptPrompts({
+      passphrase: () => PASSWORD,
+      open: () => vscode.Uri.file(join(dir, 'keys', 'cosign.key')),
+      pick: (labels) => labels.find((l) => l.startsWith('Signature tag')),
+    });
+    let outcome: unknown;
+    try {
+      outcome = await vscode.commands.executeCommand(sign[0]!.command!.command, ...(sign[0]!.command!.arguments ?? []));
+    } finally {
+      prompts.restore();
+    }
+    assert.deepEqual(outcome, { repository: `${registry.host}/team/fresh`, digest: image.digest, format: 'legacy', written: true });
+    assert.match(prompts.asked.find((a) => a.kind === 'info')?.text ?? '', /Nothing was uploaded to a transparency log/);
+    await waitUntil(() => ours().length === 0 && api.services.results.get(fresh.uri)[0]?.status === 'signed', 30_000, 'the re-check after signing to find the signature');
+    const verified = await cosign(['verify', '--key', join(dir, 'keys', 'cosign.pub'), '--insecure-ignore-tlog', '--allow-insecure-registry', `${registry.host}/team/fresh:v1`]);
+    assert.match(verified.stdout, new RegExp(`"docker-manifest-digest":"${image.digest}"`));
   });
 });

@@ -107,11 +107,11 @@ describe('signing from the editor on the real stack', function () {
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 10, 1, 10);
     prompts.restore();
-    prompts = scriptPrompts({ ...answers, pick: (labels) => labels.find((l) => l === 'alice') });
+    prompts = scriptPrompts({ ...answers, pick: (labels) => labels.find((l) => l === 'alice' || l === 'Docker Content Trust') });
     const cleared = diagnosticsOf(1, false, 'the finding on multi to go');
     const outcome = await vscode.commands.executeCommand<SignImageOutcome>('trustlens.signImage');
     assert.equal(prompts.asked[0]?.value, `${gun}:multi`, 'the reference under the cursor is prefilled');
-    assert.equal(prompts.asked.find((a) => a.kind === 'pick')?.value, 'Repository key | alice');
+    assert.deepEqual(prompts.asked.filter((a) => a.kind === 'pick').map((a) => a.value), ['Docker Content Trust | Sigstore cosign', 'Repository key | alice'], 'the scheme, then the key');
     assert.deepEqual(outcome && [outcome.digest, outcome.isIndex, outcome.initialized], [images.multi!.digest, true, false]);
     assert.deepEqual([...(outcome?.signedRoles ?? [])].sort(), ['targets/alice', 'targets/releases']);
     assert.match(prompts.asked.find((a) => a.kind === 'info')?.text ?? '', /: multi-platform index sha256:/);

@@ -68,12 +68,21 @@ export function switchTagAction(doc: vscode.TextDocument, c: Candidate): vscode.
   return action;
 }
 
-/** "Sign image…" on unsigned, unreleased and unsigned-repository references. */
+/** "Sign image…" on unsigned, unreleased and unsigned-repository references; "Sign image with cosign…" where cosign found no signature. */
 export function signAction(c: Candidate): vscode.CodeAction | undefined {
   const diagnostics = withCodes(c, SIGN_CODES);
   if (diagnostics.length === 0) return undefined;
   const action = quickFix('Sign image…', diagnostics);
   action.command = { command: COMMANDS.signImage, title: action.title, arguments: [{ reference: c.occurrence.ref.reference }] };
+  return action;
+}
+
+/** "Sign image with cosign…" where the reference's verdict is that cosign found no signature. */
+export function cosignSignAction(c: Candidate): vscode.CodeAction | undefined {
+  const diagnostics = withCodes(c, ['no-signature']);
+  if (diagnostics.length === 0) return undefined;
+  const action = quickFix('Sign image with cosign…', diagnostics);
+  action.command = { command: COMMANDS.signImage, title: action.title, arguments: [{ reference: c.occurrence.ref.reference, scheme: 'cosign' }] };
   return action;
 }
 

@@ -6,7 +6,7 @@ import { documentKind, TRUSTLENS_DOCUMENTS } from '../documents';
 import type { ResultsStore } from '../results';
 import type { FileSelection } from '../fileSelection';
 import type { TrustLensServices } from '../services';
-import { ignoreAction, pinAction, showSignersAction, signAction, switchTagAction, trustSignerAction, type Candidate } from './actions';
+import { cosignSignAction, ignoreAction, pinAction, showSignersAction, signAction, switchTagAction, trustSignerAction, type Candidate } from './actions';
 import { replacementsEdit, textAtOf } from './edits';
 
 /** The kind of "pin all signed references", runnable on save with `editor.codeActionsOnSave`. */
@@ -40,7 +40,7 @@ export class TrustLensCodeActionProvider implements vscode.CodeActionProvider {
         list.push(action);
       };
       for (const c of candidates) {
-        for (const action of [pinAction(doc, c), switchTagAction(doc, c), signAction(c), trustSignerAction(doc, c), showSignersAction(c)]) add(out, action);
+        for (const action of [pinAction(doc, c), switchTagAction(doc, c), signAction(c), cosignSignAction(c), trustSignerAction(doc, c), showSignersAction(c)]) add(out, action);
         add(ignores, ignoreAction(doc, c));
       }
       if (pinAll.length > 1 && out.some((a) => a.isPreferred)) {

@@ -20,6 +20,8 @@ export interface WriteDeps {
   readonly context: vscode.ExtensionContext;
   readonly services: TrustLensServices;
   readonly diagnostics: DiagnosticsManager;
+  /** Signing schemes besides Docker Content Trust that "Sign Image…" offers, by name, e.g. `cosign`. */
+  readonly otherSchemes?: Readonly<Record<string, { readonly label: string; readonly detail: string; sign(deps: WriteDeps, reference: string): Promise<unknown> }>>;
 }
 
 /**

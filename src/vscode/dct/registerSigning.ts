@@ -9,9 +9,10 @@ import { registerKeyCommands } from './keyCommands';
 import { registerRotateCommands } from './rotateCommands';
 import { registerSignerCommands } from './signerCommands';
 import { registerSignImage } from './signImage';
+import type { WriteDeps } from './publishing';
 
 /** Registers every write command; dispose to unregister them. */
-export function registerSigning(context: vscode.ExtensionContext, services: TrustLensServices, diagnostics: DiagnosticsManager): vscode.Disposable {
-  const deps = { context, services, diagnostics };
+export function registerSigning(context: vscode.ExtensionContext, services: TrustLensServices, diagnostics: DiagnosticsManager, otherSchemes: WriteDeps['otherSchemes'] = {}): vscode.Disposable {
+  const deps = { context, services, diagnostics, otherSchemes };
   return vscode.Disposable.from(registerSignImage(deps), registerSignerCommands(deps), registerKeyCommands(deps), registerRotateCommands(deps));
 }

@@ -102,12 +102,35 @@ function explainNoSigningKey(reference: string, server: string | undefined, e: u
   return true;
 }
 
+/** Which scheme signs: Docker Content Trust, or another the composition root offers; `undefined` when cancelled. */
+async function askScheme(deps: WriteDeps): Promise<string | undefined> {
+  const others = Object.entries(deps.otherSchemes ?? {});
+  if (others.length === 0) return 'dct';
+  const items: Array<vscode.QuickPickItem & { scheme: string }> = [
+    { label: 'Docker Content Trust', detail: 'docker trust sign: trust data on the registry\'s notary server', scheme: 'dct' },
+    ...others.map(([scheme, o]) => ({ label: o.label, detail: o.detail, scheme })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'TrustLens: Sign Image', placeHolder: 'Sign with which scheme?', ignoreFocusOut: true });
+  return picked?.scheme;
+}
+
 /** Signs one image tag; resolves with what was signed, or `undefined`. */
-export async function signImage(deps: WriteDeps, arg?: unknown): Promise<SignImageOutcome | undefined> {
+export async function signImage(deps: WriteDeps, arg?: unknown): Promise<SignImageOutcome | unknown> {
   if (refusedInRestrictedMode('sign images')) return undefined;
-  const given = (arg && typeof arg === 'object' ? arg : {}) as { reference?: unknown; signer?: unknown };
+  const given = (arg && typeof arg === 'object' ? arg : {}) as { reference?: unknown; signer?: unknown; scheme?: unknown };
   const text = typeof given.reference === 'string' ? given.reference : await askReference(deps);
   if (text === undefined) return undefined;
+  // From the palette the scheme is asked for; a caller that names a reference means DCT unless it says otherwise.
+  const scheme = typeof given.scheme === 'string' ? given.scheme : arg === undefined ? await askScheme(deps) : 'dct';
+  if (scheme === undefined) return undefined;
+  if (scheme !== 'dct') {
+    const other = deps.otherSchemes?.[scheme];
+    if (!other) {
+      void vscode.window.showErrorMessage(`TrustLens: cannot sign with ${scheme}: TrustLens signs with Docker Content Trust${Object.keys(deps.otherSchemes ?? {}).map((s) => ` or ${s}`).join('')}.`);
+      return undefined;
+    }
+    return other.sign(deps, text.trim());
+  }
   const parsed = parseImageRef(text.trim());
   // Quick fixes pass the reference as written: `alpine` means `alpine:latest`; a digest is dropped.
   const reference = parsed.ok && !parsed.ref.digest && parsed.ref.effectiveTag ? `${parsed.ref.repository}:${parsed.ref.effectiveTag}` : text.trim();

@@ -22,3 +22,8 @@ export { readKeyBlock } from '../../core/trust/dct/keys/keyPem';
 export { createTrustPublisher } from '../../core/trust/dct/signing/createPublisher';
 export { parsePublicKeyPem } from '../../core/trust/dct/signing/publicKeyPem';
 export { signInSteps } from '../../core/trust/dct/signing/signSteps';
+export { cosignPassphraseSource } from '../../core/trust/cosign/cosignKeys';
+export { readCosignSigningKey } from '../../core/trust/cosign/cosignKeyFiles';
+export { createCosignBackend } from '../../core/trust/cosign/createCosignBackend';
+export { signBundle, signLegacy } from '../../core/trust/cosign/cosignSign';
+export { describeKey as describeCosignKey } from '../../core/trust/cosign/publicKeys';
