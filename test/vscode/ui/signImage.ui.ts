@@ -67,9 +67,9 @@ export const checks: UiCheck[] = [
           await reference.waitFor({ state: 'visible' });
           assert.equal(await reference.locator('.quick-input-box input').inputValue(), `${gun}:v1`, 'the reference under the cursor is prefilled');
           await input.press('Enter');
-          // The scheme: Docker Content Trust, the first choice.
-          await page.locator('.quick-input-widget').filter({ hasText: /Sign with which scheme\?/ }).waitFor({ state: 'visible' });
-          await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Docker Content Trust' }).first().waitFor();
+          // The scheme: Docker Content Trust, the first choice (cosign the second).
+          await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Sigstore cosign' }).first().waitFor({ state: 'visible' });
+          await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Docker Content Trust' }).first().waitFor({ state: 'visible' });
           await input.press('Enter');
 
           await typePassphrase(page, /Choose a passphrase for the new root key/, PASS.root);
