@@ -62,13 +62,16 @@ function findTests(dir) {
 
 mkdirSync(dist, { recursive: true });
 copyFileSync(LLHTTP_FALLBACK, join(dist, 'llhttp-wasm.js'));
+// minipass-fetch (under @sigstore/tuf) loads iconv-lite only for textConverted(), which nothing calls,
+// and goes without it when it is absent: its encoding tables would more than double the bundles.
+const optionalOut = ['iconv-lite'];
 const [extension] = await Promise.all([
   build({ ...common, entryPoints: ['src/extension.ts'], outfile: join(dist, 'extension.js'), external: ['vscode'], metafile: metafile !== undefined }),
   // What activation does not need, loaded on first use by src/vscode/engine/load.ts.
-  build({ ...common, entryPoints: ['src/vscode/engine/modules.ts'], outfile: join(dist, 'engine.js'), external: ['vscode'] }),
+  build({ ...common, entryPoints: ['src/vscode/engine/modules.ts'], outfile: join(dist, 'engine.js'), external: ['vscode', ...optionalOut] }),
   // The worker thread that reads documents for the editor, started by the engine on the first check.
   build({ ...common, entryPoints: ['src/vscode/scan/scanWorker.ts'], outfile: join(dist, 'scanWorker.js') }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(dist, 'cli.js'), external: optionalOut, banner: { js: '#!/usr/bin/env node' } }),
 ]);
 
 if (metafile) writeFileSync(metafile, JSON.stringify(extension.metafile));
