@@ -81,7 +81,7 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
   },
   check: {
     synopsis: 'trustlens check [PATH...] [options]',
-    summary: 'Check every image reference against its Docker Content Trust data.',
+    summary: 'Check every image reference against its signatures: Docker Content Trust and Sigstore cosign.',
     options: ['format', 'build-arg', 'config', 'docker-config', 'cache-dir', 'ttl', 'refresh', 'verbose', 'max-file-bytes', 'help'],
     optionText: { format: 'text, json or sarif (default: text).' },
     notes: [PATHS, 'Exit status: 0 when no finding has severity error, 1 when one does (a file that cannot be read, an\ninvalid reference or an invalid policy file is one), 2 on a usage error, a path that does not exist\nor holds no file that names images, or a policy file that cannot be read.'],

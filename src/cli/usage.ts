@@ -23,7 +23,7 @@ export const USAGE = `Usage: trustlens <command> [options]
 
 Commands:
   refs [PATH...]    List every image reference in Dockerfiles and compose files.
-  check [PATH...]   Check every reference against its Docker Content Trust data.
+  check [PATH...]   Check every reference against its signatures (Docker Content Trust, cosign).
 
   sign IMAGE:TAG [--signer NAME]            Sign the tag as the registry holds it (like docker trust sign),
                                             creating the repository's trust data if it has none.
