@@ -21,7 +21,6 @@ import { pushImage } from '../helpers/stack/push';
 import { startRegistry, type Registry } from '../helpers/stack/registry';
 import { generateCosignKeyPair } from '../../src/core/trust/cosign/cosignKeys';
 import { createTestCa, issueLeaf } from '../helpers/sigstore/localCa';
-import { scriptPrompts } from './signingPrompts';
 import { childrenOf } from './signersTree';
 import { scriptPrompts } from './signingPrompts';
 import { extension, fixtureFolder, waitUntil } from './suite/helpers';

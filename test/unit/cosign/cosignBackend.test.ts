@@ -48,10 +48,9 @@ void describe('the cosign backend\'s neutral evidence', () => {
     const s = cosignSignature(cosignResult({
       status: 'invalid', signedDigest: null, signers: [{ ...keyless, trusted: false }],
       findings: [{ code: 'untrusted-signer', severity: 'error', message: 'signed by …', fix: { repository: REPO, issuer: keyless.issuer!, subject: keyless.identity!, ca: ['/repo/ca.pem'] } }],
-    }), occurrence);
-    assert.deepEqual(s.findings[0]!.fix, {
-      title: `Trust this signer for ${REPO}`, repository: REPO, section: 'cosign', list: 'identities',
-      entry: { issuer: keyless.issuer, subject: keyless.identity, ca: ['/repo/ca.pem'] }, pathKeys: ['ca'],
+    }), occurrence, { keys: ['/repo/keys/release.pub'], identities: [], baseDir: '/repo' });
+    assert.deepEqual(s.findings[0]!.trust?.rule, {
+      images: [REPO], cosign: { keys: ['keys/release.pub'], identities: [{ issuer: keyless.issuer, subject: keyless.identity, ca: ['ca.pem'] }] },
     });
     assert.deepEqual(s.signers.map((g) => g.trusted), [false], 'an invalid result still shows who signed');
   });
