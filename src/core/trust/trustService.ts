@@ -108,6 +108,10 @@ function distinct(findings: readonly Finding[]): Finding[] {
  */
 export function mergeSignatures(occurrence: ImageOccurrence, given: readonly SignatureResult[], policy?: EffectivePolicy): EvaluatedResult {
   const requirement = schemeRequirement(given, policy);
+  // No scheme the policy names could check it: what the requirement says is all there is.
+  if (given.length === 0) {
+    return { target: { kind: 'reference', occurrence }, status: 'unverifiable', signedDigest: null, role: null, signers: [], expires: null, findings: requirement.missing, signatures: [] };
+  }
   const signatures = given.map((s) => (requirement.counted.has(s.scheme) ? s : demoted(s)));
   const findings = distinct([...signatures.flatMap((s) => (requirement.counted.has(s.scheme) ? s.findings : listedFindings(s))), ...requirement.missing]);
   const combined = verdictOf(findings);
@@ -135,11 +139,17 @@ export function mergeSignatures(occurrence: ImageOccurrence, given: readonly Sig
   };
 }
 
+/** Whether a reference's policy lets a scheme speak: any scheme, unless its rule lists the schemes (`require`, `anyOf`). */
+function schemeWanted(policy: EffectivePolicy, scheme: string): boolean {
+  const listed = policy.require ?? policy.anyOf;
+  return !listed || listed.includes(scheme);
+}
+
 /** Verdicts for everything a scan found, skipped values included, in scan order. */
 export async function checkScan(scan: ScanResult, options: CheckOptions, backends: readonly TrustBackend[], _clock?: Clock): Promise<CheckResult[]> {
   const references: BackendReference[] = scan.references.map((occurrence) => ({ occurrence, policy: effectivePolicy(options.policy, occurrence.ref.repository) }));
-  // Each backend is asked once, about every reference it applies to.
-  const routed = backends.map((backend) => references.map((r, i) => ({ r, i })).filter(({ r }) => !r.policy.ignored && backend.appliesTo(r)));
+  // Each backend is asked once, about every reference it applies to and whose policy does not leave its scheme out.
+  const routed = backends.map((backend) => references.map((r, i) => ({ r, i })).filter(({ r }) => !r.policy.ignored && schemeWanted(r.policy, backend.scheme) && backend.appliesTo(r)));
   const answers = await untilAborted(Promise.all(backends.map((backend, b) => {
     const mine = routed[b]!;
     return mine.length === 0 ? Promise.resolve([]) : backend.checkReferences(mine.map(({ r }) => r), options);
@@ -149,7 +159,7 @@ export async function checkScan(scan: ScanResult, options: CheckOptions, backend
   answers.forEach((results, b) => results.forEach((s, k) => perReference[routed[b]![k]!.i]!.push(s)));
   const results = references.map((r, i): CheckResult => {
     const signatures = perReference[i]!;
-    if (signatures.length === 0) {
+    if (signatures.length === 0 && !(r.policy.require ?? r.policy.anyOf)) {
       return withVerdict({ target: { kind: 'reference', occurrence: r.occurrence }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [] });
     }
     return withVerdict(withVariableEmpty(mergeSignatures(r.occurrence, signatures, r.policy), r.occurrence, r.policy.severity));
@@ -200,7 +210,7 @@ export class TrustService {
   repositoryKeys(occurrence: ImageOccurrence, policy: Policy): RepositoryKey[] {
     const reference = { occurrence, policy: effectivePolicy(policy, occurrence.ref.repository) };
     if (reference.policy.ignored) return [];
-    return this.backends.filter((b) => b.appliesTo(reference)).map((b) => ({ ...b.repositoryKey(occurrence, policy), scheme: b.scheme }));
+    return this.backends.filter((b) => schemeWanted(reference.policy, b.scheme) && b.appliesTo(reference)).map((b) => ({ ...b.repositoryKey(occurrence, policy), scheme: b.scheme }));
   }
 
   /** The backend of a repository key: its scheme's, or the first for a key without one. */
