@@ -88,9 +88,10 @@ describe('npm run package', { timeout: 300_000 }, () => {
     assert.deepEqual(entries.map((e) => e.name).sort(), expected.sort());
   });
 
-  it('stays small: under 1 MB', () => {
+  // Three verifiers ship in it: sigstore-js (with its TUF client, for the public-good trusted root), PKI.js and cborg for Notation.
+  it('stays small: under 1.5 MB', () => {
     const { size } = statSync(vsix);
-    assert.ok(size < 1024 * 1024, `the package is ${size} bytes`);
+    assert.ok(size < 1.5 * 1024 * 1024, `the package is ${size} bytes`);
   });
 
   it('carries the manifest unchanged, and every file it names: main, the CLI and the icons', () => {

@@ -40,11 +40,13 @@ const isSigned = (s: SignatureResult): boolean => s.status === 'signed' && verdi
  * scheme it lists, `anyOf` one of them; a policy that says neither takes any scheme that checked the
  * reference. A required scheme that no backend checked is a `missing-required-scheme` error.
  */
-function schemeRequirement(signatures: readonly SignatureResult[], policy: EffectivePolicy | undefined): { met: boolean; counted: ReadonlySet<string>; missing: Finding[] } {
+function schemeRequirement(signatures: readonly SignatureResult[], policy: EffectivePolicy | undefined): { met: boolean; counted: ReadonlySet<string>; speaking?: ReadonlySet<string>; missing: Finding[] } {
   const checked = new Map(signatures.map((s) => [s.scheme, s]));
   const signed = new Set(signatures.filter(isSigned).map((s) => s.scheme));
   const listed = policy?.require ?? policy?.anyOf;
-  if (!listed) return { met: signed.size > 0, counted: signed.size > 0 ? signed : speakers(signatures), missing: [] };
+  if (!listed) {
+    return signed.size > 0 ? { met: true, counted: signed, missing: [] } : { met: false, counted: new Set(checked.keys()), speaking: speakers(signatures), missing: [] };
+  }
   const met = policy?.require ? listed.every((s) => signed.has(s)) : listed.some((s) => signed.has(s));
   const severity = policy?.severity['missing-required-scheme'] ?? 'error';
   const rule = policy?.require ? (listed.length > 1 ? `signatures of ${listed.join(' and ')}` : `a ${listed[0]} signature`) : `a signature of ${listed.join(' or ')}`;
@@ -60,10 +62,11 @@ function schemeRequirement(signatures: readonly SignatureResult[], policy: Effec
 }
 
 /**
- * With no rule naming schemes and nothing signed, the schemes that looked at a signature speak for the
- * reference, else the one that got the clearest answer: "no trust data" and "no cosign signature" say the same
- * thing once. When what they say would not fail the reference (e.g. a signer no rule trusts, a
- * warning while no rule names whom to trust), every scheme counts, so that nothing signed never passes.
+ * With no rule naming schemes and nothing signed, every scheme counts, but the result lists what the
+ * schemes that looked at a signature say, else what the one with the clearest answer says: "no trust
+ * data" and "no cosign signature" are said once (each scheme's own entry keeps its findings). When what
+ * they say would not fail the reference (e.g. a signer no rule trusts, a warning while no rule names
+ * whom to trust), every scheme speaks, so that nothing signed never passes.
  */
 function speakers(signatures: readonly SignatureResult[]): ReadonlySet<string> {
   const telling = signatures.filter((s) => !NO_EVIDENCE.has(s.status));
@@ -113,9 +116,10 @@ export function mergeSignatures(occurrence: ImageOccurrence, given: readonly Sig
     return { target: { kind: 'reference', occurrence }, status: 'unverifiable', signedDigest: null, role: null, signers: [], expires: null, findings: requirement.missing, signatures: [] };
   }
   const signatures = given.map((s) => (requirement.counted.has(s.scheme) ? s : demoted(s)));
-  const findings = distinct([...signatures.flatMap((s) => (requirement.counted.has(s.scheme) ? s.findings : listedFindings(s))), ...requirement.missing]);
+  const speaks = (s: SignatureResult): boolean => requirement.counted.has(s.scheme) && (requirement.speaking?.has(s.scheme) ?? true);
+  const findings = distinct([...signatures.flatMap((s) => (speaks(s) ? s.findings : listedFindings(s))), ...requirement.missing]);
   const combined = verdictOf(findings);
-  const candidates = signatures.filter((s) => requirement.counted.has(s.scheme));
+  const candidates = signatures.filter(speaks);
   // Among equals, the scheme with evidence leads: a signature found beats none found, which beats no answer.
   const pool = (candidates.length > 0 ? candidates : signatures).map((s, i) => ({ s, i }))
     .sort((a, b) => evidenceRank(a.s.status) - evidenceRank(b.s.status) || a.i - b.i).map(({ s }) => s);
