@@ -250,8 +250,11 @@ void describe('trustlens check (the CLI) on the real stack', () => {
     const results = (JSON.parse(refreshed.stdout) as { results: JsonResult[] }).results;
     assert.equal(results.length, 3);
     for (const r of results) {
-      assert.deepEqual([r.status, r.signedDigest], ['unverifiable', null], r.text);
-      assert.deepEqual(r.findings.map((f) => [f.code, f.severity]), [['unverifiable', 'error']]);
+      // Docker Content Trust could not be asked; cosign, asked too, found no signature: nothing is signed, and it fails.
+      assert.deepEqual([r.verdict, r.signedDigest], ['fail', null], r.text);
+      const dct = r.signatures.find((s) => s.scheme === 'dct');
+      assert.deepEqual([dct?.status, dct?.findings.map((f) => [f.code, f.severity])], ['unverifiable', [['unverifiable', 'error']]], r.text);
+      assert.deepEqual([r.status, r.findings.map((f) => [f.code, f.severity])], ['unsigned', [['no-signature', 'error']]], r.text);
     }
   });
 });

@@ -61,11 +61,12 @@ export function createCosignBackend(options: CosignBackendOptions): CosignBacken
 /** The registry access and the cosign verifier over a transport. */
 function cosignVerifierOver(
   transport: RegistryTransport,
-  options: Pick<CosignBackendOptions, 'cacheDir' | 'clock' | 'logger' | 'ttlMs' | 'timeoutMs' | 'plainHttpForLoopback' | 'tufMirrorUrl' | 'limits'>,
+  options: Pick<CosignBackendOptions, 'cacheDir' | 'clock' | 'logger' | 'ttlMs' | 'timeoutMs' | 'plainHttpForLoopback' | 'tufMirrorUrl' | 'limits'> & { rememberReferrersSupport?: boolean },
 ): { verifier: CosignVerifier; oci: OciRegistry } {
   const oci = new OciRegistry({
     http: transport.http, credentials: transport.credentials, cache: transport.authCache, logger: options.logger,
     plainHttpForLoopback: options.plainHttpForLoopback ?? true, timeoutMs: options.timeoutMs, limits: options.limits,
+    ...(options.rememberReferrersSupport ? { rememberReferrersSupport: true } : {}),
   });
   const root = new PublicGoodTrustedRoot({
     cacheDir: join(options.cacheDir, 'sigstore'), clock: options.clock, logger: options.logger,
@@ -97,6 +98,8 @@ export function cosignBackend(options: CosignBackendFactoryOptions = {}): Backen
   return (context) => {
     if (!context.transport) throw new Error('the cosign backend needs the engine\'s transport');
     const { verifier } = cosignVerifierOver(context.transport, {
+      // A registry without the referrers API is asked once, then read through the referrers tag: one request per image fewer.
+      rememberReferrersSupport: true,
       cacheDir: options.cacheDir ?? defaultCacheDir(context.env),
       clock: context.clock,
       logger: context.logger,
