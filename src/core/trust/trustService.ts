@@ -65,15 +65,17 @@ function schemeRequirement(signatures: readonly SignatureResult[], policy: Effec
  * With no rule naming schemes and nothing signed, every scheme counts, but the result lists what the
  * schemes that looked at a signature say, else what the one with the clearest answer says: "no trust
  * data" and "no cosign signature" are said once (each scheme's own entry keeps its findings). When what
- * they say would not fail the reference (e.g. a signer no rule trusts, a warning while no rule names
- * whom to trust), every scheme speaks, so that nothing signed never passes.
+ * they say would give another verdict than every scheme together (e.g. a signer no rule trusts, a
+ * warning while no rule names whom to trust, beside an error), every scheme speaks, so that nothing
+ * signed never passes.
  */
 function speakers(signatures: readonly SignatureResult[]): ReadonlySet<string> {
   const telling = signatures.filter((s) => !NO_EVIDENCE.has(s.status));
   // No signature found says more than no answer; among equals the first backend speaks.
   const chosen = telling.length > 0 ? telling : [...signatures].sort((a, b) => evidenceRank(a.status) - evidenceRank(b.status)).slice(0, 1);
-  const fails = verdictOf(chosen.flatMap((s) => s.findings)) === 'fail';
-  return new Set((fails ? chosen : signatures).map((s) => s.scheme));
+  // Saying it once must not change the verdict (a compose-built image that is not signed yet is information either way).
+  const same = verdictOf(chosen.flatMap((s) => s.findings)) === verdictOf(signatures.flatMap((s) => s.findings));
+  return new Set((same ? chosen : signatures).map((s) => s.scheme));
 }
 
 /** Findings about the reference as written, not about a scheme's evidence: kept as they are whichever scheme leads. */

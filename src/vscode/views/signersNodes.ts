@@ -3,6 +3,7 @@ import { GLANCE_ORDER, GLANCE_SHORT, VERDICT_WORDS, headline, verdictHeadline } 
 import type { CheckResult } from '../../core/trust/checkResult';
 import { badgeText, type ExpiryBadge } from '../../core/trust/expiryBadge';
 import type { RepositoryRef } from '../../core/trust/repositories';
+import type { RepositoryKey } from '../../core/trust/trustDetails';
 import type { DetailsGroup, DetailsKey, DetailsProblem, DetailsRole, DetailsTag, TrustDetails } from '../../core/trust/trustDetails';
 import type { Verdict } from '../../core/trust/verdict';
 
@@ -198,6 +199,17 @@ export function describeOutcome(state: RepositoryState): { short: string; detail
   return state.details.problem;
 }
 
+/** What tells apart two repositories of one name: the scheme and the host its evidence comes from (a URL, or `host/path`). */
+function whereVerified(key: RepositoryKey): string {
+  let host: string;
+  try {
+    host = new URL(key.server).host;
+  } catch {
+    host = key.server.split('/')[0] ?? key.server;
+  }
+  return key.scheme ? `${key.scheme} · ${host}` : host;
+}
+
 /** One repository the open documents reference. */
 export class RepositoryNode extends SignersNode {
   readonly parent = undefined;
@@ -259,7 +271,7 @@ export class RepositoryNode extends SignersNode {
     const parts: string[] = [];
     if (problem) parts.push(problem.short);
     else if (details?.nearest) parts.push(badgeText(details.nearest.badge));
-    if (this.ambiguous) parts.push(new URL(this.ref.key.server).host);
+    if (this.ambiguous) parts.push(whereVerified(this.ref.key));
     // The verdict of its checked references first: verified trust data does not mean the policy is met.
     const verdict = this.ref.verdict === undefined ? undefined : VERDICT_WORDS[this.ref.verdict];
     item.description = verdict === undefined ? parts.join(' · ') : parts.length > 0 ? `${verdict} — ${parts.join(' · ')}` : verdict;
