@@ -36,6 +36,9 @@ export interface SignerEvidence {
   readonly logEntry?: { readonly index: number; readonly integratedTime?: string };
 }
 
+/** Statuses that say a scheme has no evidence either way: nothing signed there, or no answer. */
+export const NO_EVIDENCE: ReadonlySet<TrustStatus> = new Set(['unsigned', 'no-trust-data', 'not-released', 'unverifiable', 'not-verified', 'skipped']);
+
 /** An expiry that matters for the verdict, and what it belongs to. */
 export interface ExpiryEvidence {
   /** e.g. `targets/releases`, `certificate of release@example.com` */

@@ -3,7 +3,7 @@
  * references fared: what the Signers view lists. Backend-neutral; plain data, no editor.
  */
 import { familiarRepository, parseImageRef } from '../model/imageRef';
-import type { CheckResult } from './checkResult';
+import { NO_EVIDENCE, type CheckResult } from './checkResult';
 import type { RepositoryKey } from './trustDetails';
 import { glanceStatus, worstVerdict, type GlanceStatus, type Verdict } from './verdict';
 
@@ -37,8 +37,10 @@ export interface RepositoryRef {
 export function repositoryKeyOf(result: CheckResult): RepositoryKey | undefined {
   if (result.target.kind !== 'reference') return undefined;
   const { ref } = result.target.occurrence;
-  // The scheme the verdict rests on, else the first that asked anyone.
-  const signature = result.signatures?.find((s) => s.source !== null && s.scheme === result.scheme) ?? result.signatures?.find((s) => s.source !== null);
+  // The scheme the verdict rests on when it has evidence (a signature, trusted or not), else the first that asked anyone:
+  // the references of one repository that no scheme signed then share one node with those the first scheme signed.
+  const asked = result.signatures?.filter((s) => s.source !== null) ?? [];
+  const signature = asked.find((s) => s.scheme === result.scheme && !NO_EVIDENCE.has(s.status)) ?? asked[0];
   if (signature?.source) return { server: signature.source.url, gun: ref.repository, registry: ref.registry, scheme: signature.scheme };
   if (!result.trustServer) return undefined;
   return { server: result.trustServer, gun: ref.repository, registry: ref.registry };

@@ -10,7 +10,7 @@ import type { Finding, Severity } from '../model/findings';
 import type { Clock, Logger } from '../ports';
 import { throwIfAborted, untilAborted } from './abort';
 import type { BackendReference, DetailsOptions, TrustBackend } from './backend';
-import type { CheckResult, EvaluatedResult, SignatureResult, TrustStatus } from './checkResult';
+import { NO_EVIDENCE, type CheckResult, type EvaluatedResult, type SignatureResult, type TrustStatus } from './checkResult';
 import { fileErrorResult, skippedResult, withVariableEmpty } from './scanFindings';
 import type { MetadataStore } from './store';
 import type { RepositoryKey, TrustDetails } from './trustDetails';
@@ -24,8 +24,6 @@ export interface CheckOptions {
   force?: boolean;
 }
 
-/** What a scheme's evidence amounts to when the policy is met by other schemes. */
-const NO_EVIDENCE: ReadonlySet<TrustStatus> = new Set(['unsigned', 'no-trust-data', 'not-released', 'unverifiable', 'not-verified', 'skipped']);
 
 /** How much a status says about the image: a signature looked at (0), none there (1), no answer (2). */
 function evidenceRank(status: TrustStatus): number {
