@@ -168,4 +168,15 @@ export class OpensslTsa {
       '-inkey', join(this.dir, 'tsa.key'), '-chain', join(this.dir, 'chain.pem'), '-token_out', '-out', token]);
     return new Uint8Array(readFileSync(token));
   }
+
+  /** The TimeStampResp (DER) to a TimeStampReq a client sent, as an RFC 3161 server over HTTP answers. */
+  async reply(request: Uint8Array): Promise<Uint8Array> {
+    const n = ++this.#count;
+    const query = join(this.dir, `request-${n}.tsq`);
+    const response = join(this.dir, `response-${n}.tsr`);
+    writeFileSync(query, request);
+    await runCommand('openssl', ['ts', '-reply', '-config', join(this.dir, 'tsa.cnf'), '-queryfile', query, '-signer', join(this.dir, 'tsa.crt'),
+      '-inkey', join(this.dir, 'tsa.key'), '-chain', join(this.dir, 'chain.pem'), '-out', response]);
+    return new Uint8Array(readFileSync(response));
+  }
 }
