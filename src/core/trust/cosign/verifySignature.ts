@@ -80,7 +80,10 @@ async function verifySimpleSigning(payload: Uint8Array, annotations: Readonly<Re
   for (const key of ctx.trust.keys) {
     if (!verifyMessageSignature(key, payload, signature)) continue;
     let tlog: readonly TlogEvidence[] = [];
-    if (annotations[ANNOTATIONS.bundle] !== undefined && ctx.trust.trustedRootFile) {
+    // With a trusted root, the log entry and the RFC 3161 timestamp the layer carries must verify against it:
+    // a timestamp from a TSA the root does not list, or over other bytes, makes the signature invalid.
+    const evidence = annotations[ANNOTATIONS.bundle] !== undefined || annotations[ANNOTATIONS.rfc3161Timestamp] !== undefined;
+    if (evidence && ctx.trust.trustedRootFile) {
       const converted = legacyToBundle({ payload, signature: signatureText, annotations }, key.hint);
       if (!converted.ok) return { kind: 'invalid', location, reason: converted.reason };
       const checked = verifyWithKey(converted.bundle, payload, key, ctx.trust.trustedRootFile.root);
