@@ -75,6 +75,12 @@ export const DEFAULT_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
   'missing-required-scheme': 'error',
 };
 
+/**
+ * Findings about the reference as written, not about a scheme's evidence (e.g. a missing tag): whichever
+ * scheme says so, they belong to none.
+ */
+export const REFERENCE_FINDING_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(['implicit-latest']);
+
 /** One thing a user should know about a reference. */
 export interface Finding {
   code: FindingCode;

@@ -1,6 +1,7 @@
 import type { CheckResult } from '../trust/checkResult';
 import { FINDING_CODES, FINDING_DOCS, DEFAULT_SEVERITY, type Finding, type Severity } from '../model/findings';
 import { worstVerdict, type Verdict } from '../trust/verdict';
+import { findingScheme } from './schemes';
 
 const README_URL = 'https://github.com/trustlens/trustlens';
 
@@ -35,7 +36,7 @@ export function toSarif(results: readonly CheckResult[], version: string): objec
   }));
   /** The signing scheme whose evidence a finding belongs to, when it belongs to one. */
   const schemeOf = (result: CheckResult, f: Finding): { scheme?: string } => {
-    const scheme = result.signatures?.find((s) => s.findings.includes(f))?.scheme;
+    const scheme = findingScheme(result, f);
     return scheme ? { scheme } : {};
   };
   const sarifResults = results.flatMap((result) => {

@@ -6,6 +6,7 @@
 import type { CheckResult, TrustStatus } from '../trust/checkResult';
 import { FINDING_DOCS, type FindingCode } from '../model/findings';
 import { VERDICT_ORDER, glanceStatus, worstVerdict, type GlanceStatus, type Verdict } from '../trust/verdict';
+import { signedSchemes } from './schemes';
 
 /** Statuses in the order a summary lists them: good news first, then what needs acting on. */
 export const STATUS_ORDER: readonly TrustStatus[] = [
@@ -119,7 +120,7 @@ export interface StatusSummary {
   readonly text: string;
   /** One line per glance status, e.g. `3 signed`, for a tooltip. */
   readonly lines: readonly string[];
-  /** Signed references per scheme that signed them, e.g. `{ dct: 2, cosign: 1 }`. */
+  /** Signed references per scheme that signed them, e.g. `{ dct: 2, cosign: 1 }` (one signed by both counts for each). */
   readonly signedBy: Readonly<Record<string, number>>;
 }
 
@@ -131,8 +132,9 @@ export function statusSummary(results: readonly CheckResult[]): StatusSummary {
   let total = 0;
   for (const r of results) {
     if (r.target.kind !== 'reference') continue;
-    if (r.status === 'signed' && r.scheme) signedBy[r.scheme] = (signedBy[r.scheme] ?? 0) + 1;
     const glance = glanceStatus(r);
+    // Only what reads as signed counts, under every scheme whose trusted signature it has.
+    if (glance === 'signed') for (const scheme of signedSchemes(r)) signedBy[scheme] = (signedBy[scheme] ?? 0) + 1;
     counts[glance] = (counts[glance] ?? 0) + 1;
     verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
     total += 1;

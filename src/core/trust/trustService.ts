@@ -6,7 +6,7 @@
 import type { ImageOccurrence, ScanResult } from '../model/occurrence';
 import type { RegistryTransport } from '../net/registryTransport';
 import { effectivePolicy, type EffectivePolicy, type Policy } from '../policy/policy';
-import type { Finding, Severity } from '../model/findings';
+import { REFERENCE_FINDING_CODES, type Finding, type Severity } from '../model/findings';
 import type { Clock, Logger } from '../ports';
 import { throwIfAborted, untilAborted } from './abort';
 import type { BackendReference, DetailsOptions, TrustBackend } from './backend';
@@ -14,7 +14,7 @@ import { NO_EVIDENCE, type CheckResult, type EvaluatedResult, type SignatureResu
 import { fileErrorResult, skippedResult, withVariableEmpty } from './scanFindings';
 import type { MetadataStore } from './store';
 import type { RepositoryKey, TrustDetails } from './trustDetails';
-import { withVerdict, verdictOf, VERDICT_ORDER } from './verdict';
+import { signatureSigned, withVerdict, verdictOf, VERDICT_ORDER } from './verdict';
 
 /** Options of one check. */
 export interface CheckOptions {
@@ -31,8 +31,6 @@ function evidenceRank(status: TrustStatus): number {
   return status === 'unsigned' || status === 'no-trust-data' ? 1 : 0;
 }
 
-const isSigned = (s: SignatureResult): boolean => s.status === 'signed' && verdictOf(s.findings) !== 'fail';
-
 /**
  * The schemes whose signature the policy asks for, and whether it has them. `require` needs every
  * scheme it lists, `anyOf` one of them; a policy that says neither takes any scheme that checked the
@@ -40,7 +38,7 @@ const isSigned = (s: SignatureResult): boolean => s.status === 'signed' && verdi
  */
 function schemeRequirement(signatures: readonly SignatureResult[], policy: EffectivePolicy | undefined): { met: boolean; counted: ReadonlySet<string>; speaking?: ReadonlySet<string>; missing: Finding[] } {
   const checked = new Map(signatures.map((s) => [s.scheme, s]));
-  const signed = new Set(signatures.filter(isSigned).map((s) => s.scheme));
+  const signed = new Set(signatures.filter(signatureSigned).map((s) => s.scheme));
   const listed = policy?.require ?? policy?.anyOf;
   if (!listed) {
     return signed.size > 0 ? { met: true, counted: signed, missing: [] } : { met: false, counted: new Set(checked.keys()), speaking: speakers(signatures), missing: [] };
@@ -76,19 +74,16 @@ function speakers(signatures: readonly SignatureResult[]): ReadonlySet<string> {
   return new Set((same ? chosen : signatures).map((s) => s.scheme));
 }
 
-/** Findings about the reference as written, not about a scheme's evidence: kept as they are whichever scheme leads. */
-const REFERENCE_CODES: ReadonlySet<Finding['code']> = new Set(['implicit-latest']);
-
-/** A finding of a scheme the verdict does not rest on: absent evidence is information, broken evidence a warning. */
+/** A finding of a scheme the verdict does not rest on: absent evidence is information, broken evidence a warning; what concerns the reference as written stays as it is. */
 function demoted(s: SignatureResult): SignatureResult {
   const to: Severity = NO_EVIDENCE.has(s.status) ? 'info' : 'warning';
-  const findings = s.findings.map((f) => (REFERENCE_CODES.has(f.code) || !(f.severity === 'error' || (f.severity === 'warning' && to === 'info')) ? f : { ...f, severity: to }));
+  const findings = s.findings.map((f) => (REFERENCE_FINDING_CODES.has(f.code) || !(f.severity === 'error' || (f.severity === 'warning' && to === 'info')) ? f : { ...f, severity: to }));
   return { ...s, findings };
 }
 
 /** The findings of a demoted scheme that the result lists: a broken signature's, and what concerns the reference as written; absent evidence stays in the scheme's own entry. */
 function listedFindings(s: SignatureResult): readonly Finding[] {
-  return NO_EVIDENCE.has(s.status) ? s.findings.filter((f) => REFERENCE_CODES.has(f.code)) : s.findings;
+  return NO_EVIDENCE.has(s.status) ? s.findings.filter((f) => REFERENCE_FINDING_CODES.has(f.code)) : s.findings;
 }
 
 /** Each finding once (two schemes may say the same about the reference as written). */

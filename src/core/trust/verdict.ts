@@ -3,7 +3,7 @@
  * `pass`. It depends only on the findings' severities (after the policy), never on how a signature
  * scheme reached them, so every backend's results are judged alike.
  */
-import type { CheckResult, EvaluatedResult, TrustStatus } from './checkResult';
+import type { CheckResult, EvaluatedResult, SignatureResult, TrustStatus } from './checkResult';
 import type { Finding } from '../model/findings';
 
 export type Verdict = 'pass' | 'warn' | 'fail';
@@ -19,6 +19,11 @@ export function verdictOf(findings: readonly Pick<Finding, 'severity'>[]): Verdi
   if (findings.some((f) => f.severity === 'error')) return 'fail';
   if (findings.some((f) => f.severity === 'warning')) return 'warn';
   return 'pass';
+}
+
+/** Whether a scheme's evidence signs the reference: a trusted signature that its own findings do not fail. */
+export function signatureSigned(s: SignatureResult): boolean {
+  return s.status === 'signed' && verdictOf(s.findings) !== 'fail';
 }
 
 /** A result with the verdict its findings give, the same for every backend. */
