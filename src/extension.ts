@@ -23,6 +23,8 @@ export interface TrustLensApi {
   readonly services: TrustLensServices;
   /** The Signers view: its tree data and its TreeView. */
   readonly signers: SignersView;
+  /** The status bar item that sums up the active file's verdicts. */
+  readonly statusBar: vscode.StatusBarItem;
   /** How long `activate()` took, in milliseconds. */
   readonly activateMs: number;
 }
@@ -34,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
     const services = new TrustLensServices(context);
     const diagnostics = new DiagnosticsManager(services);
     const signers = registerSignersView(services, diagnostics, localKeysNodes(services));
+    const statusBar = registerStatusBar(services, diagnostics);
     context.subscriptions.push(
       services,
       diagnostics,
@@ -48,13 +51,13 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       registerTrustSigner(services),
       registerTrustHover(services),
       signers,
-      registerStatusBar(services, diagnostics),
+      statusBar,
     );
     const settled = async () => {
       await diagnostics.settled();
       await services.idle();
     };
-    return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), settled, services, signers, activateMs: performance.now() - started };
+    return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), settled, services, signers, statusBar: statusBar.item, activateMs: performance.now() - started };
   } catch (e) {
     // VS Code does not tell the user when an extension fails to activate.
     void vscode.window.showErrorMessage(`TrustLens failed to activate: ${e instanceof Error ? e.message : String(e)}`);

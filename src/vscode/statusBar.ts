@@ -103,10 +103,9 @@ export async function showTrustLensProblems(): Promise<void> {
   }
 }
 
-/** The status bar summary and the command it runs. */
-export function registerStatusBar(services: TrustLensServices, diagnostics: DiagnosticsManager): vscode.Disposable {
-  return vscode.Disposable.from(
-    new TrustStatusBar(services, diagnostics),
-    vscode.commands.registerCommand('trustlens.showProblems', showTrustLensProblems),
-  );
+/** The status bar summary and the command it runs; `item` is what it shows. */
+export function registerStatusBar(services: TrustLensServices, diagnostics: DiagnosticsManager): vscode.Disposable & { readonly item: vscode.StatusBarItem } {
+  const bar = new TrustStatusBar(services, diagnostics);
+  const registered = vscode.Disposable.from(bar, vscode.commands.registerCommand('trustlens.showProblems', showTrustLensProblems));
+  return { item: bar.item, dispose: () => registered.dispose() };
 }

@@ -29,6 +29,12 @@ const PASSWORD = 'editor-passphrase';
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const WORKFLOW = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4';
 
+/** A status bar item's tooltip as a person reads it, without the escapes of `MarkdownString.appendText`. */
+function tooltipText(item: vscode.StatusBarItem): string {
+  const tooltip = item.tooltip;
+  return (typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '').replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+}
+
 describe('cosign signatures in the editor', function () {
   this.timeout(180_000);
   let api: TrustLensApi;
@@ -92,8 +98,16 @@ describe('cosign signatures in the editor', function () {
       [1, 'untrusted-signer', vscode.DiagnosticSeverity.Error],
       [2, 'untrusted-signer', vscode.DiagnosticSeverity.Error],
     ]);
-    assert.match(diagnostics[0]!.message, /none of the trusted keys .* verifies/);
-    assert.equal(diagnostics[1]!.message, `signed by ${WORKFLOW} via token.actions.githubusercontent.com; no rule in .trustlens.yaml trusts this identity`);
+    // Docker Content Trust checked them too, so each diagnostic names the scheme whose evidence it is.
+    assert.deepEqual(results.map((r) => r.signatures?.map((s) => s.scheme)), [['dct', 'cosign'], ['dct', 'cosign'], ['dct', 'cosign']]);
+    assert.match(diagnostics[0]!.message, /none of the trusted keys .* verifies.* \(cosign\)$/);
+    assert.equal(diagnostics[1]!.message, `signed by ${WORKFLOW} via token.actions.githubusercontent.com; no rule in .trustlens.yaml trusts this identity (cosign)`);
+  });
+
+  it('counts the cosign-signed reference in the status bar\'s tooltip', () => {
+    assert.match(api.statusBar.text, /TrustLens: Fail — 1 signed · 2 invalid$/);
+    assert.match(tooltipText(api.statusBar), /^Image references in this file: 2 fail · 1 pass \(1 signed, 2 invalid\)\.$/m);
+    assert.match(tooltipText(api.statusBar), /^Signed with: 1 cosign\.$/m);
   });
 
   it('hovers the signed reference with its scheme and its signer\'s key', async () => {

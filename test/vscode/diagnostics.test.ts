@@ -78,7 +78,7 @@ describe('diagnostics on the real stack', function () {
       }
       const offline = diagnostics.find((d) => (d.code as { value: string }).value === 'unverifiable')!;
       // Which reference, which trust server and why, in a sentence; the URL and error code are in the hover.
-      assert.match(offline.message, /^Could not verify 127\.0\.0\.1:9\/team\/app:1\.0: the trust server https:\/\/127\.0\.0\.1:9 refused the connection\. This says nothing about whether it is signed\.$/);
+      assert.match(offline.message, /^Could not verify 127\.0\.0\.1:9\/team\/app:1\.0: the trust server https:\/\/127\.0\.0\.1:9 refused the connection\. This says nothing about whether it is signed\. \(dct\)$/);
       const notReleased = diagnostics.find((d) => (d.code as { value: string }).value === 'not-released')!;
       assert.match(notReleased.message, /signed only by alice \(targets\/alice\), not released/);
     });
@@ -88,7 +88,7 @@ describe('diagnostics on the real stack', function () {
       const doc = await show(uri);
       const diagnostics = await diagnosticsEqual(uri, expectedIn(doc, composeVerdicts()), 'the verdicts of the compose fixture');
       const built = diagnostics.find((d) => doc.getText(d.range).endsWith('/built:dev'))!;
-      assert.match(built.message, /has no trust data on https:\/\/127\.0\.0\.1:\d+.* Compose builds this image, so it is signed when it is pushed\.$/);
+      assert.match(built.message, /has no trust data on https:\/\/127\.0\.0\.1:\d+.* Compose builds this image, so it is signed when it is pushed\. \(dct\)$/);
     });
 
     it('unverifiable: Information by default, Warning with trustlens.unverifiableLevel "warning", never "not signed"', async () => {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Range } from '../../core/model/range';
 import type { CheckResult } from '../../core/trust/checkResult';
 import type { Finding, Severity } from '../../core/model/findings';
+import { findingMessage } from '../../core/report/schemes';
 
 export const DIAGNOSTIC_SOURCE = 'TrustLens';
 const README = 'https://github.com/trustlens/trustlens#';
@@ -28,24 +29,26 @@ function toVsSeverity(severity: Severity): vscode.DiagnosticSeverity | undefined
 /**
  * One diagnostic per finding, covering exactly the image text (or, for a value that is not checked or
  * a file that cannot be read, where the problem is), with the finding code as a stable code linking to
- * its README section. `unverifiable` takes the editor's own, quieter level.
+ * its README section. `unverifiable` takes the editor's own, quieter level. Where several schemes
+ * checked the reference, the message ends with the scheme whose evidence the finding is, e.g.
+ * `(cosign)`: the source stays `TrustLens`, which the Problems filter and the quick fixes go by.
  */
 export function toDiagnostics(results: readonly CheckResult[], unverifiableLevel: Severity): vscode.Diagnostic[] {
   const out: vscode.Diagnostic[] = [];
   for (const result of results) {
     const range = toVsRange(result.target.kind === 'reference' ? result.target.occurrence.range : result.target.skipped.range);
     for (const finding of result.findings) {
-      const diagnostic = toDiagnostic(range, finding, unverifiableLevel);
+      const diagnostic = toDiagnostic(range, finding, findingMessage(result, finding), unverifiableLevel);
       if (diagnostic) out.push(diagnostic);
     }
   }
   return out;
 }
 
-function toDiagnostic(range: vscode.Range, finding: Finding, unverifiableLevel: Severity): vscode.Diagnostic | undefined {
+function toDiagnostic(range: vscode.Range, finding: Finding, message: string, unverifiableLevel: Severity): vscode.Diagnostic | undefined {
   const severity = toVsSeverity(finding.code === 'unverifiable' ? unverifiableLevel : finding.severity);
   if (severity === undefined) return undefined;
-  const d = new vscode.Diagnostic(range, finding.message, severity);
+  const d = new vscode.Diagnostic(range, message, severity);
   d.source = DIAGNOSTIC_SOURCE;
   d.code = { value: finding.code, target: vscode.Uri.parse(`${README}${finding.code}`) };
   return d;
