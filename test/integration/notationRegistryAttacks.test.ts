@@ -7,15 +7,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CheckResultJson } from '../../src/core/trust/checkResult';
-import { notationTempDir, writeSignedImage, type GeneratedSignature } from '../helpers/notation/scenario';
+import { checkWithNotationRule, notationOf } from '../helpers/notation/cliCheck';
+import { pushSignedImage } from '../helpers/notation/registryFixtures';
+import type { GeneratedSignature } from '../helpers/notation/scenario';
 import { makeCert, profiles, testKey } from '../helpers/notation/testPki';
-import { runTool } from '../helpers/sigstore/tools';
 import { startRegistry, type Registry } from '../helpers/stack/registry';
 import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
-import { runCli } from '../helpers/trust/cli';
 
 const name = (o: string, cn: string) => [['C', 'US'], ['ST', 'WA'], ['O', o], ['CN', cn]] as const;
 
@@ -36,25 +34,11 @@ describe('generated Notation signatures through a real registry and trustlens ch
     await tmp?.remove();
   });
 
-  /** Writes an image with `signatures` as an OCI layout, copies it into the registry with oras, returns its name. */
-  async function push(repository: string, signatures: GeneratedSignature[]): Promise<string> {
-    const dir = notationTempDir('notation-push');
-    await writeSignedImage(signatures.map((s) => ({ form: 'artifactType', ...s })), dir);
-    const image = `${registry.host}/${repository}:v1`;
-    await runTool('oras', ['cp', '-r', '--from-oci-layout', `${dir}:v1`, '--to-plain-http', image]);
-    return image;
-  }
+  const push = async (repository: string, signatures: GeneratedSignature[]): Promise<string> => (await pushSignedImage(registry.host, repository, signatures)).image;
 
-  async function check(images: string[]): Promise<CheckResultJson[]> {
-    const dir = join(tmp.path, `check-${Date.now()}`);
-    mkdirSync(join(dir, 'ca'), { recursive: true });
-    writeFileSync(join(dir, 'ca', 'acme.pem'), root.pem);
-    writeFileSync(join(dir, 'Dockerfile'), images.map((i) => `FROM ${i}\n`).join(''));
-    writeFileSync(join(dir, '.trustlens.yaml'), `rules:\n  - images: ["${registry.host}/**"]\n    require: [notation]\n    notation:\n      trustStores:\n        ca: [ca]\n      trustedIdentities: ["x509.subject: C=US, ST=WA, O=Acme, CN=release"]\n`);
-    const out = await runCli(['check', dir, '--format', 'json', '--cache-dir', join(dir, '.cache')], { env: { HOME: join(dir, 'home'), XDG_CONFIG_HOME: join(dir, 'xdg') } });
-    return (JSON.parse(out.stdout) as { results: CheckResultJson[] }).results;
-  }
-  const notation = (r: CheckResultJson) => r.signatures.find((s) => s.scheme === 'notation');
+  const check = async (images: string[]): Promise<CheckResultJson[]> =>
+    (await checkWithNotationRule(tmp.path, images, { images: `${registry.host}/**`, ca: [root.pem], identities: ['x509.subject: C=US, ST=WA, O=Acme, CN=release'] })).results;
+  const notation = notationOf;
 
   for (const format of ['jws', 'cose'] as const) {
     it(`${format.toUpperCase()}: the control is signed; another image's digest, an untrusted CA and an unknown critical header are not`, async () => {

@@ -7,8 +7,11 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { OciDescriptor } from '../../../src/core/trust/notation/source';
+import { runTool } from '../sigstore/tools';
 import { runCommand } from '../stack/runCommand';
 import type { Registry } from '../stack/registry';
+import { notationTempDir, writeSignedImage, type GeneratedSignature } from './scenario';
 
 /** Every e2e layout, each tagged `v1`. */
 export const E2E_LAYOUTS = [
@@ -41,4 +44,18 @@ export async function loadE2eLayouts(registry: Registry, layouts: readonly E2eLa
     names[layout] = image;
   }
   return names;
+}
+
+/**
+ * Writes a generated image with `signatures` (current `artifactType` form unless one says otherwise)
+ * as an OCI layout and copies it into `<host>/<repository>:v1` with the real `oras cp -r`, as a user
+ * pushes signatures to a registry without the referrers API. Returns the image name, the image's
+ * descriptor and the signature manifests' descriptors.
+ */
+export async function pushSignedImage(host: string, repository: string, signatures: readonly GeneratedSignature[]): Promise<{ image: string; target: OciDescriptor; signatureManifests: OciDescriptor[] }> {
+  const dir = notationTempDir('notation-push');
+  const written = await writeSignedImage(signatures.map((s) => ({ form: 'artifactType' as const, ...s })), dir);
+  const image = `${host}/${repository}:v1`;
+  await runTool('oras', ['cp', '-r', '--from-oci-layout', `${dir}:v1`, '--to-plain-http', image]);
+  return { image, target: written.target, signatureManifests: written.signatureManifests };
 }

@@ -4,9 +4,9 @@
  * lie about sizes, indexes naming manifests that do not exist) and forwards every other request.
  */
 import { createHash } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from '../stack/registry';
-import { startTestServer, type TestServer } from '../net/testServer';
+import { startTestServer, type SeenRequest, type TestServer } from '../net/testServer';
 
 /** What the hostile registry answers for one path (GET and HEAD), instead of the real one. */
 export interface Forgery {
@@ -25,6 +25,10 @@ export interface HostileRegistry {
   readonly host: string;
   /** Serves `forgery` at `/v2/<repository>/manifests/<reference>` (or any path given with a leading `/`). */
   forge(path: string, forgery: Forgery): void;
+  /** Answers GET and HEAD of `path` with `respond` (e.g. never, or with a body that never ends) instead of the real one. */
+  respond(path: string, respond: (req: IncomingMessage, res: ServerResponse) => void): void;
+  /** Every request received, in order. */
+  readonly requests: readonly SeenRequest[];
   /** Adds headers to the real registry's answers to requests whose `METHOD path` matches. */
   addHeaders(match: RegExp, headers: Record<string, string>): void;
   close(): Promise<void>;
@@ -32,9 +36,15 @@ export interface HostileRegistry {
 
 export async function startHostileRegistry(registry: Registry): Promise<HostileRegistry> {
   const forgeries = new Map<string, Forgery>();
+  const responders = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
   const extraHeaders: { match: RegExp; headers: Record<string, string> }[] = [];
   const server: TestServer = await startTestServer(async (req, res, body) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    const responder = responders.get(url.pathname + url.search) ?? responders.get(url.pathname);
+    if (responder && (req.method === 'GET' || req.method === 'HEAD')) {
+      responder(req, res);
+      return;
+    }
     const forged = forgeries.get(url.pathname + url.search) ?? forgeries.get(url.pathname);
     if (forged && (req.method === 'GET' || req.method === 'HEAD')) {
       serve(res, req.method === 'HEAD', forged);
@@ -58,6 +68,8 @@ export async function startHostileRegistry(registry: Registry): Promise<HostileR
   return {
     host: `127.0.0.1:${server.port}`,
     forge: (path, forgery) => forgeries.set(path, forgery),
+    respond: (path, respond) => responders.set(path, respond),
+    requests: server.requests,
     addHeaders: (match, headers) => extraHeaders.push({ match, headers }),
     close: () => server.close(),
   };
