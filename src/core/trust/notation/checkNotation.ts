@@ -2,7 +2,7 @@
  * Checks one image digest for Notation signatures, as `notation verify` does: the trust policy first
  * (`skip` fetches nothing), then the signature manifests that refer to the digest, each verified until
  * one passes (notation passes when at least one signature verifies). All work is bounded by
- * {@link NotationLimits}; a failure to fetch is `unverifiable`, never `unsigned`.
+ * {@link NotationLimits}; a failure to fetch is `unverifiable`, never `unsigned`, and ends the evaluation.
  */
 import type { HttpClient } from '../../net/http';
 import { systemClock, type Clock } from '../../ports';
@@ -89,21 +89,36 @@ export async function checkNotation(options: NotationCheckOptions): Promise<Nota
     revocation: { http: options.http, clock: options.clock ?? systemClock, limits, crlCache: new Map(), ...(options.signal ? { signal: options.signal } : {}) },
   };
 
+  // notation-go's `Verify`: at most `maxSignatures` signature manifests are evaluated, and a signature
+  // that cannot be retrieved ends the evaluation (ErrorSignatureRetrievalFailed): a registry that stalls
+  // costs one request timeout, not one per signature it lists.
   const results: NotationSignatureResult[] = [];
-  let looked = 0;
-  for (const descriptor of referrers) {
-    if (!mayBeSignature(descriptor)) continue;
-    if (looked >= limits.maxSignatures) break;
-    looked++;
-    const result = await checkReferrer(descriptor, options, limits, ctx);
-    if (result) results.push(result);
-    if (result?.status === 'signed') break;
+  let stopped: 'limit' | 'retrieval' | undefined;
+  const candidates = referrers.filter(mayBeSignature);
+  for (const [i, descriptor] of candidates.entries()) {
+    if (i >= limits.maxSignatures) {
+      stopped = 'limit';
+      break;
+    }
+    const checked = await checkReferrer(descriptor, options, limits, ctx);
+    if (checked) results.push(checked.result);
+    if (checked?.result.status === 'signed') break;
+    if (checked?.retrievalFailed && i + 1 < candidates.length) {
+      stopped = 'retrieval';
+      break;
+    }
   }
   if (results.length === 0) {
     const severity = policy ? 'error' : 'info';
     return verdict('unsigned', [{ code: 'notation-unsigned', severity, message: `${repository}@${target.digest} has no Notation signature` }]);
   }
   const best = pick(results) as NotationSignatureResult;
+  if (stopped && !passes(best)) {
+    const why = stopped === 'limit'
+      ? `${repository}@${target.digest} lists more than ${limits.maxSignatures} Notation signatures and none of the first ${limits.maxSignatures} verified`
+      : `a signature of ${repository}@${target.digest} could not be retrieved, so the rest were not read`;
+    return verdict(best.status, [...best.findings, { code: 'unverifiable', severity: 'error', message: `signature evaluation stopped: ${why}` }], results, best);
+  }
   return verdict(best.status, best.findings, results, best);
 }
 
@@ -129,14 +144,20 @@ async function fetchChecked(
   return matchesDescriptor(bytes, descriptor) ? bytes : { status: 'invalid', message: `the registry returned a ${what} that does not match its digest or size` };
 }
 
-/** Fetches and verifies one referrer; undefined when it is not a Notation signature of the image. */
-async function checkReferrer(descriptor: OciDescriptor, options: NotationCheckOptions, limits: NotationLimits, ctx: SignatureContext): Promise<NotationSignatureResult | undefined> {
-  const failed = (status: 'invalid' | 'unverifiable', message: string): NotationSignatureResult => ({
-    manifestDigest: descriptor.digest,
-    timeAuthenticated: false,
-    revocation: 'not-checked',
-    status,
-    findings: [status === 'invalid' ? { code: 'notation-invalid', severity: 'error', message: `signature ${descriptor.digest}: ${message}` } : { code: 'unverifiable', severity: 'error', message }],
+/**
+ * Fetches and verifies one referrer; undefined when it is not a Notation signature of the image.
+ * `retrievalFailed` when its manifest or envelope could not be fetched at all.
+ */
+async function checkReferrer(descriptor: OciDescriptor, options: NotationCheckOptions, limits: NotationLimits, ctx: SignatureContext): Promise<{ result: NotationSignatureResult; retrievalFailed?: true } | undefined> {
+  const failed = (status: 'invalid' | 'unverifiable', message: string): { result: NotationSignatureResult; retrievalFailed?: true } => ({
+    result: {
+      manifestDigest: descriptor.digest,
+      timeAuthenticated: false,
+      revocation: 'not-checked',
+      status,
+      findings: [status === 'invalid' ? { code: 'notation-invalid', severity: 'error', message: `signature ${descriptor.digest}: ${message}` } : { code: 'unverifiable', severity: 'error', message }],
+    },
+    ...(status === 'unverifiable' ? { retrievalFailed: true as const } : {}),
   });
   const source = options.source;
   const manifestBytes = await fetchChecked('manifest', descriptor, limits.maxManifestBytes, source.fetchManifest.bind(source), options.signal);
@@ -146,5 +167,5 @@ async function checkReferrer(descriptor: OciDescriptor, options: NotationCheckOp
   if (manifest.kind === 'invalid') return failed('invalid', manifest.reason);
   const envelopeBytes = await fetchChecked('envelope', manifest.envelope, limits.maxEnvelopeBytes, source.fetchBlob.bind(source), options.signal);
   if (!(envelopeBytes instanceof Uint8Array)) return failed(envelopeBytes.status, envelopeBytes.message);
-  return verifySignature(descriptor.digest, manifest.envelope.mediaType, envelopeBytes, ctx);
+  return { result: await verifySignature(descriptor.digest, manifest.envelope.mediaType, envelopeBytes, ctx) };
 }
