@@ -14,6 +14,9 @@
  * because a blob the manifest names is momentarily unreadable (another writer is uploading the same
  * blob: distribution answers `DIGEST_INVALID` or `MANIFEST_BLOB_UNKNOWN`) starts a new round too, which
  * uploads the blobs again; the manifest's own bytes are hashed here, so that refusal is never ours.
+ * distribution's filesystem storage rewrites a tag's link file in place, so a read of the tag while
+ * another writer writes it can fail with a 5xx: that round is lost too, and the next one starts after a
+ * short pause; a registry that keeps failing still fails the update after `maxAttempts`.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { TrustLensError } from '../errors';
@@ -86,26 +89,43 @@ export async function updateTag(oci: OciRegistry, repo: OciRepository, tag: stri
 
 async function attempt(oci: OciRegistry, repo: OciRepository, tag: string, update: TagUpdate, options: TagUpdateOptions): Promise<TagUpdateResult> {
   const maxAttempts = options.maxAttempts ?? 8;
-  const call = { signal: options.signal };
   for (let attempts = 1; attempts <= maxAttempts; attempts++) {
-    const current = await read(oci, repo, tag, call);
-    const next = await update.next(current);
-    if (!next) return { digest: current?.descriptor.digest ?? '', written: false, attempts };
-    const base = current?.descriptor.digest;
-    if ((await oci.headManifest(repo, tag, call)) !== base) continue;
     try {
-      await oci.pushManifest(repo, tag, next.bytes, next.mediaType, { ...call, ...(base ? { ifMatch: base } : {}) });
+      const done = await round(oci, repo, tag, update, options, attempts);
+      if (done) return done;
     } catch (e) {
-      if (isNetError(e) && (e.status === 412 || isBlobRace(e))) continue;
-      throw e;
+      if (!(attempts < maxAttempts && isTornRead(e))) throw e;
+      await delay(10 * attempts, undefined, { signal: options.signal });
     }
-    const after = await read(oci, repo, tag, call);
-    if (!after || !update.contains(after)) continue;
-    await (options.settle ?? (() => delay(DEFAULT_SETTLE_MS, undefined, { signal: options.signal })))();
-    const settled = await read(oci, repo, tag, call);
-    if (settled && update.contains(settled)) return { digest: settled.descriptor.digest, written: true, attempts };
   }
   throw new TrustLensError('conflict', `${repo.registry}/${repo.repository}:${tag} kept changing under concurrent writers; gave up after ${maxAttempts} attempts`);
+}
+
+/** One read-modify-write round: its result, or undefined when a concurrent writer won it. */
+async function round(oci: OciRegistry, repo: OciRepository, tag: string, update: TagUpdate, options: TagUpdateOptions, attempts: number): Promise<TagUpdateResult | undefined> {
+  const call = { signal: options.signal };
+  const current = await read(oci, repo, tag, call);
+  const next = await update.next(current);
+  if (!next) return { digest: current?.descriptor.digest ?? '', written: false, attempts };
+  const base = current?.descriptor.digest;
+  if ((await oci.headManifest(repo, tag, call)) !== base) return undefined;
+  try {
+    await oci.pushManifest(repo, tag, next.bytes, next.mediaType, { ...call, ...(base ? { ifMatch: base } : {}) });
+  } catch (e) {
+    if (isNetError(e) && (e.status === 412 || isBlobRace(e))) return undefined;
+    throw e;
+  }
+  const after = await read(oci, repo, tag, call);
+  if (!after || !update.contains(after)) return undefined;
+  await (options.settle ?? (() => delay(DEFAULT_SETTLE_MS, undefined, { signal: options.signal })))();
+  const settled = await read(oci, repo, tag, call);
+  if (settled && update.contains(settled)) return { digest: settled.descriptor.digest, written: true, attempts };
+  return undefined;
+}
+
+/** A read that met another writer's write in distribution's storage: a server error, not a refusal. */
+function isTornRead(e: unknown): boolean {
+  return isNetError(e) && e.status !== undefined && e.status >= 500 && e.status <= 599;
 }
 
 /** The registry refused the manifest because a blob it names was being written by someone else. */

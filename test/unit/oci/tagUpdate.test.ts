@@ -7,12 +7,13 @@ import { updateTag } from '../../../src/core/oci/tagUpdate';
 
 const repo: OciRepository = { registry: '127.0.0.1:5000', repository: 'demo/web' } as OciRepository;
 
-/** A registry holding one tag, whose first `refusals` writes fail as distribution refuses them. */
-function registry(refusals: NetError[]) {
+/** A registry holding one tag, whose first `refusals` writes fail as distribution refuses them, and whose first `tornReads` reads fail with a 500. */
+function registry(refusals: NetError[], tornReads = 0) {
   let stored: FetchedManifest | undefined;
   let puts = 0;
   const oci = {
     async fetchManifest(): Promise<FetchedManifest> {
+      if (tornReads-- > 0) throw new NetError('http-status', 'GET -> 500 (UNKNOWN: unknown error)', { status: 500, registryCode: 'UNKNOWN' });
       if (!stored) throw new NetError('not-found', 'no such tag', { status: 404 });
       return stored;
     },
@@ -64,5 +65,17 @@ void describe('updateTag', () => {
   void it('gives up with conflict when the blob race never ends', async () => {
     const r = registry(Array.from({ length: 3 }, () => refused('DIGEST_INVALID')));
     await assert.rejects(updateTag(r.oci, repo, 'sha256-abc.sig', addition, { ...settle, maxAttempts: 3 }), (e: Error & { code?: string }) => e.code === 'conflict');
+  });
+
+  void it('reads again when the registry answered 500 while another writer rewrote the tag', async () => {
+    const r = registry([], 2);
+    const result = await updateTag(r.oci, repo, 'sha256-abc.sig', addition, settle);
+    assert.deepEqual([result.written, result.attempts, r.puts()], [true, 3, 1]);
+  });
+
+  void it('a registry that keeps answering 500 fails the update with its error after maxAttempts', async () => {
+    const r = registry([], 100);
+    await assert.rejects(updateTag(r.oci, repo, 'sha256-abc.sig', addition, { ...settle, maxAttempts: 3 }), /500/);
+    assert.equal(r.puts(), 0);
   });
 });
