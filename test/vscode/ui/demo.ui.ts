@@ -14,7 +14,7 @@ import { canConnect } from '../../helpers/stack/ports';
 import { openWorkbench } from '../workbench';
 import type { UiCheck } from './uiCheck';
 import { editorLines } from './problemsFixture';
-import { actionMenu, editorTab, explorerItem, openFromExplorer, runCommand, showExplorer } from './workbenchActions';
+import { editorTab, explorerItem, goToLine, openFromExplorer, openQuickFix, runCommand, showExplorer } from './workbenchActions';
 
 const REGISTRY = '127.0.0.1:15000';
 const NOTARY_PORT = 14443;
@@ -101,6 +101,28 @@ function fileWhen(file: string, holds: (text: string) => boolean): Promise<void>
   });
 }
 
+/**
+ * Rethrows a failed step's error with what the editor showed: a screenshot of the window, then one with
+ * the Problems panel open, whose rows (message and position of every diagnostic) the error carries.
+ */
+async function failedWith(e: unknown, page: Page, root: string, name: string): Promise<never> {
+  const dir = path.join(root, 'out', 'screenshots');
+  await page.screenshot({ path: path.join(dir, `${name}.png`) }).catch(() => undefined);
+  let problems = '(the Problems panel could not be read)';
+  try {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+M');
+    const panel = page.locator('.markers-panel');
+    await panel.waitFor({ timeout: 10_000 });
+    problems = (await panel.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ')).join('\n');
+    await page.screenshot({ path: path.join(dir, `${name}-problems.png`) });
+  } catch {
+    // The first screenshot and the error are still reported.
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  throw new Error(`${message}\nThe Problems panel then listed:\n${problems}`, { cause: e });
+}
+
 /** The line after `heading` in the demo's output, trimmed. */
 function lineAfter(output: string, heading: string): string {
   const lines = output.split('\n');
@@ -116,13 +138,8 @@ async function signInEditor(page: Page, passphrase: string): Promise<void> {
   const lines = await editorLines(page);
   const line = lines.findIndex((l) => l === `FROM ${REGISTRY}/demo/web:2.0`) + 1;
   assert.ok(line > 0, lines.join('\n'));
-  await page.keyboard.press('Control+G');
-  const goTo = page.locator('.quick-input-widget .quick-input-box input');
-  await goTo.fill(`:${line}:12`);
-  await goTo.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await page.keyboard.press('Control+.');
-  const menu = actionMenu(page);
+  await goToLine(page, line, 12);
+  const menu = await openQuickFix(page);
   const sign = menu.locator('.monaco-list-row').filter({ hasText: /^Sign image…$/ });
   await sign.waitFor({ state: 'visible' });
   // Chosen with the keyboard: while the menu is open VS Code lays a pointer block over the page.
@@ -156,13 +173,8 @@ async function pinInDeployment(page: Page, root: string, workspace: string): Pro
   const lines = fs.readFileSync(path.join(workspace, 'k8s', 'deployment.yaml'), 'utf8').split('\n');
   const line = lines.findIndex((l) => l.trim() === `image: ${image}`) + 1;
   assert.ok(line > 0, lines.join('\n'));
-  await page.keyboard.press('Control+G');
-  const goTo = page.locator('.quick-input-widget .quick-input-box input');
-  await goTo.fill(`:${line}:${lines[line - 1]!.indexOf(image) + 4}`);
-  await goTo.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await page.keyboard.press('Control+.');
-  const menu = actionMenu(page);
+  await goToLine(page, line, lines[line - 1]!.indexOf(image) + 4);
+  const menu = await openQuickFix(page);
   const pin = menu.locator('.monaco-list-row').filter({ hasText: /^Pin to signed digest sha256:/ });
   await pin.waitFor({ state: 'visible' });
   const rows = await menu.locator('.monaco-list-row').count();
@@ -219,14 +231,8 @@ export const checks: UiCheck[] = [
               try {
                 await workbench.page.goto(url.toString());
                 await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-                await pinInDeployment(workbench.page, root, workspace).catch(async (e: unknown) => {
-                  await workbench.page.screenshot({ path: path.join(root, 'out', 'screenshots', 'failed-demo-deployment.png') }).catch(() => undefined);
-                  throw e;
-                });
-                await signInEditor(workbench.page, passphrase).catch(async (e: unknown) => {
-                  await workbench.page.screenshot({ path: path.join(root, 'out', 'screenshots', 'failed-demo-signing.png') }).catch(() => undefined);
-                  throw e;
-                });
+                await pinInDeployment(workbench.page, root, workspace).catch((e: unknown) => failedWith(e, workbench.page, root, 'failed-demo-deployment'));
+                await signInEditor(workbench.page, passphrase).catch((e: unknown) => failedWith(e, workbench.page, root, 'failed-demo-signing'));
                 await workbench.page.screenshot({ path: path.join(root, 'out', 'screenshots', 'demo-signed.png') });
                 // A file the editor saves is the copy's.
                 await workbench.page.locator('.editor-instance .view-line').first().click();

@@ -8,20 +8,11 @@ import type { Session } from '../runInCodeServer';
 import type { UiCheck } from './uiCheck';
 import { editorLines, openNestedFromExplorer, withUiFixture } from './problemsFixture';
 import { assertNotClipped, README_VIEWPORT, readmeScreenshot, widenSideBar } from './readmeScreenshot';
-import { actionMenu, runCommand } from './workbenchActions';
+import { goToLine, openQuickFix, runCommand } from './workbenchActions';
 
 const RELEASED = `${FIXTURE_REGISTRY}/trustlens/app:3.19`;
 
 /** Moves the cursor with Go to Line (Ctrl+G), e.g. `'2:10'`. */
-async function goTo(page: Page, lineColumn: string): Promise<void> {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`:${lineColumn}`);
-  await input.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-}
-
 export const checks: UiCheck[] = [
   {
     name: 'pins the released tag from the Quick Fix menu (Ctrl+.), and shows its hover and the Signers view',
@@ -89,11 +80,8 @@ async function pinFromLightbulb(suite: Session, workspace: string): Promise<void
     assert.ok(line > 0, `no line with ${RELEASED} in:\n${before.join('\n')}`);
 
     // The cursor on the unpinned, signed image: the lightbulb offers its fixes.
-    await goTo(page, `${line}:12`);
-    // In the text, or in the gutter when the line leaves it no room (auto-fix: a preferred fix exists).
-    await page.locator('.lightBulbWidget .codicon, .editor-instance [class*="gutter-lightbulb"]').first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Control+.');
-    const menu = actionMenu(page);
+    await goToLine(page, line, 12);
+    const menu = await openQuickFix(page);
     const pin = menu.locator('.monaco-list-row').filter({ hasText: /Pin to signed digest sha256:/ });
     await pin.waitFor({ state: 'visible' });
     const offered = await menu.locator('.monaco-list-row').allInnerTexts();
@@ -116,7 +104,7 @@ async function pinFromLightbulb(suite: Session, workspace: string): Promise<void
 
     // The hover over the pinned image (Ctrl+K Ctrl+I shows it at the cursor); the mouse out of the way.
     await page.mouse.move(900, 700);
-    await goTo(page, `${line}:12`);
+    await goToLine(page, line, 12);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
     const hover = page.locator('.monaco-hover').filter({ hasText: 'TrustLens' }).first();

@@ -74,3 +74,26 @@ export async function problemsText(page: Page, expected: string | RegExp): Promi
   await panel.filter({ hasText: expected }).waitFor();
   return panel.innerText();
 }
+
+/** Moves the cursor with Go to Line (Ctrl+G), e.g. `goToLine(page, 15, 12)`. */
+export async function goToLine(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${line}:${column}`);
+  await input.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/**
+ * Opens the Quick Fix menu (Ctrl+.) at the cursor, once the lightbulb shows that the editor has asked
+ * for the fixes there, as a person would. Pressed before that, VS Code's own request for the lightbulb
+ * can cancel the one Ctrl+. makes, and the menu says "No code actions available".
+ */
+export async function openQuickFix(page: Page): Promise<Locator> {
+  // In the text, or in the gutter when the line leaves it no room (auto-fix: a preferred fix exists);
+  // the editor keeps the one it does not show, hidden.
+  await page.locator('.editor-instance .lightBulbWidget, .editor-instance [class*="gutter-lightbulb"]').filter({ visible: true }).first().waitFor();
+  await page.keyboard.press('Control+.');
+  return actionMenu(page);
+}
