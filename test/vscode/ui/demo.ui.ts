@@ -73,7 +73,21 @@ class Demo {
     process.kill(-this.child.pid!, 'SIGINT');
   }
 
-  kill(): void {
+  /**
+   * Stops the demo after a failed step: Ctrl+C first, so that the demo stops its editor (a process
+   * group of its own, which a kill of this group would not reach), then a kill if it has not ended
+   * within a minute.
+   */
+  async stop(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      this.interrupt();
+      await Promise.race([this.closed, new Promise((resolve) => (timer = setTimeout(resolve, 60_000)))]);
+    } catch {
+      // Already gone.
+    } finally {
+      clearTimeout(timer);
+    }
     try {
       process.kill(-this.child.pid!, 'SIGKILL');
     } catch {
@@ -253,7 +267,7 @@ export const checks: UiCheck[] = [
             assert.ok([130, 'SIGINT'].includes(await demo.exited), `${String(await demo.exited)}\n${demo.output}`);
             assert.match(demo.output, /\nTrustLens demo stopped: .*temporary directories \(keys included\) are removed\.\n/);
           } finally {
-            demo.kill();
+            await demo.stop();
           }
           assert.deepEqual(fs.readdirSync(tmp), [], `run ${run} left temporary directories behind`);
           assert.equal(await canConnect(NOTARY_PORT), false, 'notary-server stopped');
