@@ -62,6 +62,11 @@ export interface EffectivePolicy {
   sections?: Record<string, RuleSectionValue>;
 }
 
+/** The schemes a repository's rule lists (`require`, else `anyOf`), or undefined when it lists none: then any scheme counts. */
+export function listedSchemes(policy: Pick<EffectivePolicy, 'require' | 'anyOf'> | undefined): readonly string[] | undefined {
+  return policy?.require ?? policy?.anyOf;
+}
+
 const matchers = new Map<string, (s: string) => boolean>();
 function matches(pattern: string, repository: string): boolean {
   let m = matchers.get(pattern);

@@ -5,7 +5,7 @@
  */
 import type { ImageOccurrence, ScanResult } from '../model/occurrence';
 import type { RegistryTransport } from '../net/registryTransport';
-import { effectivePolicy, type EffectivePolicy, type Policy } from '../policy/policy';
+import { effectivePolicy, listedSchemes, type EffectivePolicy, type Policy } from '../policy/policy';
 import { REFERENCE_FINDING_CODES, type Finding, type Severity } from '../model/findings';
 import type { Clock, Logger } from '../ports';
 import { throwIfAborted, untilAborted } from './abort';
@@ -39,7 +39,7 @@ function evidenceRank(status: TrustStatus): number {
 function schemeRequirement(signatures: readonly SignatureResult[], policy: EffectivePolicy | undefined): { met: boolean; counted: ReadonlySet<string>; speaking?: ReadonlySet<string>; missing: Finding[] } {
   const checked = new Map(signatures.map((s) => [s.scheme, s]));
   const signed = new Set(signatures.filter(signatureSigned).map((s) => s.scheme));
-  const listed = policy?.require ?? policy?.anyOf;
+  const listed = listedSchemes(policy);
   if (!listed) {
     return signed.size > 0 ? { met: true, counted: signed, missing: [] } : { met: false, counted: new Set(checked.keys()), speaking: speakers(signatures), missing: [] };
   }
@@ -140,7 +140,7 @@ export function mergeSignatures(occurrence: ImageOccurrence, given: readonly Sig
 
 /** Whether a reference's policy lets a scheme speak: any scheme, unless its rule lists the schemes (`require`, `anyOf`). */
 function schemeWanted(policy: EffectivePolicy, scheme: string): boolean {
-  const listed = policy.require ?? policy.anyOf;
+  const listed = listedSchemes(policy);
   return !listed || listed.includes(scheme);
 }
 
@@ -158,7 +158,7 @@ export async function checkScan(scan: ScanResult, options: CheckOptions, backend
   answers.forEach((results, b) => results.forEach((s, k) => perReference[routed[b]![k]!.i]!.push(s)));
   const results = references.map((r, i): CheckResult => {
     const signatures = perReference[i]!;
-    if (signatures.length === 0 && !(r.policy.require ?? r.policy.anyOf)) {
+    if (signatures.length === 0 && !listedSchemes(r.policy)) {
       return withVerdict({ target: { kind: 'reference', occurrence: r.occurrence }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [] });
     }
     return withVerdict(withVariableEmpty(mergeSignatures(r.occurrence, signatures, r.policy), r.occurrence, r.policy.severity));
