@@ -19,7 +19,8 @@ import type { ScanResult } from '../core/model/occurrence';
 import { formatCheckText } from './checkFormat';
 import { parseCommandLine } from './commandLine';
 import type { CliIo } from './refsCommand';
-import { parseBuildArgs, parseFormat, parseMaxFileBytes, UsageError } from './usage';
+import { parseBuildArgs, parseFormat, parseMaxFileBytes, parseTimeout, UsageError } from './usage';
+import { DEFAULT_TIMEOUT_MS } from '../core/net/undiciHttpClient';
 
 import { VERSION } from './version';
 
@@ -62,7 +63,7 @@ function notChecked(scan: ScanResult, policyFile: string): CheckResult[] {
   ].map(withVerdict);
 }
 
-/** `trustlens check [PATH...] [--format text|json|sarif] [--config FILE] [--build-arg N=V]...` */
+/** `trustlens check [PATH...] [--format text|json|sarif] [--config FILE] [--build-arg N=V]... [--timeout SECONDS]` */
 export async function checkCommand(argv: readonly string[], io: CliIo, deps: CheckDependencies = {}): Promise<number> {
   const { values, positionals } = parseCommandLine('check', argv, {
     format: { type: 'string' },
@@ -71,6 +72,7 @@ export async function checkCommand(argv: readonly string[], io: CliIo, deps: Che
     'cache-dir': { type: 'string' },
     'docker-config': { type: 'string' },
     ttl: { type: 'string' },
+    timeout: { type: 'string' },
     refresh: { type: 'boolean' },
     verbose: { type: 'boolean' },
     'max-file-bytes': { type: 'string' },
@@ -80,6 +82,7 @@ export async function checkCommand(argv: readonly string[], io: CliIo, deps: Che
   const ttlSeconds = values.ttl === undefined ? DEFAULT_TTL_MS / 1000 : Number(values.ttl);
   if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new UsageError(`--ttl must be a number of seconds ≥ 0, got "${values.ttl}"`, 'check');
   const maxFileBytes = parseMaxFileBytes(values['max-file-bytes'], DEFAULT_MAX_FILE_BYTES, 'check');
+  const timeoutMs = parseTimeout(values.timeout, DEFAULT_TIMEOUT_MS, 'check');
   const paths = positionals.length > 0 ? positionals : ['.'];
   const { policy, problem } = loadPolicy(values.config, paths, maxFileBytes);
   const scan = scanPaths(paths, { buildArgs, env: io.env, maxFileBytes });
@@ -94,6 +97,7 @@ export async function checkCommand(argv: readonly string[], io: CliIo, deps: Che
     clock: systemClock,
     logger,
     userAgent: `trustlens/${VERSION}`,
+    timeoutMs,
   });
   const cacheDir = values['cache-dir'] ?? defaultCacheDir(io.env);
   const engine = createTrustEngine({
@@ -102,7 +106,7 @@ export async function checkCommand(argv: readonly string[], io: CliIo, deps: Che
     env: io.env,
     store: new FileMetadataStore(cacheDir),
     transport,
-    backends: deps.backends ?? standardBackends({ ttlMs: ttlSeconds * 1000, cacheDir, ...(io.env.TRUSTLENS_SIGSTORE_TUF_URL ? { sigstoreTufUrl: io.env.TRUSTLENS_SIGSTORE_TUF_URL } : {}) }),
+    backends: deps.backends ?? standardBackends({ ttlMs: ttlSeconds * 1000, timeoutMs, cacheDir, ...(io.env.TRUSTLENS_SIGSTORE_TUF_URL ? { sigstoreTufUrl: io.env.TRUSTLENS_SIGSTORE_TUF_URL } : {}) }),
   });
   try {
     const results = problem ? notChecked(scan, problem.file) : await engine.check(scan, { policy, force: values.refresh === true });

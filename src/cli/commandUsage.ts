@@ -16,6 +16,7 @@ export const OPTION_HELP: Readonly<Record<string, readonly [string, string]>> = 
   'docker-config': ['--docker-config DIR', 'Docker config directory (default: $DOCKER_CONFIG or ~/.docker).'],
   'cache-dir': ['--cache-dir DIR', 'Verified metadata cache (default: $XDG_CACHE_HOME/trustlens).'],
   ttl: ['--ttl SECONDS', 'Re-check without any request within this time (default: 300).'],
+  timeout: ['--timeout SECONDS', 'Give up on a request after this long: unverifiable (default: 15, at most 600).'],
   refresh: ['--refresh', 'Ask the trust servers now, whatever the cache holds.'],
   verbose: ['--verbose', 'Log each request to stderr.'],
   signer: ['--signer NAME', 'Sign as this signer: into targets/releases and targets/NAME.'],
@@ -82,7 +83,7 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
   check: {
     synopsis: 'trustlens check [PATH...] [options]',
     summary: 'Check every image reference against its signatures: Docker Content Trust and Sigstore cosign.',
-    options: ['format', 'build-arg', 'config', 'docker-config', 'cache-dir', 'ttl', 'refresh', 'verbose', 'max-file-bytes', 'help'],
+    options: ['format', 'build-arg', 'config', 'docker-config', 'cache-dir', 'ttl', 'timeout', 'refresh', 'verbose', 'max-file-bytes', 'help'],
     optionText: { format: 'text, json or sarif (default: text).' },
     notes: [PATHS, 'Exit status: 0 when no finding has severity error, 1 when one does (a file that cannot be read, an\ninvalid reference or an invalid policy file is one), 2 on a usage error, a path that does not exist\nor holds no file that names images, or a policy file that cannot be read.'],
   },

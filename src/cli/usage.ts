@@ -61,7 +61,7 @@ Options for refs and check:
 ${optionLines(['format', 'build-arg', 'max-file-bytes'])}
 
 Options for check:
-${optionLines(['config', 'docker-config', 'cache-dir', 'ttl', 'refresh', 'verbose'])}
+${optionLines(['config', 'docker-config', 'cache-dir', 'ttl', 'timeout', 'refresh', 'verbose'])}
 
 Options for sign, revoke, signer, key and trust: --config, --docker-config, --cache-dir and --verbose as for
 check (the default policy file is .trustlens.yaml in the current directory or its nearest parent).
@@ -95,6 +95,19 @@ export function parseMaxFileBytes(value: string | undefined, fallback: number, c
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--max-file-bytes must be a whole number of bytes > 0, got "${value}"`, command);
   return n;
+}
+
+/** The longest `--timeout` a request may be given, in seconds. */
+export const MAX_TIMEOUT_SECONDS = 600;
+
+/** Parses `--timeout`: seconds > 0 and at most {@link MAX_TIMEOUT_SECONDS}, as milliseconds. */
+export function parseTimeout(value: string | undefined, fallbackMs: number, command: 'check'): number {
+  if (value === undefined) return fallbackMs;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`--timeout must be a number of seconds > 0 and at most ${MAX_TIMEOUT_SECONDS}, got "${value}"`, command);
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** Validates a `--format` value against the formats a command supports. */

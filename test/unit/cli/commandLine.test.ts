@@ -44,7 +44,7 @@ void describe('trustlens <command> --help', () => {
   void it('lists exactly the options each command takes', () => {
     const options = (command: string) => [...trustlens([...command.split(' '), '--help']).stdout.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
     assert.deepEqual(options('refs'), ['--format', '--build-arg', '--max-file-bytes', '--help']);
-    assert.deepEqual(options('check'), ['--format', '--build-arg', '--config', '--docker-config', '--cache-dir', '--ttl', '--refresh', '--verbose', '--max-file-bytes', '--help']);
+    assert.deepEqual(options('check'), ['--format', '--build-arg', '--config', '--docker-config', '--cache-dir', '--ttl', '--timeout', '--refresh', '--verbose', '--max-file-bytes', '--help']);
     assert.deepEqual(options('signer remove'), ['--force', '--config', '--docker-config', '--cache-dir', '--verbose', '--help']);
   });
 
