@@ -78,6 +78,7 @@ async function showTrustReport(services: TrustLensServices, diagnostics: Diagnos
     '',
     `${check.files.length} ${check.files.length === 1 ? 'file' : 'files'} checked on ${utcMinute(new Date(now).toISOString())}${vscode.workspace.isTrusted ? '' : ', in an untrusted workspace \\(no credentials sent, the workspace\'s trust servers ignored\\)'}.`,
     '',
+    '',
   ].join('\n');
   const markdown = `${header}${services.modules.formatCheckMarkdown(results, { now, errors })}`;
   const uri = documents.add(markdown);
