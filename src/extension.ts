@@ -4,6 +4,7 @@ import { registerIgnoreImage } from './vscode/commands/ignoreImage';
 import { registerTrustSigner } from './vscode/commands/trustSigner';
 import { registerPinAll } from './vscode/commands/pinAll';
 import { registerSwitchTag } from './vscode/commands/switchTag';
+import { registerTrustReport } from './vscode/commands/trustReport';
 import { registerWorkspaceCommands } from './vscode/commands/workspaceCommands';
 import { DiagnosticsManager } from './vscode/diagnostics/diagnosticsManager';
 import { registerTrustHover } from './vscode/hover/trustHover';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       services,
       diagnostics,
       registerWorkspaceCommands(services, diagnostics, { refresh: () => signers.provider.refreshAll(), reload: () => signers.provider.reload() }),
+      registerTrustReport(services, diagnostics),
       registerSigning(context, services, diagnostics, {
         cosign: { label: 'Sigstore cosign', detail: 'cosign sign --key: a signature beside the image in its registry; nothing is uploaded to a transparency log', sign: signImageWithCosign },
       }),

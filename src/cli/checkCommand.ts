@@ -8,6 +8,8 @@ import { errorJson } from '../core/model/serialize';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/parse/limits';
 import { scanPaths } from '../core/parse/scanPaths';
 import { nullLogger, systemClock, type Logger } from '../core/ports';
+import { formatCheckMarkdown } from '../core/report/markdownReport';
+import { runFails } from '../core/report/runGate';
 import { toSarif } from '../core/report/sarif';
 import { checkResultJson, type CheckResult, type EvaluatedResult } from '../core/trust/checkResult';
 import { withVerdict } from '../core/trust/verdict';
@@ -18,6 +20,7 @@ import { createTrustEngine, type TrustEngineOptions } from '../core/trust/trustS
 import type { ScanResult } from '../core/model/occurrence';
 import { formatCheckText } from './checkFormat';
 import { parseCommandLine } from './commandLine';
+import { parseFailOn } from './failOn';
 import type { CliIo } from './refsCommand';
 import { parseBuildArgs, parseFormat, parseMaxFileBytes, parseTimeout, UsageError } from './usage';
 import { DEFAULT_TIMEOUT_MS } from '../core/net/undiciHttpClient';
@@ -63,10 +66,11 @@ function notChecked(scan: ScanResult, policyFile: string): CheckResult[] {
   ].map(withVerdict);
 }
 
-/** `trustlens check [PATH...] [--format text|json|sarif] [--config FILE] [--build-arg N=V]... [--timeout SECONDS]` */
+/** `trustlens check [PATH...] [--format text|json|sarif|markdown] [--fail-on CODE[,CODE]] [--config FILE] [--build-arg N=V]... [--timeout SECONDS]` */
 export async function checkCommand(argv: readonly string[], io: CliIo, deps: CheckDependencies = {}): Promise<number> {
   const { values, positionals } = parseCommandLine('check', argv, {
     format: { type: 'string' },
+    'fail-on': { type: 'string', multiple: true },
     config: { type: 'string' },
     'build-arg': { type: 'string', multiple: true },
     'cache-dir': { type: 'string' },
@@ -77,7 +81,8 @@ export async function checkCommand(argv: readonly string[], io: CliIo, deps: Che
     verbose: { type: 'boolean' },
     'max-file-bytes': { type: 'string' },
   });
-  const format = parseFormat(values.format, ['text', 'json', 'sarif'] as const);
+  const format = parseFormat(values.format, ['text', 'json', 'sarif', 'markdown'] as const);
+  const failOn = parseFailOn(values['fail-on'] ?? []);
   const buildArgs = parseBuildArgs(values['build-arg'] ?? []);
   const ttlSeconds = values.ttl === undefined ? DEFAULT_TTL_MS / 1000 : Number(values.ttl);
   if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new UsageError(`--ttl must be a number of seconds ≥ 0, got "${values.ttl}"`, 'check');
@@ -114,11 +119,13 @@ export async function checkCommand(argv: readonly string[], io: CliIo, deps: Che
       io.stdout(`${JSON.stringify({ results: results.map(checkResultJson), errors: scan.errors.map(errorJson) }, null, 2)}\n`);
     } else if (format === 'sarif') {
       io.stdout(`${JSON.stringify(toSarif(results, VERSION), null, 2)}\n`);
+    } else if (format === 'markdown') {
+      io.stdout(formatCheckMarkdown(results, { now: systemClock.now().getTime(), failOn }));
     } else {
       // Every file error is a result with its unparsable-file finding, so none is listed twice.
-      io.stdout(formatCheckText(results, []));
+      io.stdout(formatCheckText(results, [], { failOn }));
     }
-    return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+    return runFails(results, failOn) ? 1 : 0;
   } finally {
     await engine.close();
   }

@@ -9,7 +9,8 @@ export type CommandName = (typeof COMMANDS)[number];
 
 /** What each option means: `[how it is written, what it does]`. */
 export const OPTION_HELP: Readonly<Record<string, readonly [string, string]>> = {
-  format: ['--format FORMAT', 'text or json; check also takes sarif (default: text).'],
+  format: ['--format FORMAT', 'text or json; check also takes sarif and markdown (default: text).'],
+  'fail-on': ['--fail-on CODE[,CODE]', 'Fail the run (exit 1) on findings with these codes whatever their severity,\ne.g. expiring-soon (repeatable).'],
   'build-arg': ['--build-arg NAME=VALUE', 'Override a Dockerfile ARG (repeatable).'],
   'max-file-bytes': ['--max-file-bytes N', 'Refuse (as unparsable-file) any file larger than N bytes (default: 5242880).'],
   config: ['--config FILE', 'Policy file (default: .trustlens.yaml in PATH or its nearest parent).'],
@@ -83,9 +84,9 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
   check: {
     synopsis: 'trustlens check [PATH...] [options]',
     summary: 'Check every image reference against its signatures: Docker Content Trust and Sigstore cosign.',
-    options: ['format', 'build-arg', 'config', 'docker-config', 'cache-dir', 'ttl', 'timeout', 'refresh', 'verbose', 'max-file-bytes', 'help'],
-    optionText: { format: 'text, json or sarif (default: text).' },
-    notes: [PATHS, 'Exit status: 0 when no finding has severity error, 1 when one does (a file that cannot be read, an\ninvalid reference or an invalid policy file is one), 2 on a usage error, a path that does not exist\nor holds no file that names images, or a policy file that cannot be read.'],
+    options: ['format', 'fail-on', 'build-arg', 'config', 'docker-config', 'cache-dir', 'ttl', 'timeout', 'refresh', 'verbose', 'max-file-bytes', 'help'],
+    optionText: { format: 'text, json, sarif or markdown (default: text). markdown is a report for a pull\nrequest or a CI job summary, with an expiry timeline of the next 90 days.' },
+    notes: [PATHS, 'Exit status: 0 when no finding has severity error (or a code given to --fail-on), 1 when one does\n(a file that cannot be read, an invalid reference or an invalid policy file is one), 2 on a usage\nerror, a path that does not exist or holds no file that names images, or a policy file that cannot\nbe read.'],
   },
   sign: {
     synopsis: 'trustlens sign IMAGE:TAG [options]\n       trustlens sign IMAGE[:TAG|@DIGEST] --scheme cosign --key cosign.key [--format legacy|bundle] [options]',

@@ -61,7 +61,7 @@ Options for refs and check:
 ${optionLines(['format', 'build-arg', 'max-file-bytes'])}
 
 Options for check:
-${optionLines(['config', 'docker-config', 'cache-dir', 'ttl', 'timeout', 'refresh', 'verbose'])}
+${optionLines(['fail-on', 'config', 'docker-config', 'cache-dir', 'ttl', 'timeout', 'refresh', 'verbose'])}
 
 Options for sign, revoke, signer, key and trust: --config, --docker-config, --cache-dir and --verbose as for
 check (the default policy file is .trustlens.yaml in the current directory or its nearest parent).
@@ -72,8 +72,9 @@ ${PASSPHRASES}
 
 ${PATHS}
 
-Exit status: refs: 0 on success. check: 0 when no finding has severity error, 1 when one does (a file
-that cannot be read, an invalid reference or an invalid policy file is one).
+Exit status: refs: 0 on success. check: 0 when no finding has severity error or a code given to
+--fail-on, 1 when one does (a file that cannot be read, an invalid reference or an invalid policy file
+is one).
 sign, revoke, signer, key and trust: 0 when done, 1 when the operation failed.
 All: 2 on a usage error, a path that does not exist or holds no file that names images, or a policy
 file that cannot be read.`;

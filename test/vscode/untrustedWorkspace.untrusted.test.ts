@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { escapeMarkdown } from '../../src/core/model/markdown';
+import type { TrustReportOutcome } from '../../src/vscode/commands/trustReport';
 import type { TestDockerConfig } from '../helpers/trust/dockerConfig';
 import {
   FIXTURES, applySettings, clearSettings, closeEditorsWithoutSaving, composeVerdicts, diagnosticsEqual, dockerfileVerdicts,
@@ -91,6 +93,18 @@ describe('untrusted workspace: verdicts without credentials or workspace-chosen 
     const [d] = await diagnosticsEqual(doc.uri, expectedIn(doc, [{ image: `${unmapped}/trustlens/app:3.19`, code: 'unverifiable', severity: 'Information' }]), 'the default server\'s answer');
     assert.ok(d!.message.includes(`: the trust server https://${unmapped} `), d!.message);
     assert.ok(!d!.message.includes(main.server), d!.message);
+  });
+
+  it('Show Trust Report works here with the same restrictions: no credential helper, the settings\' servers, and it says so', async () => {
+    const outcome = await vscode.commands.executeCommand<TrustReportOutcome>('trustlens.showTrustReport');
+    assert.ok(outcome?.uri && !outcome.cancelled, JSON.stringify(outcome));
+    const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === outcome.uri)?.getText() ?? '';
+    assert.match(text, /^# TrustLens trust report: .*\n\n\d+ files checked on .*, in an untrusted workspace \\\(no credentials sent, the workspace's trust servers ignored\\\)\.\n/);
+    const row = (file: string, line: number, image: string) => text.split('\n').find((l) => l.startsWith(`| ${escapeMarkdown(`${file}:${line}`)} | ${escapeMarkdown(image)} | `));
+    // The private tag stays unverifiable without credentials; the settings' server answers for the one the policy maps elsewhere.
+    assert.match(row(FIXTURES.private, 2, `${PRIVATE_REGISTRY}/trustlens/private:v1`) ?? '', / \| ✖ Fail: unverifiable \| /, text);
+    assert.match(row(FIXTURES.servers, 1, `${R}/app:3.19.5`) ?? '', / \| ✖ Fail: unsigned \| /, text);
+    assert.equal(existsSync(helper.marker), false, 'the credential helper ran');
   });
 
   it('ran no credential helper for any check of this pass', () => {

@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
-import { describeError } from '../../core/errors';
 import { statusSummary } from '../../core/report/statusSummary';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
 import type { TrustLensServices } from '../services';
-import { SCANNABLE_GLOB } from '../documents';
+import { checkWorkspaceFiles } from './workspaceCheck';
 
 
 /** What the views do when the trust data is refreshed or forgotten (the Signers view lists more than the open files). */
@@ -89,24 +88,7 @@ async function clearCache(services: TrustLensServices, diagnostics: DiagnosticsM
 async function checkWorkspace(diagnostics: DiagnosticsManager, services: TrustLensServices): Promise<CheckWorkspaceOutcome> {
   const { files, found, cancelled } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'TrustLens: checking the workspace', cancellable: true },
-    async (progress, token) => {
-      const candidates = await vscode.workspace.findFiles(SCANNABLE_GLOB, '**/{node_modules,.git}/**', undefined, token);
-      const uris: vscode.Uri[] = [];
-      for (const uri of candidates) if (await services.files.scannableFile(uri)) uris.push(uri);
-      const checked: vscode.Uri[] = [];
-      for (const uri of uris) {
-        if (token.isCancellationRequested) break;
-        progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / Math.max(1, uris.length) });
-        try {
-          const doc = await vscode.workspace.openTextDocument(uri);
-          await diagnostics.checkNow(doc);
-        } catch (e) {
-          services.log.logger.error(`checking ${uri.fsPath} failed: ${describeError(e)}`);
-        }
-        checked.push(uri);
-      }
-      return { files: checked, found: uris.length, cancelled: token.isCancellationRequested };
-    },
+    (progress, token) => checkWorkspaceFiles(diagnostics, services, progress, token),
   );
   const summary = statusSummary(files.flatMap((uri) => services.results.get(uri)));
   const errors = files.reduce((n, uri) => n + vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'TrustLens' && d.severity === vscode.DiagnosticSeverity.Error).length, 0);

@@ -16,6 +16,7 @@ export { effectivePolicy, mergePolicy } from '../../core/policy/policy';
 export { findPolicyFile, parsePolicy, POLICY_FILE_NAME } from '../../core/policy/policyFile';
 export { FileMetadataStore, standardBackends } from '../../core/composition/backends';
 export { createTrustEngine } from '../../core/trust/trustService';
+export { formatCheckMarkdown } from '../../core/report/markdownReport';
 export { FileKeyStore } from '../../core/trust/dct/keys/fileKeyStore';
 export { generateSignerKey } from '../../core/trust/dct/signing/generateSignerKey';
 export { readKeyBlock } from '../../core/trust/dct/keys/keyPem';

@@ -17,12 +17,13 @@ function trustlens(args: string[]) {
 const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'];
 
 /** The usage error a person sees: exit 2, nothing on stdout, one line, a blank line, then `usage`'s first line. */
-function usageError(args: string[], line: string, usage: RegExp): void {
+function usageError(args: string[], line: string | RegExp, usage: RegExp): void {
   const r = trustlens(args);
   assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
   assert.equal(r.stdout, '');
   const [first, blank, usageLine] = r.stderr.split('\n');
-  assert.equal(first, line, args.join(' '));
+  if (typeof line === 'string') assert.equal(first, line, args.join(' '));
+  else assert.match(first ?? '', line, args.join(' '));
   assert.equal(blank, '');
   assert.match(usageLine ?? '', usage, args.join(' '));
   assert.doesNotMatch(r.stderr, /ERR_PARSE_ARGS|To specify a positional argument|argument missing|Unknown option '/, 'never node\'s own parseArgs error');
@@ -44,7 +45,7 @@ void describe('trustlens <command> --help', () => {
   void it('lists exactly the options each command takes', () => {
     const options = (command: string) => [...trustlens([...command.split(' '), '--help']).stdout.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
     assert.deepEqual(options('refs'), ['--format', '--build-arg', '--max-file-bytes', '--help']);
-    assert.deepEqual(options('check'), ['--format', '--build-arg', '--config', '--docker-config', '--cache-dir', '--ttl', '--timeout', '--refresh', '--verbose', '--max-file-bytes', '--help']);
+    assert.deepEqual(options('check'), ['--format', '--fail-on', '--build-arg', '--config', '--docker-config', '--cache-dir', '--ttl', '--timeout', '--refresh', '--verbose', '--max-file-bytes', '--help']);
     assert.deepEqual(options('signer remove'), ['--force', '--config', '--docker-config', '--cache-dir', '--verbose', '--help']);
   });
 
@@ -93,6 +94,14 @@ void describe('trustlens usage errors', () => {
     usageError(['refs', '--format'], 'trustlens: --format needs a value', /^Usage: trustlens refs /);
     usageError(['check', '--format', '-x'], 'trustlens: --format needs a value (write --format=-x if "-x" is the value)', /^Usage: trustlens check /);
     usageError(['check', '--refresh=yes'], 'trustlens: --refresh takes no value', /^Usage: trustlens check /);
+  });
+
+  void it('refuses a --fail-on code that does not exist, naming the closest finding code', () => {
+    usageError(['check', '.', '--fail-on', 'expiring-son'], 'trustlens: --fail-on: unknown finding code "expiring-son": did you mean expiring-soon?', /^Usage: trustlens check /);
+    // Every code of a list, and of every repetition, is checked.
+    usageError(['check', '.', '--fail-on', 'expiring-soon', '--fail-on=unsigned-tag,dct-retierd'], 'trustlens: --fail-on: unknown finding code "dct-retierd": did you mean dct-retired?', /^Usage: trustlens check /);
+    usageError(['check', '.', '--fail-on', 'nothing-like-it'], /^trustlens: --fail-on: unknown finding code "nothing-like-it": the codes are unsigned-tag, not-released, /, /^Usage: trustlens check /);
+    usageError(['check', '.', '--fail-on', 'expiring-soon,'], 'trustlens: --fail-on needs finding codes separated by commas, got "expiring-soon,"', /^Usage: trustlens check /);
   });
 
   void it('shows the command\'s own usage under its other usage errors', () => {
