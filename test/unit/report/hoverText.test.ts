@@ -97,7 +97,7 @@ void describe('hoverMarkdown', () => {
       '- **targets\\/bob: 2026-06-06 (in 5 days, within the warning window) — soonest**  ',
       '  Renewed by signer bob\\, by signing the tag again: `trustlens sign 127.0.0.1:5000/acme/app:v1 --signer bob`',
       '- snapshot: 2029-02-25 (in 1000 days)  ',
-      '  Renewed by the trust server\\, automatically \\(it holds the snapshot key\\)',
+      "  Renewed by the trust server\\, automatically\\, when it holds the snapshot key \\(as docker trust sets it up\\)\\; else the repository owner\\'s next publish",
       '- timestamp: 2026-06-15 (in 14 days)  ',
       '  Renewed by the trust server\\, automatically',
     ]);

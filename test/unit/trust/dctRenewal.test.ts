@@ -41,10 +41,10 @@ function data(signers: string[]): TrustData {
 const context = (d: TrustData, rest: Partial<RenewalContext> = {}): RenewalContext => ({ data: d, tag: 'v1', signers: ['alice'], ...rest });
 
 void describe('who renews each DCT role, and with which command', () => {
-  void it('the trust server renews the timestamp, and the snapshot whose key it holds, with no command', () => {
+  void it('the trust server renews the timestamp, and the snapshot whose key it holds (or, not asked, says so), with no command', () => {
     const c = context(data(['alice']));
     assert.deepEqual(dctRenewal('timestamp', c), { renewedBy: 'the trust server, automatically' });
-    assert.deepEqual(dctRenewal('snapshot', c), { renewedBy: 'the trust server, automatically (it holds the snapshot key)' });
+    assert.deepEqual(dctRenewal('snapshot', c), { renewedBy: 'the trust server, automatically, when it holds the snapshot key (as docker trust sets it up); else the repository owner\'s next publish' });
     assert.deepEqual(dctRenewal('snapshot', { ...c, snapshotServerManaged: true }), { renewedBy: 'the trust server, automatically (it holds the snapshot key)' });
   });
 

@@ -64,7 +64,9 @@ export function dctRenewal(role: string, c: RenewalContext): Renewal {
       return { renewedBy: 'the trust server, automatically' };
     case 'snapshot':
       if (c.snapshotServerManaged === false) return withCommand('the repository owner: every publish re-signs it, e.g. signing a tag again', signTag(c));
-      return { renewedBy: 'the trust server, automatically (it holds the snapshot key)' };
+      if (c.snapshotServerManaged === true) return { renewedBy: 'the trust server, automatically (it holds the snapshot key)' };
+      // Not asked (it is, once the snapshot nears expiry): docker trust leaves the key with the server.
+      return { renewedBy: 'the trust server, automatically, when it holds the snapshot key (as docker trust sets it up); else the repository owner\'s next publish' };
     case 'root':
       return withCommand('the root key holder, by rotating the root key', command(['key', 'rotate', gun, 'root'], [gun]));
     case 'targets': {
