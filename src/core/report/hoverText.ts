@@ -134,6 +134,8 @@ function signerLine(s: SignerEvidence): string {
   if (s.keyIds.length > 0) parts.push(`key ID ${s.keyIds.map((k) => k.slice(0, 12)).join(', ')}`);
   if (s.logEntry) parts.push(`transparency log index ${s.logEntry.index}${s.logEntry.integratedTime ? ` at ${minute(s.logEntry.integratedTime)}` : ''}`);
   if (s.validity) parts.push(`certificate valid ${minute(s.validity.notBefore)} to ${minute(s.validity.notAfter)}`);
+  // A logged signature was made while its certificate was valid: the certificate's end never expires it.
+  if (s.validity && s.logEntry) parts.push('logged while the certificate was valid, so its end does not expire the signature: nothing to renew');
   if (s.trusted === false) parts.push('no rule trusts this signer');
   return `  - ${escapeMarkdown(s.name)}${parts.length > 0 ? ` — ${escapeMarkdown(parts.join('; '))}` : ''}`;
 }
