@@ -28,7 +28,7 @@ interface JsonResult {
   findings: Array<{ code: string; severity: string; message: string }>; trustServer: string | null;
   signatures: Array<{
     scheme: string; status: string; signedDigest: string | null; signers: Array<{ name: string; keyIds: string[]; role?: string }>;
-    expires: Array<{ what: string; expires: string }>; findings: Array<{ code: string; severity: string; message: string }>;
+    expires: Array<{ what: string; expires: string; renewedBy?: string; renewCommand?: string }>; findings: Array<{ code: string; severity: string; message: string }>;
     source: { kind: string; url: string } | null;
   }>;
 }
@@ -148,6 +148,11 @@ void describe('trustlens check (the CLI) on the real stack', () => {
       for (const g of dct!.signers) assert.ok(g.keyIds.length > 0 && g.keyIds.every((id) => /^[0-9a-f]{64}$/.test(id)), `${g.name} has key IDs`);
       assert.equal(dct!.expires[0]?.expires ?? null, r.expires, 'the earliest expiry is the top-level one');
       assert.deepEqual(dct!.expires.map((e) => e.expires), dct!.expires.map((e) => e.expires).sort(), 'earliest first');
+      for (const e of dct!.expires) {
+        // Each says who renews it; the owner's roles with the command (the tag is always known here).
+        assert.deepEqual(Object.keys(e), ['what', 'expires', 'renewedBy', 'renewCommand'], `${r.text}: ${e.what}`);
+        assert.match(e.renewCommand ?? '', /^trustlens (sign|signer add|key rotate) /, `${r.text}: ${e.what}`);
+      }
       assert.deepEqual(dct!.findings, r.findings);
       assert.deepEqual(dct!.source, { kind: 'trust-server', url: stack.notary.url });
     }

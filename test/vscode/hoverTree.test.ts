@@ -113,6 +113,16 @@ describe('hover and Signers view on the real stack', function () {
       assert.match(text, new RegExp(`\\n- (\\*\\*)?${role}: \\d{4}-\\d\\d-\\d\\d \\(in \\d+ days`), `${role} in\n${text}`);
     }
     assert.equal(text.match(/ — soonest\*\*/g)?.length, 1, text);
+    // Under each expiry, who renews it, and the command in code.
+    const gun = twoSigners.gun;
+    for (const line of [
+      `  Renewed by the root key holder\\, by rotating the root key: \`trustlens key rotate ${gun} root\``,
+      `  Renewed by the repository key holder\\, by adding signer alice again with its current public key: \`trustlens signer add alice ${gun} --key alice.pub\``,
+      `  Renewed by a signer of the release role \\(alice\\, bob\\)\\, by signing the tag again: \`trustlens sign ${gun}:v1 --signer alice\``,
+      `  Renewed by signer bob\\, by signing the tag again: \`trustlens sign ${gun}:v1 --signer bob\``,
+      "  Renewed by the trust server\\, automatically\\, when it holds the snapshot key \\(as docker trust sets it up\\)\\; else the repository owner\\'s next publish",
+      '  Renewed by the trust server\\, automatically',
+    ]) assert.ok(text.includes(`  \n${line}\n`), `${line}\nin\n${text}`);
     assert.match(text, /\[Show signers\]\(command:trustlens\.showSigners\?/);
   });
 

@@ -7,9 +7,10 @@
  */
 import { familiarRepository } from '../model/imageRef';
 import type { Severity } from '../model/findings';
-import { escapeMarkdown } from '../model/markdown';
+import { codeSpan, escapeMarkdown } from '../model/markdown';
 import { utcDay } from '../model/time';
 import type { CheckResult, SignatureResult, SignerEvidence } from '../trust/checkResult';
+import { expiryBadge } from '../trust/expiryBadge';
 import type { HoverDetails, HoverExpiry } from '../trust/trustDetails';
 import type { ManifestKind } from './manifestKind';
 import { STATUS_SHORT, verdictHeadline } from './statusSummary';
@@ -66,11 +67,34 @@ function relative(daysLeft: number): string {
   return `${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`;
 }
 
+/** How it is renewed, on a line of its own inside the item: `Renewed by …: \`command\``. */
+function renewalText(e: Pick<HoverExpiry, 'renewedBy' | 'renewCommand'>): string {
+  if (e.renewedBy === undefined && e.renewCommand === undefined) return '';
+  const who = e.renewedBy !== undefined ? `Renewed by ${escapeMarkdown(e.renewedBy)}` : 'Renewed with';
+  return `  \n  ${who}${e.renewCommand !== undefined ? `: ${codeSpan(e.renewCommand)}` : ''}`;
+}
+
 function expiryLine(e: HoverExpiry): string {
-  // A trust server's timestamp is always within the window: the server renews it long before it expires.
-  const state = e.badge.state === 'expired' ? ', expired' : e.badge.state === 'soon' && e.role !== 'timestamp' ? ', within the warning window' : '';
+  // What the trust server renews by itself is never "within the warning window": it renews it long before.
+  const automatic = e.role === 'timestamp' || (e.renewedBy?.startsWith('the trust server') ?? false);
+  const state = e.badge.state === 'expired' ? ', expired' : e.badge.state === 'soon' && !automatic ? ', within the warning window' : '';
   const text = `${escapeMarkdown(e.role)}: ${e.badge.day} (${relative(e.badge.daysLeft)}${state}${e.note ? `; ${e.note}` : ''})`;
-  return e.soonest ? `- **${text} — soonest**` : `- ${text}`;
+  return `${e.soonest ? `- **${text} — soonest**` : `- ${text}`}${renewalText(e)}`;
+}
+
+/** The expiries of the schemes the details do not cover, from their evidence, e.g. a cosign certificate. */
+function evidenceExpiries(signatures: readonly SignatureResult[], covered: string | undefined, now: number, warningDays: number): HoverExpiry[] {
+  const several = new Set(signatures.map((s) => s.scheme)).size > 1;
+  return signatures
+    .filter((s) => s.scheme !== covered && s.status === 'signed')
+    .flatMap((s) => s.expires.map((e): HoverExpiry => ({
+      role: several ? `${s.scheme}: ${e.what}` : e.what,
+      badge: expiryBadge(Date.parse(e.expires), now, warningDays),
+      soonest: false,
+      ...(e.renewedBy !== undefined ? { renewedBy: e.renewedBy } : {}),
+      ...(e.renewCommand !== undefined ? { renewCommand: e.renewCommand } : {}),
+    })))
+    .filter((e) => !Number.isNaN(e.badge.expiresAt));
 }
 
 /** `sha256:<64 hex>` in a code span (validated, so it cannot break out), anything else escaped. */
@@ -110,6 +134,8 @@ function signerLine(s: SignerEvidence): string {
   if (s.keyIds.length > 0) parts.push(`key ID ${s.keyIds.map((k) => k.slice(0, 12)).join(', ')}`);
   if (s.logEntry) parts.push(`transparency log index ${s.logEntry.index}${s.logEntry.integratedTime ? ` at ${minute(s.logEntry.integratedTime)}` : ''}`);
   if (s.validity) parts.push(`certificate valid ${minute(s.validity.notBefore)} to ${minute(s.validity.notAfter)}`);
+  // A logged signature was made while its certificate was valid: the certificate's end never expires it.
+  if (s.validity && s.logEntry) parts.push('logged while the certificate was valid, so its end does not expire the signature: nothing to renew');
   if (s.trusted === false) parts.push('no rule trusts this signer');
   return `  - ${escapeMarkdown(s.name)}${parts.length > 0 ? ` — ${escapeMarkdown(parts.join('; '))}` : ''}`;
 }
@@ -156,9 +182,10 @@ export function hoverMarkdown(input: HoverInput): string {
     lines.push('**Signatures**', '', ...signatureLines(signatures), '');
   }
 
-  if (details && details.expiries.length > 0) {
+  const expiries = [...(details?.expiries ?? []), ...evidenceExpiries(signatures, details?.scheme, input.now.getTime(), input.expiryWarningDays)];
+  if (expiries.length > 0) {
     lines.push('**Expiry**', '');
-    for (const e of details.expiries) lines.push(expiryLine(e));
+    for (const e of expiries) lines.push(expiryLine(e));
     lines.push('');
   }
 

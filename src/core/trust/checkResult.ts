@@ -45,6 +45,10 @@ export interface ExpiryEvidence {
   readonly what: string;
   /** ISO time. */
   readonly expires: string;
+  /** Who renews it, in words, e.g. `signer alice, by signing the tag again`. */
+  readonly renewedBy?: string;
+  /** The command line that renews it, when one does, e.g. `trustlens sign registry.example.com/app:v1 --signer alice`. */
+  readonly renewCommand?: string;
 }
 
 /** What a scheme verified against. */
@@ -150,7 +154,12 @@ function signatureJson(s: SignatureResult): SignatureJson {
     status: s.status,
     signedDigest: s.signedDigest,
     signers: s.signers.map((g) => ({ ...g, keyIds: [...g.keyIds] })),
-    expires: s.expires.map((e) => ({ what: e.what, expires: e.expires })),
+    expires: s.expires.map((e) => ({
+      what: e.what,
+      expires: e.expires,
+      ...(e.renewedBy !== undefined ? { renewedBy: e.renewedBy } : {}),
+      ...(e.renewCommand !== undefined ? { renewCommand: e.renewCommand } : {}),
+    })),
     findings: [...s.findings],
     source: s.source,
   };

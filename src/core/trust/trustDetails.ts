@@ -112,6 +112,10 @@ export interface HoverExpiry {
   readonly soonest: boolean;
   /** e.g. that the server re-signs it. */
   readonly note?: string;
+  /** Who renews it, in words, e.g. `the trust server, automatically`. */
+  readonly renewedBy?: string;
+  /** The command line that renews it, when one does. */
+  readonly renewCommand?: string;
 }
 
 /** What a hover adds from a repository's verified data. */
@@ -119,6 +123,8 @@ export interface HoverDetails {
   /** Markdown lines (values from outside already escaped), e.g. how the root was pinned. */
   readonly facts: readonly string[];
   readonly expiries: readonly HoverExpiry[];
+  /** The scheme whose expiries these are (the hover adds the other schemes' from their evidence). */
+  readonly scheme?: string;
 }
 
 /** One repository, as one backend knows it. */

@@ -74,6 +74,8 @@ void describe('the hover of a cosign verdict', () => {
     assert.match(plain, /\*\*Pass — Signed\*\*/);
     assert.match(plain, /Verified with: cosign/);
     assert.ok(plain.includes('- dct: no trust data\n- cosign: signed\n  - https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.4 — '
-      + 'issuer https://token.actions.githubusercontent.com; transparency log index 123456 at 2026-05-01 10:01 UTC; certificate valid 2026-05-01 10:00 UTC to 2026-05-01 10:10 UTC'), plain);
+      + 'issuer https://token.actions.githubusercontent.com; transparency log index 123456 at 2026-05-01 10:01 UTC; certificate valid 2026-05-01 10:00 UTC to 2026-05-01 10:10 UTC; '
+      + 'logged while the certificate was valid, so its end does not expire the signature: nothing to renew'), plain);
+    assert.doesNotMatch(plain, /\*\*Expiry\*\*/, 'a keyless signature has no expiry to forecast');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import type { X509Certificate } from '@sigstore/core';
 import { evaluateCosign, untrustedMessage, type EvaluateOptions } from '../../../src/core/trust/cosign/evaluate';
 import type { Discovery } from '../../../src/core/trust/cosign/discovery';
 import { toCosignPublicKey } from '../../../src/core/trust/cosign/publicKeys';
@@ -93,9 +94,33 @@ void describe('the cosign verdict', () => {
   void it('a certificate from a named CA, checked now, expires; one near its end warns', () => {
     const r = evaluateCosign(discovery(), [verified(identity('a@b', 'https://i', 'ca', '2026-01-11T00:00:00Z'), true)], options);
     assert.equal(r.status, 'signed');
-    assert.deepEqual(r.expires, [{ what: 'certificate of a@b', expires: '2026-01-11T00:00:00.000Z' }]);
+    assert.deepEqual(r.expires, [{
+      what: 'certificate of a@b',
+      expires: '2026-01-11T00:00:00.000Z',
+      renewedBy: 'the signer, with a new certificate from the CA, by signing the image again',
+      renewCommand: `cosign sign --key KEY --certificate NEW-CERT.pem --certificate-chain CA-CHAIN.pem registry.example.com/team/app@${options.digest}`,
+    }]);
     assert.deepEqual(codes(r), ['expiring-soon/warning']);
     assert.equal(r.findings[0]?.message, 'the certificate of a@b expires on 2026-01-11 (in 10 days)');
+  });
+
+  void it('the CA certificate of a rule expires too, renewed by the CA with no command to run here', () => {
+    // Evaluation reads only the CA certificate's end of validity.
+    const ca = { notAfter: new Date('2026-01-21T00:00:00Z') } as unknown as X509Certificate;
+    const signer = { ...identity('a@b', 'https://i', 'ca', '2027-01-11T00:00:00Z'), ca: ['ca/root.pem'], caRoots: [ca] } as VerifiedSigner;
+    const r = evaluateCosign(discovery(), [verified(signer, true)], options);
+    assert.deepEqual(r.expires[0], { what: 'CA certificate of ca/root.pem', expires: '2026-01-21T00:00:00.000Z', renewedBy: 'the CA, with a new CA certificate, which the policy (ca: in .trustlens.yaml) must then trust' });
+    assert.equal(r.expires[1]?.what, 'certificate of a@b');
+  });
+
+  void it('a key signature has no expiry, so nothing to renew', () => {
+    assert.deepEqual(evaluateCosign(discovery(), [verified(key, true)], options).expires, []);
+  });
+
+  void it('names no command for an image name a shell could read otherwise', () => {
+    const r = evaluateCosign(discovery(), [verified(identity('a@b', 'https://i', 'ca', '2026-01-11T00:00:00Z'), true)], { ...options, repository: 'registry.example.com/team/app;rm' });
+    assert.equal(r.expires[0]?.renewCommand, undefined);
+    assert.match(r.expires[0]?.renewedBy ?? '', /^the signer/);
   });
 
   void it('a logged keyless certificate does not expire for the verdict', () => {

@@ -34,6 +34,12 @@ function data(days: { root?: number; targets?: number; releases?: number; alice?
   };
 }
 
+/** `d` with targets delegating to the release role and to each signer, as docker's `signer add` leaves it. */
+function delegated(d: TrustData, ...extra: string[]): TrustData {
+  const names = ['targets/releases', 'targets/alice', 'targets/bob', ...extra];
+  return { ...d, targets: { ...d.targets, delegations: names.map((name) => ({ name, keys: [], threshold: 1, declaredPaths: [''], paths: [''] })) } };
+}
+
 function result(text: string, rest: Partial<CheckResult> = {}): CheckResult {
   const occurrence = scanDockerfile('Dockerfile', `FROM ${text}\n`).references[0]!;
   return {
@@ -74,18 +80,49 @@ void describe('hoverMarkdown', () => {
     assert.match(hover({ result: result(`${IMG}:v1`), manifest: { kind: 'unknown', reason: 'failed', detail: 'bad [link](x)' } }), /kind unknown \(bad \\\[link\\\]\\\(x\\\)\)/);
   });
 
-  void it('lists every role used with its expiry and marks the soonest one', () => {
-    const text = hover({ result: result(`${IMG}:v1`, { signers: ['alice', 'bob'] }), details: details() });
-    const expiry = text.slice(text.indexOf('**Expiry**'));
-    assert.deepEqual(expiry.split('\n').filter((l) => l.startsWith('- ')), [
-      '- root: 2036-05-29 (in 3650 days)',
-      '- targets: 2029-02-25 (in 1000 days)',
-      '- targets\\/releases: 2028-11-17 (in 900 days)',
-      '- targets\\/alice: 2028-08-09 (in 800 days)',
-      '- **targets\\/bob: 2026-06-06 (in 5 days, within the warning window) — soonest**',
-      '- snapshot: 2029-02-25 (in 1000 days)',
-      '- timestamp: 2026-06-15 (in 14 days; re-signed by the trust server)',
+  void it('lists every role used with its expiry, marks the soonest one, and says who renews each and with which command', () => {
+    const text = hover({ result: result(`${IMG}:v1`, { signers: ['alice', 'bob'] }), details: details(delegated(data())) });
+    const expiry = text.slice(text.indexOf('**Expiry**'), text.indexOf('[Show signers]') >= 0 ? text.indexOf('[Show signers]') : undefined).trimEnd();
+    assert.deepEqual(expiry.split('\n'), [
+      '**Expiry**',
+      '',
+      '- root: 2036-05-29 (in 3650 days)  ',
+      '  Renewed by the root key holder\\, by rotating the root key: `trustlens key rotate 127.0.0.1:5000/acme/app root`',
+      '- targets: 2029-02-25 (in 1000 days)  ',
+      '  Renewed by the repository key holder\\, by adding signer alice again with its current public key: `trustlens signer add alice 127.0.0.1:5000/acme/app --key alice.pub`',
+      '- targets\\/releases: 2028-11-17 (in 900 days)  ',
+      '  Renewed by a signer of the release role \\(alice\\, bob\\)\\, by signing the tag again: `trustlens sign 127.0.0.1:5000/acme/app:v1 --signer alice`',
+      '- targets\\/alice: 2028-08-09 (in 800 days)  ',
+      '  Renewed by signer alice\\, by signing the tag again: `trustlens sign 127.0.0.1:5000/acme/app:v1 --signer alice`',
+      '- **targets\\/bob: 2026-06-06 (in 5 days, within the warning window) — soonest**  ',
+      '  Renewed by signer bob\\, by signing the tag again: `trustlens sign 127.0.0.1:5000/acme/app:v1 --signer bob`',
+      '- snapshot: 2029-02-25 (in 1000 days)  ',
+      "  Renewed by the trust server\\, automatically\\, when it holds the snapshot key \\(as docker trust sets it up\\)\\; else the repository owner\\'s next publish",
+      '- timestamp: 2026-06-15 (in 14 days)  ',
+      '  Renewed by the trust server\\, automatically',
     ]);
+  });
+
+  void it('renews targets by signing a tag again when nothing is delegated, and names no command for a tag it does not know', () => {
+    const text = hover({ result: result(`${IMG}:v1`, { role: 'targets', signers: [] }), details: details() });
+    assert.ok(text.includes('- **targets: 2029-02-25 (in 1000 days) — soonest**  \n  Renewed by the repository key holder\\, by signing a tag again: `trustlens sign 127.0.0.1:5000/acme/app:v1`'), text);
+    const byDigest = hover({ result: result(`${IMG}@${D1}`, { role: 'targets', signers: [] }), details: details() });
+    assert.ok(byDigest.includes('  Renewed by the repository key holder\\, by signing a tag again\n'), byDigest);
+  });
+
+  void it('shows a command that a hostile name would break as no command, and a command with backticks safely in code', () => {
+    const hostile = delegated(data(), 'targets/a`b');
+    const text = hover({ result: result(`${IMG}:v1`, { signers: ['a`b'] }), details: details(hostile) });
+    assert.ok(text.includes('  Renewed by a signer of the release role \\(a\\`b\\)\\, by signing the tag again\n'), text);
+    assert.ok(text.includes('  Renewed by the repository key holder\\, by adding signer a\\`b again with its current public key\n'), text);
+    assert.doesNotMatch(text, /--signer a`b/);
+    const r = result(`${IMG}:v1`, {
+      signatures: [{ scheme: 'cosign', status: 'signed', signedDigest: D1, signers: [], findings: [], source: null, expires: [
+        { what: 'certificate of [x](command:evil)', expires: new Date(NOW.getTime() + 10 * DAY).toISOString(), renewedBy: 'the *signer*', renewCommand: 'cosign sign ``x`` y' },
+      ] }],
+    });
+    const shown = hover({ result: r });
+    assert.ok(shown.includes('- certificate of \\[x\\]\\(command\\:evil\\): 2026-06-11 (in 10 days, within the warning window)  \n  Renewed by the \\*signer\\*: ```cosign sign ``x`` y```'), shown);
   });
 
   void it('leaves out delegations the verdict did not use', () => {

@@ -80,7 +80,7 @@ export function cosignSignature(result: CosignCheckResult, occurrence: ImageOccu
     signedDigest: result.signedDigest,
     // The signers of the signed digest are the trusted ones; the others are named by their findings.
     signers: result.signers.filter((s) => result.status !== 'signed' || s.trusted).map(neutralSigner),
-    expires: result.expires.map((e) => ({ what: e.what, expires: e.expires })),
+    expires: result.expires.map((e) => ({ ...e })),
     findings: result.findings.map((f) => neutralFinding(f, occurrence, result.status, section)),
     source: { kind: 'registry', url: registrySource(result.source.registry, occurrence.ref.path) },
     role: null,

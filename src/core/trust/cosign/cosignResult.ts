@@ -92,6 +92,10 @@ export interface Expiry {
   readonly what: string;
   /** ISO time. */
   readonly expires: string;
+  /** Who renews it, in words. */
+  readonly renewedBy?: string;
+  /** The command line that renews it, when one does. */
+  readonly renewCommand?: string;
 }
 
 /** The cosign verdict for one image reference. */

@@ -12,6 +12,7 @@ import type { CosignFinding, CosignCheckResult, CosignFindingCode, CosignStatus,
 import { COSIGN_DEFAULT_SEVERITY } from './cosignResult';
 import type { Discovery } from './discovery';
 import { describeKey } from './publicKeys';
+import { caCertificateRenewal, signingCertificateRenewal } from './renewal';
 import type { SignatureOutcome, VerifiedSigner } from './verifySignature';
 import { DAY_MS } from '../../model/time';
 
@@ -44,7 +45,7 @@ export function evaluateCosign(discovery: Discovery, outcomes: readonly Signatur
   const verified = outcomes.filter((x): x is Extract<SignatureOutcome, { kind: 'verified' }> => x.kind === 'verified');
   for (const v of verified) signers.push(evidence(v.signer, v.trusted, v.location));
   const trusted = verified.filter((v) => v.trusted);
-  const expires = trusted.flatMap((v) => expiriesOf(v.signer)).sort((a, b) => a.expires.localeCompare(b.expires));
+  const expires = trusted.flatMap((v) => expiriesOf(v.signer, o.repository, o.digest)).sort((a, b) => a.expires.localeCompare(b.expires));
 
   const broken = [...discovery.problems.map((p) => p.message), ...outcomes.flatMap((x) => (x.kind === 'invalid' ? [x.reason] : []))];
   const undecided = outcomes.filter((x) => x.kind === 'unverifiable');
@@ -152,10 +153,10 @@ function evidence(signer: VerifiedSigner, trusted: boolean, location: { source: 
 }
 
 // Only certificates checked at the time of use expire for the verdict; keyless ones are timestamped.
-function expiriesOf(signer: VerifiedSigner): Expiry[] {
+function expiriesOf(signer: VerifiedSigner, image: string, digest: string): Expiry[] {
   if (signer.kind !== 'certificate' || signer.authority !== 'ca') return [];
-  const own: Expiry = { what: `certificate of ${signer.identity.subject ?? 'the signer'}`, expires: signer.identity.notAfter.toISOString() };
-  const roots = (signer.caRoots ?? []).map((root): Expiry => ({ what: `CA certificate of ${(signer.ca ?? []).join(', ') || 'the policy'}`, expires: root.notAfter.toISOString() }));
+  const own: Expiry = { what: `certificate of ${signer.identity.subject ?? 'the signer'}`, expires: signer.identity.notAfter.toISOString(), ...signingCertificateRenewal(image, digest) };
+  const roots = (signer.caRoots ?? []).map((root): Expiry => ({ what: `CA certificate of ${(signer.ca ?? []).join(', ') || 'the policy'}`, expires: root.notAfter.toISOString(), ...caCertificateRenewal() }));
   return [own, ...roots];
 }
 

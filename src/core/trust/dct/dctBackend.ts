@@ -120,7 +120,7 @@ export class DctTrustBackend implements TrustBackend {
       if (outcome.kind === 'verified' && outcome.data.snapshot.expiresAt - now.getTime() < r.policy.expiryWarningDays * DAY_MS) {
         snapshotServerManaged = await untilAborted(this.o.backend.snapshotServerManaged(key, outcome), options.signal);
       }
-      return dctSignature(evaluateReference(r.occurrence, outcome, { policy: r.policy, now, server: key.server, snapshotServerManaged }), outcome);
+      return dctSignature(evaluateReference(r.occurrence, outcome, { policy: r.policy, now, server: key.server, snapshotServerManaged }), outcome, snapshotServerManaged);
     }));
   }
 

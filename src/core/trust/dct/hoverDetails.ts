@@ -5,6 +5,7 @@
 import { escapeMarkdown, utcMinute } from '../../model/markdown';
 import type { CheckResult } from '../checkResult';
 import { expiryBadge } from '../expiryBadge';
+import { dctRenewal, renewalContext } from './renewal';
 import type { HoverDetails, HoverExpiry } from '../trustDetails';
 import type { TrustData, VerifiedRole } from './tuf/verifiedData';
 
@@ -30,6 +31,7 @@ const TIMESTAMP = 'timestamp';
  * The roles a verdict depends on, each with its expiry: root, targets, the delegations used (the
  * released role and the signers' roles), snapshot and timestamp. The soonest is marked among all but
  * the timestamp, which the trust server re-signs on every change and keeps short-lived by design.
+ * Each says who renews it, and with which command.
  */
 export function roleExpiries(result: CheckResult, data: TrustData, now: number, warningDays: number): RoleExpiry[] {
   const used = new Set([result.role, ...result.signers.map((s) => `targets/${s}`)].filter((r): r is string => !!r && r.startsWith('targets/')));
@@ -37,11 +39,14 @@ export function roleExpiries(result: CheckResult, data: TrustData, now: number, 
   const roles: VerifiedRole[] = [data.root, data.targets, ...delegations, data.snapshot, data.timestamp];
   let soonest: VerifiedRole | undefined;
   for (const r of roles) if (r.name !== TIMESTAMP && (!soonest || r.expiresAt < soonest.expiresAt)) soonest = r;
+  // The check lists the snapshot among the owner's expiries only when the server said it does not hold its key.
+  const ownerSnapshot = result.signatures?.some((s) => s.scheme === 'dct' && s.expires.some((e) => e.what === 'snapshot'));
+  const context = renewalContext(result, data, ownerSnapshot ? false : undefined);
   return roles.map((r) => ({
     role: r.name,
     badge: expiryBadge(r.expiresAt, now, warningDays),
     soonest: r === soonest,
-    ...(r.name === TIMESTAMP ? { note: 're-signed by the trust server' } : {}),
+    ...dctRenewal(r.name, context),
   }));
 }
 
@@ -58,5 +63,6 @@ export function dctHoverDetails(result: CheckResult, details: HoverTrustDetails,
   return {
     facts: [`Root: ${pinText(details)}`, `Verified: ${utcMinute(details.verifiedAt)}`],
     expiries: roleExpiries(result, details.data, now, warningDays),
+    scheme: 'dct',
   };
 }

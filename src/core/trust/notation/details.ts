@@ -9,6 +9,7 @@ import { expiryBadge } from '../expiryBadge';
 import type { DetailsGroup, DetailsRole, DetailsTag, HoverDetails, HoverExpiry, RepositoryKey, SignedTag, TrustDetails } from '../trustDetails';
 import type { NotationEntry } from './notationBackend';
 import type { NotationSignatureResult, RevocationStatus } from './result';
+import { certificateRenewal, signatureRenewal } from './renewal';
 import { NOTATION_SCHEME } from './signatureEvidence';
 
 const REVOCATION_WORDS: Readonly<Record<RevocationStatus, string>> = {
@@ -115,8 +116,14 @@ function hoverFor(result: CheckResult, byReference: ReadonlyMap<string, Notation
   entry.result.signatures.forEach((s, i) => {
     const label = entry.result.signatures.length > 1 ? `Notation signature ${i + 1} (${s.status})` : `Notation signature (${s.status})`;
     facts.push(`${escapeMarkdown(label)}:`, ...signatureLines(s).map((l) => `· ${escapeMarkdown(l)}`));
-    if (s.expiry && s.status === 'signed') expiries.push({ role: 'Notation signature', badge: expiryBadge(Date.parse(s.expiry), now, warningDays), soonest: expiries.length === 0 });
+    if (s.status !== 'signed') return;
+    const digest = entry.result.signedDigest;
+    if (s.expiry) expiries.push({ role: 'Notation signature', badge: expiryBadge(Date.parse(s.expiry), now, warningDays), soonest: expiries.length === 0, ...signatureRenewal(entry.repository, digest) });
+    // Checked at the time of use (no trusted timestamp), the certificate expires for the verdict too.
+    if (s.signer && !s.timeAuthenticated) {
+      expiries.push({ role: `certificate of ${s.signer.subject}`, badge: expiryBadge(Date.parse(s.signer.notAfter), now, warningDays), soonest: false, ...certificateRenewal(entry.repository, digest) });
+    }
   });
   if (entry.result.status === 'not-verified') facts.push('Notation: not verified by policy (level skip)');
-  return { facts, expiries };
+  return { facts, expiries, scheme: NOTATION_SCHEME };
 }

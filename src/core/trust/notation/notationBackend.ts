@@ -143,7 +143,7 @@ export class NotationTrustBackend implements TrustBackend {
     const at = this.o.clock.now().getTime();
     const entry = (result: NotationCheckResult): NotationEntry => ({
       reference: ref.reference, repository: ref.repository, tag: ref.tag, result, at,
-      evidence: notationEvidence(result, reference.policy, source.location),
+      evidence: notationEvidence(result, reference.policy, source.location, ref.repository),
     });
     let target;
     try {

@@ -6,6 +6,7 @@ import type { Finding, Severity, TrustFix } from '../../model/findings';
 import type { EffectivePolicy } from '../../policy/policy';
 import type { ExpiryEvidence, SignatureResult, SignerEvidence, TrustStatus } from '../checkResult';
 import type { NotationFinding, TrustSignerFix } from './findings';
+import { certificateRenewal, signatureRenewal } from './renewal';
 import type { NotationCheckResult, NotationSignatureResult, NotationStatus } from './result';
 
 export const NOTATION_SCHEME = 'notation';
@@ -59,17 +60,20 @@ function signerOf(s: NotationSignatureResult): SignerEvidence | undefined {
   };
 }
 
-function expiriesOf(s: NotationSignatureResult | undefined): ExpiryEvidence[] {
+function expiriesOf(s: NotationSignatureResult | undefined, image: string | undefined, digest: string | null): ExpiryEvidence[] {
   if (!s) return [];
   const out: ExpiryEvidence[] = [];
-  if (s.expiry) out.push({ what: 'Notation signature (io.cncf.notary.expiry)', expires: s.expiry });
+  if (s.expiry) out.push({ what: 'Notation signature (io.cncf.notary.expiry)', expires: s.expiry, ...signatureRenewal(image, digest) });
   // With a trusted timestamp the certificate may expire without the signature doing so.
-  if (s.signer && !s.timeAuthenticated) out.push({ what: `certificate of ${s.signer.subject}`, expires: s.signer.notAfter });
+  if (s.signer && !s.timeAuthenticated) out.push({ what: `certificate of ${s.signer.subject}`, expires: s.signer.notAfter, ...certificateRenewal(image, digest) });
   return out.sort((a, b) => Date.parse(a.expires) - Date.parse(b.expires));
 }
 
-/** The seam's evidence for one Notation verdict. `location` is where the signatures were read. */
-export function notationEvidence(result: NotationCheckResult, policy: EffectivePolicy, location: string): SignatureResult {
+/**
+ * The seam's evidence for one Notation verdict. `location` is where the signatures were read; `image`
+ * the repository as written (e.g. `registry.example.com/team/app`), for the command that renews them.
+ */
+export function notationEvidence(result: NotationCheckResult, policy: EffectivePolicy, location: string, image?: string): SignatureResult {
   const best = result.signature;
   const signer = best && (result.status === 'signed' || result.status === 'untrusted-signer') ? signerOf(best) : undefined;
   return {
@@ -77,7 +81,7 @@ export function notationEvidence(result: NotationCheckResult, policy: EffectiveP
     status: STATUS[result.status],
     signedDigest: result.signedDigest,
     signers: signer ? [signer] : [],
-    expires: result.status === 'signed' ? expiriesOf(best) : [],
+    expires: result.status === 'signed' ? expiriesOf(best, image, result.signedDigest) : [],
     findings: result.findings.map((f) => finding(f, policy.severity)),
     source: { kind: 'registry', url: location },
     role: best?.signingScheme ?? null,
