@@ -7,7 +7,7 @@
  */
 import type { FileError } from '../model/occurrence';
 import type { FindingCode } from '../model/findings';
-import { escapeMarkdown } from '../model/markdown';
+import { codeSpan, escapeMarkdown } from '../model/markdown';
 import { DAY_MS, utcDay } from '../model/time';
 import type { CheckResult } from '../trust/checkResult';
 import { glanceStatus, VERDICT_ORDER, type Verdict } from '../trust/verdict';
@@ -113,7 +113,15 @@ const TIMELINE_COLUMNS: readonly { readonly header: string; readonly cell: (e: T
   { header: 'Scheme', cell: (e) => esc(e.scheme) },
   { header: 'Repository', cell: (e) => esc(e.repository) },
   { header: 'Images that depend on it', cell: (e) => e.images.map(esc).join(', ') },
+  { header: 'Renewed by', cell: (e) => renewal(e.evidence.renewedBy, e.evidence.renewCommand) },
 ];
+
+/** Who renews an expiry, and the command that does when there is one (a pipe in a table cell is escaped even in code). */
+function renewal(by: string | undefined, command: string | undefined): string {
+  const who = by ? esc(by) : '';
+  const run = command ? codeSpan(command).replace(/\|/g, '\\|') : '';
+  return [who, run].filter(Boolean).join(': ');
+}
 
 /** The report of a check, as Markdown. */
 export function formatCheckMarkdown(results: readonly CheckResult[], options: MarkdownReportOptions): string {

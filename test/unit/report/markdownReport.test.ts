@@ -113,6 +113,25 @@ void describe('the Markdown trust report', () => {
     assert.deepEqual(tableRows(html, '').map((c) => c[6]), ['2026-08-30 (in 90 days): targets/releases', '2026-06-04 (in 3 days): targets', '2026-06-01 (expired 0 days ago): certificate of ci@example.com']);
   });
 
+  void it('says who renews each expiry and the command, as code; a hostile renewer stays text and a pipe in a command stays in its cell', () => {
+    const rows: Row[] = [
+      { image: '127.0.0.1:5000/acme/a:1', signatures: [{ scheme: 'dct', expires: [{ what: 'targets/releases', expires: at(NOW + 5 * DAY), renewedBy: 'the signer alice', renewCommand: 'trustlens sign 127.0.0.1:5000/acme/a:1 --signer alice' }] }] },
+      { image: '127.0.0.1:5000/acme/b:1', signatures: [{ scheme: 'dct', expires: [{ what: 'timestamp', expires: at(NOW + 6 * DAY), renewedBy: 'the trust server' }] }] },
+      { image: '127.0.0.1:5000/acme/c:1', signatures: [{ scheme: 'notation', expires: [{ what: 'signature', expires: at(NOW + 7 * DAY), renewedBy: '<img src=x> | [x](http://evil)', renewCommand: 'a | b `c`' }] }] },
+      { image: '127.0.0.1:5000/acme/d:1', signatures: [{ scheme: 'dct', expires: [{ what: 'root', expires: at(NOW + 8 * DAY) }] }] },
+    ];
+    const html = md.render(formatCheckMarkdown(results('Dockerfile', rows), { now: NOW }));
+    const timeline = tableRows(html, timelineHeading);
+    assert.deepEqual(timeline.map((c) => c.length), [6, 6, 6, 6], 'no cell added or lost');
+    assert.deepEqual(timeline.map((c) => c[5]), [
+      'the signer alice: <code>trustlens sign 127.0.0.1:5000/acme/a:1 --signer alice</code>',
+      'the trust server',
+      '&lt;img src=x&gt; | [x](http://evil): <code>a | b `c`</code>',
+      '',
+    ]);
+    assert.doesNotMatch(html, /<img|<a /, 'no tag or link from a renewer');
+  });
+
   void it('says so when nothing expires within 90 days', () => {
     const rows: Row[] = [{ image: '127.0.0.1:5000/acme/a:1', signatures: [{ scheme: 'dct', expires: [{ what: 'targets', expires: at(NOW + 91 * DAY) }] }] }];
     const text = formatCheckMarkdown(results('Dockerfile', rows), { now: NOW });
