@@ -160,6 +160,38 @@ void describe('trustlens inspect prints what docker trust inspect printed, from 
     assertSame('DOCKER_CONTENT_TRUST_SERVER', theirs, ours, 'bytes');
   });
 
+  void it('--format json --scheme all: docker\'s entry plus OtherSchemes, the cosign signature the cosign backend verified', async () => {
+    const keys = join(project.path, 'cosign-keys');
+    const cosignEnv = { COSIGN_PASSWORD: 'inspect-cosign' };
+    const common = ['--docker-config', docker.path, '--cache-dir', join(project.path, 'sign-cache')];
+    const generated = await runCli(['key', 'generate', '--scheme', 'cosign', '--dir', keys, ...common], { cwd: project.path, env: cosignEnv });
+    assert.equal(generated.code, 0, generated.stderr);
+    const signedGun = built.get('releases')!.scenario.gun;
+    const unsignedGun = built.get('signer-only')!.scenario.gun;
+    const signed = await runCli(['sign', `${signedGun}:v1`, '--scheme', 'cosign', '--key', join(keys, 'cosign.key'), ...common], { cwd: project.path, env: cosignEnv });
+    assert.equal(signed.code, 0, signed.stderr);
+    await writeFile(join(project.path, 'all.yaml'), policyYaml({ [ecdsa.registry.host]: ecdsa.notary.url }, `rules:\n  - images: ["**"]\n    cosign:\n      keys: [${JSON.stringify(join(keys, 'cosign.pub'))}]\n`));
+    const refs = [`${signedGun}:v1`, `${unsignedGun}:v1`];
+    const cache = await makeTempDir('inspect-cache');
+    let ours: Output;
+    try {
+      ours = await runCli(['inspect', ...refs, '--format', 'json', '--scheme', 'all', '--config', join(project.path, 'all.yaml'), '--cache-dir', cache.path, '--docker-config', docker.path], { cwd: project.path });
+    } finally {
+      await cache.remove();
+    }
+    assert.equal(ours.code, 0, ours.stderr);
+    const entries = JSON.parse(ours.stdout) as Array<Record<string, unknown> & { OtherSchemes: { reference: string; signatures: Array<{ scheme: string; status: string; signedDigest: string | null }> } }>;
+    const theirs = await dockerInspect(ecdsa, refs, false);
+    const withoutExtra = entries.map(({ OtherSchemes: _extra, ...docker }) => docker);
+    assert.equal(`${JSON.stringify(withoutExtra, null, 4)}\n`, theirs.stdout, 'without OtherSchemes, each entry is docker\'s');
+    const [cosignSigned, cosignUnsigned] = entries.map((e) => e.OtherSchemes);
+    assert.equal(cosignSigned!.reference, `${signedGun}:v1`);
+    assert.ok(cosignSigned!.signatures.every((s) => s.scheme !== 'dct'), 'DCT is docker\'s part, not an extra');
+    const cosign = cosignSigned!.signatures.find((s) => s.scheme === 'cosign');
+    assert.deepEqual([cosign?.status, cosign?.signedDigest], ['signed', built.get('releases')!.scenario.images.v1!.digest]);
+    assert.deepEqual(cosignUnsigned!.signatures.filter((s) => s.scheme === 'cosign').map((s) => s.status), ['unsigned']);
+  });
+
   void describe('through a tampering proxy', () => {
     const viaTamper = async (refs: readonly string[], args: readonly string[]): Promise<Output> => {
       const cache = await makeTempDir('inspect-cache');
