@@ -4,7 +4,7 @@
  */
 
 /** Every command a person can type, sub-commands included. */
-export const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'] as const;
+export const COMMANDS = ['refs', 'check', 'inspect', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** What each option means: `[how it is written, what it does]`. */
@@ -20,6 +20,7 @@ export const OPTION_HELP: Readonly<Record<string, readonly [string, string]>> = 
   timeout: ['--timeout SECONDS', 'Give up on a request after this long: unverifiable (default: 15, at most 600).'],
   refresh: ['--refresh', 'Ask the trust servers now, whatever the cache holds.'],
   verbose: ['--verbose', 'Log each request to stderr.'],
+  pretty: ['--pretty', 'The same as --format text (docker trust inspect\'s spelling).'],
   signer: ['--signer NAME', 'Sign as this signer: into targets/releases and targets/NAME.'],
   scheme: ['--scheme SCHEME', 'dct (Docker Content Trust, the default) or cosign.'],
   key: ['--key PUB.pem', 'The signer\'s public key (PUBLIC KEY or CERTIFICATE PEM).'],
@@ -87,6 +88,20 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
     options: ['format', 'fail-on', 'build-arg', 'config', 'docker-config', 'cache-dir', 'ttl', 'timeout', 'refresh', 'verbose', 'max-file-bytes', 'help'],
     optionText: { format: 'text, json, sarif or markdown (default: text). markdown is a report for a pull\nrequest or a CI job summary, with an expiry timeline of the next 90 days.' },
     notes: [PATHS, 'Exit status: 0 when no finding has severity error (or a code given to --fail-on), 1 when one does\n(a file that cannot be read, an invalid reference or an invalid policy file is one), 2 on a usage\nerror, a path that does not exist or holds no file that names images, or a policy file that cannot\nbe read.'],
+  },
+  inspect: {
+    synopsis: 'trustlens inspect IMAGE[:TAG]... [--format text|json] [--scheme dct|all] [options]',
+    summary: 'Show a repository\'s verified Docker Content Trust data as docker trust inspect did: the signed tags\nwith their digests and signers, the signers and their keys, the administrative keys. Without a tag,\nevery signed tag is listed; with one, only that tag.',
+    options: ['format', 'pretty', 'scheme', ...WRITE_OPTIONS, 'help'],
+    optionText: {
+      ...WRITE_OPTION_TEXT,
+      format: 'text (docker trust inspect --pretty, the default) or json (docker trust\ninspect\'s JSON).',
+      scheme: 'dct (the default) or all: with --format json, each image also gets OtherSchemes,\nthe cosign and Notation signatures found for it (the tag, or latest).',
+    },
+    notes: [
+      'The trust server is chosen as for check (DOCKER_CONTENT_TRUST_SERVER, the policy\'s trustServers, else\ndocker\'s default), and asked each time; the root pinned on first use and trustPinning apply.',
+      'Exit status: 0 when every image was inspected, 1 when one has no trust data or its trust data does not\nverify (nothing of it is printed; the JSON lists the others), 2 on a usage error or an invalid policy\nfile.',
+    ],
   },
   sign: {
     synopsis: 'trustlens sign IMAGE:TAG [options]\n       trustlens sign IMAGE[:TAG|@DIGEST] --scheme cosign --key cosign.key [--format legacy|bundle] [options]',

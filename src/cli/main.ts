@@ -1,6 +1,7 @@
 import { TrustLensError } from '../core/errors';
 import { checkCommand } from './checkCommand';
 import { cosignKeyGenerateCommand, cosignSignCommand } from './cosign/cosignCommands';
+import { inspectCommand } from './dct/inspectCommand';
 import { keyCommand } from './dct/keyCommands';
 import { refsCommand } from './refsCommand';
 import { revokeCommand, signCommand, signerCommand } from './dct/signCommands';
@@ -60,6 +61,8 @@ export async function run(argv: readonly string[], io: WriteIo): Promise<number>
         return refsCommand(rest, io);
       case 'check':
         return await checkCommand(rest, io);
+      case 'inspect':
+        return await inspectCommand(rest, io);
       case 'sign': {
         const { scheme, rest: args } = schemeOf(rest, 'sign');
         return await (scheme === 'cosign' ? cosignSignCommand(args, io) : signCommand(args, io));

@@ -24,6 +24,9 @@ export const USAGE = `Usage: trustlens <command> [options]
 Commands:
   refs [PATH...]    List every image reference in Dockerfiles and compose files.
   check [PATH...]   Check every reference against its signatures (Docker Content Trust, cosign).
+  inspect IMAGE[:TAG]...                    Show the verified trust data of repositories as docker trust
+                                            inspect did: signed tags, signers and their keys, root and
+                                            repository keys (--format json: docker's JSON).
 
   sign IMAGE:TAG [--signer NAME]            Sign the tag as the registry holds it (like docker trust sign),
                                             creating the repository's trust data if it has none.
@@ -63,7 +66,7 @@ ${optionLines(['format', 'build-arg', 'max-file-bytes'])}
 Options for check:
 ${optionLines(['fail-on', 'config', 'docker-config', 'cache-dir', 'ttl', 'timeout', 'refresh', 'verbose'])}
 
-Options for sign, revoke, signer, key and trust: --config, --docker-config, --cache-dir and --verbose as for
+Options for inspect, sign, revoke, signer, key and trust: --config, --docker-config, --cache-dir and --verbose as for
 check (the default policy file is .trustlens.yaml in the current directory or its nearest parent).
 ${PASSPHRASES}
 
@@ -75,6 +78,7 @@ ${PATHS}
 Exit status: refs: 0 on success. check: 0 when no finding has severity error or a code given to
 --fail-on, 1 when one does (a file that cannot be read, an invalid reference or an invalid policy file
 is one).
+inspect: 0 when every image was inspected, 1 when one has no trust data or does not verify.
 sign, revoke, signer, key and trust: 0 when done, 1 when the operation failed.
 All: 2 on a usage error, a path that does not exist or holds no file that names images, or a policy
 file that cannot be read.`;

@@ -14,7 +14,7 @@ function trustlens(args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const COMMANDS = ['refs', 'check', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'];
+const COMMANDS = ['refs', 'check', 'inspect', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'];
 
 /** The usage error a person sees: exit 2, nothing on stdout, one line, a blank line, then `usage`'s first line. */
 function usageError(args: string[], line: string | RegExp, usage: RegExp): void {
@@ -46,6 +46,7 @@ void describe('trustlens <command> --help', () => {
     const options = (command: string) => [...trustlens([...command.split(' '), '--help']).stdout.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
     assert.deepEqual(options('refs'), ['--format', '--build-arg', '--max-file-bytes', '--help']);
     assert.deepEqual(options('check'), ['--format', '--fail-on', '--build-arg', '--config', '--docker-config', '--cache-dir', '--ttl', '--timeout', '--refresh', '--verbose', '--max-file-bytes', '--help']);
+    assert.deepEqual(options('inspect'), ['--format', '--pretty', '--scheme', '--config', '--docker-config', '--cache-dir', '--verbose', '--help']);
     assert.deepEqual(options('signer remove'), ['--force', '--config', '--docker-config', '--cache-dir', '--verbose', '--help']);
   });
 
@@ -65,6 +66,17 @@ void describe('trustlens <command> --help', () => {
 });
 
 void describe('trustlens usage errors', () => {
+  void it('inspect: needs an image, a known format and scheme, --scheme all only with json, valid images', () => {
+    const usage = /^Usage: trustlens inspect /;
+    usageError(['inspect'], 'trustlens: inspect expects at least one IMAGE[:TAG]', usage);
+    usageError(['inspect', 'alpine', '--format', 'yaml'], 'trustlens: --format must be text or json, got "yaml"', usage);
+    usageError(['inspect', 'alpine', '--scheme', 'cosign'], 'trustlens: --scheme must be dct or all, got "cosign"', usage);
+    usageError(['inspect', 'alpine', '--scheme', 'all'], 'trustlens: --scheme all needs --format json', usage);
+    usageError(['inspect', 'alpine', 'Bad/Name'], 'trustlens: invalid reference "Bad/Name": repository name must be lowercase', usage);
+    usageError(['inspect', 'alpine', '--pretty', '--format', 'json'], 'trustlens: --pretty is --format text: give one or the other', usage);
+    usageError(['inspect', 'alpine', '--prety'], 'trustlens: unknown option --prety: did you mean --pretty?', usage);
+  });
+
   void it('names an unknown option with what was probably meant, then the command\'s usage', () => {
     usageError(['check', '--formt', 'json'], 'trustlens: unknown option --formt: did you mean --format?', /^Usage: trustlens check /);
     usageError(['refs', '--build-args=A=1'], 'trustlens: unknown option --build-args: did you mean --build-arg?', /^Usage: trustlens refs /);
@@ -87,7 +99,7 @@ void describe('trustlens usage errors', () => {
     usageError(['trust', 'forgt', 'x'], 'trustlens: unknown trust command "forgt": did you mean "forget"?', /^Usage: trustlens trust forget /);
     usageError(['trust', 'forget', 'x', '--cache', 'd'], 'trustlens: unknown option --cache: did you mean --cache-dir?', /^Usage: trustlens trust forget /);
     usageError(['help', 'chek'], 'trustlens: unknown command "chek": did you mean "check"?', /^Usage: trustlens <command> /);
-    usageError(['nonsense'], 'trustlens: unknown command "nonsense": the commands are refs, check, sign, revoke, signer, key, trust', /^Usage: trustlens <command> /);
+    usageError(['nonsense'], 'trustlens: unknown command "nonsense": the commands are refs, check, inspect, sign, revoke, signer, key, trust', /^Usage: trustlens <command> /);
   });
 
   void it('says plainly when an option lacks its value or has one it does not take', () => {
