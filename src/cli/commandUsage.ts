@@ -92,7 +92,7 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
   inspect: {
     synopsis: 'trustlens inspect IMAGE[:TAG]... [--format text|json] [--scheme dct|all] [options]',
     summary: 'Show a repository\'s verified Docker Content Trust data as docker trust inspect did: the signed tags\nwith their digests and signers, the signers and their keys, the administrative keys. Without a tag,\nevery signed tag is listed; with one, only that tag.',
-    options: ['format', 'pretty', 'scheme', ...WRITE_OPTIONS, 'help'],
+    options: ['format', 'pretty', 'scheme', 'timeout', ...WRITE_OPTIONS, 'help'],
     optionText: {
       ...WRITE_OPTION_TEXT,
       format: 'text (docker trust inspect --pretty, the default) or json (docker trust\ninspect\'s JSON).',

@@ -106,7 +106,7 @@ export function parseMaxFileBytes(value: string | undefined, fallback: number, c
 export const MAX_TIMEOUT_SECONDS = 600;
 
 /** Parses `--timeout`: seconds > 0 and at most {@link MAX_TIMEOUT_SECONDS}, as milliseconds. */
-export function parseTimeout(value: string | undefined, fallbackMs: number, command: 'check'): number {
+export function parseTimeout(value: string | undefined, fallbackMs: number, command: 'check' | 'inspect'): number {
   if (value === undefined) return fallbackMs;
   const seconds = Number(value);
   if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {

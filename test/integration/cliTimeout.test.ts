@@ -28,6 +28,17 @@ void describe('trustlens check --timeout', () => {
     assert.match(said, /timestamp\.json timed out after 1500 ms/, said);
   });
 
+  void it('trustlens inspect --timeout: a silent trust server is an error after the time given, naming the request; nothing is printed as verified (control: the honest server)', async () => {
+    const honest = await t.project.run(['inspect', ref(), '--format', 'json', '--timeout', '5']);
+    assert.equal(honest.code, 0, honest.stderr);
+    assert.equal((JSON.parse(honest.stdout) as { SignedTags: unknown[] }[])[0]?.SignedTags.length, 1, honest.stdout);
+    t.f.tamper(replyFor(t.repo.gun, 'timestamp', () => ({ kind: 'silent' })));
+    const run = await t.project.run(['inspect', ref(), '--format', 'json', '--timeout', '1.5']);
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stderr, /timestamp\.json timed out after 1500 ms/, run.stderr);
+    assert.doesNotMatch(run.stdout, /SignedTags"\s*:\s*\[\s*\{/, 'no signed tag is printed');
+  });
+
   void it('refuses a timeout that is not a number of seconds > 0 and ≤ 600 (exit 2), naming the option', async () => {
     for (const value of ['0', '-1', 'abc', '601', '']) {
       const run = await t.project.run(['check', '.', `--timeout=${value}`]);

@@ -19,7 +19,8 @@ import { inspectJsonText, inspectPrettyText } from '../../core/trust/dct/inspect
 import { trustInspection, type TrustInspection } from '../../core/trust/dct/inspect/trustInspection';
 import { createTrustEngine, type TrustService } from '../../core/trust/trustService';
 import { parseCommandLine } from '../commandLine';
-import { UsageError } from '../usage';
+import { parseTimeout, UsageError } from '../usage';
+import { DEFAULT_TIMEOUT_MS } from '../../core/net/undiciHttpClient';
 import { VERSION } from '../version';
 import { COMMON_OPTIONS, type WriteIo } from './writeSetup';
 
@@ -44,6 +45,7 @@ function parseOptions(argv: readonly string[]) {
     format: { type: 'string' },
     scheme: { type: 'string' },
     pretty: { type: 'boolean' },
+    timeout: { type: 'string' },
   });
   if (values.pretty && values.format !== undefined && values.format !== 'text') throw new UsageError('--pretty is --format text: give one or the other', 'inspect');
   const format = values.format ?? 'text';
@@ -57,7 +59,8 @@ function parseOptions(argv: readonly string[]) {
     if (!parsed.ok) throw new UsageError(parsed.message, 'inspect');
     return { name, occurrence: occurrenceOf(name, parsed.ref) };
   });
-  return { values, format, scheme, wanted };
+  const timeoutMs = parseTimeout(values.timeout, DEFAULT_TIMEOUT_MS, 'inspect');
+  return { values, format, scheme, wanted, timeoutMs };
 }
 
 /** Verifies one image's repository (asking its trust server) and returns docker's view of it. */
@@ -84,7 +87,7 @@ async function otherSchemes(engine: TrustService, wanted: readonly Wanted[], pol
 
 /** `trustlens inspect IMAGE[:TAG]... [--format text|json] [--scheme dct|all] [options]` */
 export async function inspectCommand(argv: readonly string[], io: WriteIo): Promise<number> {
-  const { values, format, scheme, wanted } = parseOptions(argv);
+  const { values, format, scheme, wanted, timeoutMs } = parseOptions(argv);
   // `--config FILE`, else `.trustlens.yaml` here or in the nearest parent, as for the write commands.
   const found = values.config ?? findPolicyFile(process.cwd());
   const policy = found ? loadPolicyFile(found) : defaultPolicy();
@@ -98,6 +101,7 @@ export async function inspectCommand(argv: readonly string[], io: WriteIo): Prom
     clock: systemClock,
     logger,
     userAgent: `trustlens/${VERSION}`,
+    timeoutMs,
   });
   const engine = createTrustEngine({
     clock: systemClock,
@@ -105,7 +109,7 @@ export async function inspectCommand(argv: readonly string[], io: WriteIo): Prom
     env: io.env,
     store: new FileMetadataStore(cacheDir),
     transport,
-    backends: standardBackends({ ttlMs: DEFAULT_TTL_MS, cacheDir, ...(io.env.TRUSTLENS_SIGSTORE_TUF_URL ? { sigstoreTufUrl: io.env.TRUSTLENS_SIGSTORE_TUF_URL } : {}) }),
+    backends: standardBackends({ ttlMs: DEFAULT_TTL_MS, timeoutMs, cacheDir, ...(io.env.TRUSTLENS_SIGSTORE_TUF_URL ? { sigstoreTufUrl: io.env.TRUSTLENS_SIGSTORE_TUF_URL } : {}) }),
   });
   try {
     const dct = engine.backends.find((b): b is DctTrustBackend => b instanceof DctTrustBackend);

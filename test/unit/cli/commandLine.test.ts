@@ -46,7 +46,7 @@ void describe('trustlens <command> --help', () => {
     const options = (command: string) => [...trustlens([...command.split(' '), '--help']).stdout.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
     assert.deepEqual(options('refs'), ['--format', '--build-arg', '--max-file-bytes', '--help']);
     assert.deepEqual(options('check'), ['--format', '--fail-on', '--build-arg', '--config', '--docker-config', '--cache-dir', '--ttl', '--timeout', '--refresh', '--verbose', '--max-file-bytes', '--help']);
-    assert.deepEqual(options('inspect'), ['--format', '--pretty', '--scheme', '--config', '--docker-config', '--cache-dir', '--verbose', '--help']);
+    assert.deepEqual(options('inspect'), ['--format', '--pretty', '--scheme', '--timeout', '--config', '--docker-config', '--cache-dir', '--verbose', '--help']);
     assert.deepEqual(options('signer remove'), ['--force', '--config', '--docker-config', '--cache-dir', '--verbose', '--help']);
   });
 
