@@ -1,22 +1,21 @@
 import { dirname, resolve } from 'node:path';
+import { cliLogger, cliTrustEngine } from './cliEngine';
 import { statSync } from 'node:fs';
-import { defaultDockerConfigDir } from '../core/net/dockerConfig';
 import { defaultPolicy } from '../core/policy/policy';
 import { findPolicyFile } from '../core/policy/policyFile';
 import { loadGatePolicy, type GatePolicy } from '../core/policy/policyProblem';
 import { errorJson } from '../core/model/serialize';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/parse/limits';
 import { scanPaths } from '../core/parse/scanPaths';
-import { nullLogger, systemClock, type Logger } from '../core/ports';
+import { systemClock } from '../core/ports';
 import { formatCheckMarkdown } from '../core/report/markdownReport';
 import { runFails } from '../core/report/runGate';
 import { toSarif } from '../core/report/sarif';
 import { checkResultJson, type CheckResult, type EvaluatedResult } from '../core/trust/checkResult';
 import { withVerdict } from '../core/trust/verdict';
-import { defaultCacheDir, DEFAULT_TTL_MS, FileMetadataStore, standardBackends } from '../core/composition/backends';
-import { createRegistryTransport } from '../core/net/registryTransport';
+import { DEFAULT_TTL_MS } from '../core/composition/backends';
 import { fileErrorResult, skippedResult } from '../core/trust/scanFindings';
-import { createTrustEngine, type TrustEngineOptions } from '../core/trust/trustService';
+import type { TrustEngineOptions } from '../core/trust/trustService';
 import type { ScanResult } from '../core/model/occurrence';
 import { formatCheckText } from './checkFormat';
 import { parseCommandLine } from './commandLine';
@@ -93,25 +92,14 @@ export async function checkCommand(argv: readonly string[], io: CliIo, deps: Che
   const scan = scanPaths(paths, { buildArgs, env: io.env, maxFileBytes });
   if (problem) scan.errors.unshift(problem);
 
-  const logger: Logger = values.verbose
-    ? { debug: (m) => io.stderr(`debug: ${m}\n`), info: (m) => io.stderr(`info: ${m}\n`), warn: (m) => io.stderr(`warning: ${m}\n`), error: (m) => io.stderr(`error: ${m}\n`) }
-    : { ...nullLogger, warn: (m) => io.stderr(`warning: ${m}\n`) };
-  const transport = createRegistryTransport({
-    dockerConfigDir: values['docker-config'] ?? defaultDockerConfigDir(io.env),
-    allowCredentials: true,
-    clock: systemClock,
-    logger,
-    userAgent: `trustlens/${VERSION}`,
-    timeoutMs,
-  });
-  const cacheDir = values['cache-dir'] ?? defaultCacheDir(io.env);
-  const engine = createTrustEngine({
-    clock: systemClock,
-    logger,
+  const engine = cliTrustEngine({
     env: io.env,
-    store: new FileMetadataStore(cacheDir),
-    transport,
-    backends: deps.backends ?? standardBackends({ ttlMs: ttlSeconds * 1000, timeoutMs, cacheDir, ...(io.env.TRUSTLENS_SIGSTORE_TUF_URL ? { sigstoreTufUrl: io.env.TRUSTLENS_SIGSTORE_TUF_URL } : {}) }),
+    logger: cliLogger(values.verbose, io.stderr),
+    dockerConfig: values['docker-config'],
+    cacheDir: values['cache-dir'],
+    ttlMs: ttlSeconds * 1000,
+    timeoutMs,
+    ...(deps.backends ? { backends: deps.backends } : {}),
   });
   try {
     const results = problem ? notChecked(scan, problem.file) : await engine.check(scan, { policy, force: values.refresh === true });

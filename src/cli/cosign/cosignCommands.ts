@@ -5,10 +5,11 @@
  * passphrase from COSIGN_PASSWORD or the terminal. Nothing is uploaded to a transparency log.
  */
 import { mkdir } from 'node:fs/promises';
+import { cliLogger } from '../cliEngine';
 import { resolve } from 'node:path';
 import { defaultDockerConfigDir } from '../../core/net/dockerConfig';
 import { parseImageRef } from '../../core/model/imageRef';
-import { nullLogger, systemClock, type Logger } from '../../core/ports';
+import { systemClock, type Logger } from '../../core/ports';
 import { defaultCacheDir } from '../../core/trust/cacheDir';
 import { cosignPassphraseSource, type PassphraseSource } from '../../core/trust/cosign/cosignKeys';
 import { readCosignSigningKey, writeCosignKeyPair } from '../../core/trust/cosign/cosignKeyFiles';
@@ -39,9 +40,7 @@ function passphrases(io: WriteIo): PassphraseSource {
 }
 
 function logger(io: WriteIo, verbose: boolean | undefined): Logger {
-  return verbose
-    ? { debug: (m) => io.stderr(`debug: ${m}\n`), info: (m) => io.stderr(`info: ${m}\n`), warn: (m) => io.stderr(`warning: ${m}\n`), error: (m) => io.stderr(`error: ${m}\n`) }
-    : { ...nullLogger, warn: (m) => io.stderr(`warning: ${m}\n`) };
+  return cliLogger(verbose, io.stderr);
 }
 
 /** `trustlens sign IMAGE --scheme cosign --key cosign.key [--format legacy|bundle]` */

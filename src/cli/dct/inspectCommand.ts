@@ -4,24 +4,21 @@
  * verify prints nothing and is an error (exit 1), as with docker. `--format json --scheme all` adds,
  * per image, what the other signing schemes found, from the trust engine's results.
  */
-import { defaultDockerConfigDir } from '../../core/net/dockerConfig';
-import { createRegistryTransport } from '../../core/net/registryTransport';
 import { defaultPolicy, type Policy } from '../../core/policy/policy';
+import { cliLogger, cliTrustEngine } from '../cliEngine';
 import { findPolicyFile, loadPolicyFile } from '../../core/policy/policyFile';
 import { parseImageRef, type ImageRef } from '../../core/model/imageRef';
 import type { ImageOccurrence } from '../../core/model/occurrence';
-import { nullLogger, systemClock, type Logger } from '../../core/ports';
-import { defaultCacheDir, DEFAULT_TTL_MS, FileMetadataStore, standardBackends } from '../../core/composition/backends';
+import { DEFAULT_TTL_MS } from '../../core/composition/backends';
 import { checkResultJson } from '../../core/trust/checkResult';
 import { DctTrustBackend } from '../../core/trust/dct/dctBackend';
 import { outcomeProblem } from '../../core/trust/dct/dctDetails';
 import { inspectJsonText, inspectPrettyText } from '../../core/trust/dct/inspect/inspectText';
 import { trustInspection, type TrustInspection } from '../../core/trust/dct/inspect/trustInspection';
-import { createTrustEngine, type TrustService } from '../../core/trust/trustService';
+import type { TrustService } from '../../core/trust/trustService';
 import { parseCommandLine } from '../commandLine';
 import { parseTimeout, UsageError } from '../usage';
 import { DEFAULT_TIMEOUT_MS } from '../../core/net/undiciHttpClient';
-import { VERSION } from '../version';
 import { COMMON_OPTIONS, type WriteIo } from './writeSetup';
 
 /** One image named on the command line. */
@@ -91,25 +88,13 @@ export async function inspectCommand(argv: readonly string[], io: WriteIo): Prom
   // `--config FILE`, else `.trustlens.yaml` here or in the nearest parent, as for the write commands.
   const found = values.config ?? findPolicyFile(process.cwd());
   const policy = found ? loadPolicyFile(found) : defaultPolicy();
-  const logger: Logger = values.verbose
-    ? { debug: (m) => io.stderr(`debug: ${m}\n`), info: (m) => io.stderr(`info: ${m}\n`), warn: (m) => io.stderr(`warning: ${m}\n`), error: (m) => io.stderr(`error: ${m}\n`) }
-    : { ...nullLogger, warn: (m) => io.stderr(`warning: ${m}\n`) };
-  const cacheDir = values['cache-dir'] ?? defaultCacheDir(io.env);
-  const transport = createRegistryTransport({
-    dockerConfigDir: values['docker-config'] ?? defaultDockerConfigDir(io.env),
-    allowCredentials: true,
-    clock: systemClock,
-    logger,
-    userAgent: `trustlens/${VERSION}`,
-    timeoutMs,
-  });
-  const engine = createTrustEngine({
-    clock: systemClock,
-    logger,
+  const engine = cliTrustEngine({
     env: io.env,
-    store: new FileMetadataStore(cacheDir),
-    transport,
-    backends: standardBackends({ ttlMs: DEFAULT_TTL_MS, timeoutMs, cacheDir, ...(io.env.TRUSTLENS_SIGSTORE_TUF_URL ? { sigstoreTufUrl: io.env.TRUSTLENS_SIGSTORE_TUF_URL } : {}) }),
+    logger: cliLogger(values.verbose, io.stderr),
+    dockerConfig: values['docker-config'],
+    cacheDir: values['cache-dir'],
+    ttlMs: DEFAULT_TTL_MS,
+    timeoutMs,
   });
   try {
     const dct = engine.backends.find((b): b is DctTrustBackend => b instanceof DctTrustBackend);

@@ -4,6 +4,7 @@
  * plus docker's passphrases and the error handling (exit 1 with one readable line).
  */
 import { join } from 'node:path';
+import { cliLogger } from '../cliEngine';
 import { TrustLensError, describeError } from '../../core/errors';
 import { FileKeyStore } from '../../core/trust/dct/keys/fileKeyStore';
 import { CredentialResolver } from '../../core/net/credentials';
@@ -12,7 +13,7 @@ import { RegistryClient } from '../../core/net/registryClient';
 import { UndiciHttpClient } from '../../core/net/undiciHttpClient';
 import { defaultPolicy } from '../../core/policy/policy';
 import { findPolicyFile, loadPolicyFile } from '../../core/policy/policyFile';
-import { nullLogger, systemClock, type Logger } from '../../core/ports';
+import { systemClock, type Logger } from '../../core/ports';
 import { createTrustPublisher } from '../../core/trust/dct/signing/createPublisher';
 import { describeWhoCanSign, type SigningError } from '../../core/trust/dct/signing/signingErrors';
 import type { PassphraseProvider } from '../../core/trust/dct/keys/signingKey';
@@ -61,9 +62,7 @@ export interface WriteSetup {
 /** Builds the setup from the common options and the environment. */
 export function writeSetup(values: CommonValues, io: WriteIo): WriteSetup {
   const dockerConfigDir = values['docker-config'] ?? defaultDockerConfigDir(io.env);
-  const logger: Logger = values.verbose
-    ? { debug: (m) => io.stderr(`debug: ${m}\n`), info: (m) => io.stderr(`info: ${m}\n`), warn: (m) => io.stderr(`warning: ${m}\n`), error: (m) => io.stderr(`error: ${m}\n`) }
-    : { ...nullLogger, warn: (m) => io.stderr(`warning: ${m}\n`) };
+  const logger = cliLogger(values.verbose, io.stderr);
   const passphrases = cliPassphrases(io.env, io.terminal, (text) => io.stderr(text));
   return {
     dockerConfigDir,
