@@ -7,12 +7,10 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { signBackdated } from '../helpers/trust/backdatedSigning';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { nullLogger } from '../../src/core/ports';
-import { MemoryMetadataStore } from '../../src/core/trust/dct/metadataStore';
 import type { PassphraseProvider } from '../../src/core/trust/dct/keys/signingKey';
-import { createTrustPublisher } from '../../src/core/trust/dct/signing/createPublisher';
 import { getTrustFile } from '../helpers/stack/notaryHttp';
 import { pushImage } from '../helpers/stack/push';
 import { startStack, type Stack } from '../helpers/stack/stack';
@@ -63,16 +61,7 @@ void describe('expiry forecast on the real stack: who renews each role, and the 
     assert.equal(generated.code, 0, generated.stderr);
     // Signed 3 years less 10 days ago: targets and the delegations (3 years) expire in 10 days, root (10 years) in 7.
     const back = (3 * 365 - 10) * DAY;
-    const past = createTrustPublisher({
-      dockerConfigDir: cli.docker.path, store: new MemoryMetadataStore(), passphrases, env: {},
-      trustServers: { [stack.registry.host]: stack.notary.url }, clock: { now: () => new Date(Date.now() - back) }, logger: nullLogger,
-      userAgent: 'trustlens-test', plainHttpForLoopbackRegistries: true,
-    });
-    try {
-      await past.publisher.signTag(`${gun}:v1`, { signer: 'alice' });
-    } finally {
-      await past.close();
-    }
+    await signBackdated({ stack, dockerConfigDir: cli.docker.path, passphrases, clock: { now: () => new Date(Date.now() - back) } }, `${gun}:v1`, 'alice');
   });
   after(async () => {
     await cli?.remove();

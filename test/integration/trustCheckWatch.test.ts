@@ -8,12 +8,11 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { signBackdated } from '../helpers/trust/backdatedSigning';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { offsetClock, systemClock, type Clock } from '../../src/core/ports';
-import { FileMetadataStore } from '../../src/core/trust/dct/metadataStore';
-import { createTrustPublisher } from '../../src/core/trust/dct/signing/createPublisher';
 import type { PassphraseProvider } from '../../src/core/trust/dct/keys/signingKey';
 import { getTrustFile } from '../helpers/stack/notaryHttp';
 import { pushImage, type PushedImage } from '../helpers/stack/push';
@@ -44,18 +43,7 @@ void describe('watching trust over time: check --fail-on and --format markdown o
   /** Signs `repository:v1` as its owner, with the publisher's clock at `clock` (so its roles expire 3 years after that). */
   const signAt = async (repository: string, clock: Clock): Promise<PushedImage> => {
     const image = await pushImage(stack.registry, repository, 'v1');
-    const store = await makeTempDir('watch-publisher-cache');
-    const tl = createTrustPublisher({
-      dockerConfigDir: docker.path, store: new FileMetadataStore(store.path), passphrases, env: {},
-      trustServers: { [stack.registry.host]: stack.notary.url }, clock, logger: { debug() {}, info() {}, warn() {}, error() {} },
-      userAgent: 'trustlens-test', plainHttpForLoopbackRegistries: true,
-    });
-    try {
-      await tl.publisher.signTag(`${stack.registry.host}/${repository}:v1`);
-    } finally {
-      await tl.close();
-      await store.remove();
-    }
+    await signBackdated({ stack, dockerConfigDir: docker.path, passphrases, clock }, `${stack.registry.host}/${repository}:v1`);
     return image;
   };
   const check = (policy: string, extra: string[]) => runCli(

@@ -6,20 +6,18 @@
  * days (a control repository signed today is in the table, not on the timeline).
  */
 import * as assert from 'node:assert/strict';
+import { signBackdated } from '../helpers/trust/backdatedSigning';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { escapeMarkdown } from '../../src/core/model/markdown';
 import { offsetClock, systemClock, type Clock } from '../../src/core/ports';
 import type { PassphraseProvider } from '../../src/core/trust/dct/keys/signingKey';
-import { FileMetadataStore } from '../../src/core/trust/dct/metadataStore';
-import { createTrustPublisher } from '../../src/core/trust/dct/signing/createPublisher';
 import type { TrustLensApi } from '../../src/extension';
 import type { TrustReportOutcome } from '../../src/vscode/commands/trustReport';
 import { getTrustFile } from '../helpers/stack/notaryHttp';
 import { pushImage, type PushedImage } from '../helpers/stack/push';
 import { startStack, type Stack } from '../helpers/stack/stack';
-import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 import { makeDockerConfig, type TestDockerConfig } from '../helpers/trust/dockerConfig';
 import { scriptPrompts } from './signingPrompts';
 import { extension, fixtureFolder, waitUntil } from './suite/helpers';
@@ -31,23 +29,13 @@ describe('Show Trust Report on the real stack', function () {
   this.timeout(180_000);
   let stack: Stack;
   let docker: TestDockerConfig;
-  let cache: TempDir;
   let folder: string;
   let soon: PushedImage;
   let later: PushedImage;
 
   const signAt = async (repository: string, clock: Clock): Promise<PushedImage> => {
     const image = await pushImage(stack.registry, repository, 'v1');
-    const tl = createTrustPublisher({
-      dockerConfigDir: docker.path, store: new FileMetadataStore(cache.path), passphrases, env: {},
-      trustServers: { [stack.registry.host]: stack.notary.url }, clock, logger: { debug() {}, info() {}, warn() {}, error() {} },
-      userAgent: 'trustlens-test', plainHttpForLoopbackRegistries: true,
-    });
-    try {
-      await tl.publisher.signTag(`${stack.registry.host}/${repository}:v1`);
-    } finally {
-      await tl.close();
-    }
+    await signBackdated({ stack, dockerConfigDir: docker.path, passphrases, clock }, `${stack.registry.host}/${repository}:v1`);
     return image;
   };
 
@@ -55,7 +43,6 @@ describe('Show Trust Report on the real stack', function () {
     this.timeout(300_000);
     stack = await startStack();
     docker = await makeDockerConfig([{ host: stack.notary.host, caPem: stack.notary.caPem }]);
-    cache = await makeTempDir('report-publisher');
     // Signed as if 3 years less 40 days ago: its targets expire in 40 days.
     soon = await signAt('report/soon', offsetClock(systemClock, -(3 * 365 - 40) * DAY_MS));
     later = await signAt('report/later', systemClock);
@@ -74,7 +61,7 @@ describe('Show Trust Report on the real stack', function () {
     await config.update('trustServers', undefined, vscode.ConfigurationTarget.Global);
     await config.update('dockerConfigDir', undefined, vscode.ConfigurationTarget.Global);
     await rm(folder ?? '', { recursive: true, force: true });
-    await Promise.all([docker?.remove(), cache?.remove()]);
+    await docker?.remove();
     await stack?.stop();
   });
 
