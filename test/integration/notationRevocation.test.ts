@@ -117,6 +117,28 @@ describe('Notation revocation against openssl OCSP and CRLs', () => {
     assert.equal(revoked.status, 'invalid');
   });
 
+  it('six signatures by one certificate whose responder cannot be reached ask it once; the same with a live responder is signed (control)', async () => {
+    const asked: string[] = [];
+    const counting = new UndiciHttpClient({ retry: { attempts: 1 }, timeoutMs: 5_000, onRequest: (e) => asked.push(e.url) });
+    try {
+      const { policy, readTrustStore } = testPolicy({ stores: [{ type: 'ca', name: 'revocation', files: [root.pem] }] });
+      const sixOf = async (cn: string) => {
+        const image = await writeSignedImage(Array.from({ length: 6 }, () => ({ format: 'jws' as const, chain: [leaves[cn] as TestCert, root] })));
+        assert.equal(image.signatureManifests.length, 6);
+        return checkNotation({ repository: 'registry.example.com/revocation/app', target: image.target, source: image.source, policy, http: counting, readTrustStore });
+      };
+      const unreachable = await sixOf('ocsp-unreachable');
+      assert.equal(unreachable.status, 'unverifiable');
+      assert.equal(asked.filter((u) => u.includes(`127.0.0.1:${closedPort}`)).length, 1, asked.join('\n'));
+      asked.length = 0;
+      const control = await sixOf('ocsp-good');
+      assert.equal(control.status, 'signed', JSON.stringify(control.findings));
+      assert.equal(asked.length, 1, 'one OCSP request for the signature that verified');
+    } finally {
+      await counting.close();
+    }
+  });
+
   it('a certificate the responder does not know: unknown, so strict → unverifiable', async () => {
     const r = await check('ocsp-unknown');
     assert.equal(r.status, 'unverifiable');

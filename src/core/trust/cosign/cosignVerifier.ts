@@ -17,6 +17,7 @@ import type { CosignCheckResult, CosignFindingCode } from './cosignResult';
 import { trustsAnyone, type CosignPolicy } from './cosignPolicy';
 import { DEFAULT_DISCOVERY_LIMITS, discoverSignatures, type Discovery, type DiscoveryLimits } from './discovery';
 import { evaluateCosign, unverifiableResult } from './evaluate';
+import { UnreachableRegistries } from '../unreachableRegistries';
 import type { RootAvailability } from './sigstoreRoot';
 import { loadCosignTrust, type CosignTrust, type ReadFileBytes } from './trustMaterial';
 import { verifySignature } from './verifySignature';
@@ -96,10 +97,12 @@ export class CosignVerifier {
   readonly #limits: DiscoveryLimits;
   readonly #evidence = new Map<string, CacheEntry<Evidence>>();
   readonly #trust = new Map<string, CacheEntry<CosignTrust>>();
+  readonly #unreachable: UnreachableRegistries;
 
   constructor(options: CosignVerifierOptions) {
     this.#o = options;
     this.#logger = options.logger ?? nullLogger;
+    this.#unreachable = new UnreachableRegistries(options.clock, this.#logger);
     this.#limits = { ...DEFAULT_DISCOVERY_LIMITS, ...options.limits };
   }
 
@@ -132,7 +135,7 @@ export class CosignVerifier {
     let top: Evidence;
     try {
       const key = `${request.registry}/${request.repository}@${request.reference}#${request.platform ?? ''}`;
-      top = await untilAborted(this.#cached(this.#evidence, key, options.force, () => this.#gather(repo, request.reference, request.platform)), options.signal);
+      top = await untilAborted(this.#cached(this.#evidence, key, options.force, () => this.#unreachable.ask(request.registry, options.force, () => this.#gather(repo, request.reference, request.platform))), options.signal);
     } catch (e) {
       if (isNetError(e, 'aborted')) throw e;
       return unverifiableResult(`cosign signatures of ${displayName}:${request.reference} could not be checked: ${describeError(e)}`, { ...base, digest: isValidDigest(request.reference) ? request.reference : null, platformDigest: null });
@@ -158,7 +161,7 @@ export class CosignVerifier {
       const platform = top.resolved?.platform;
       if (result.status !== 'signed' && platform) {
         // A multi-platform image whose index is not signed may still have its platform's manifest signed.
-        const own = await untilAborted(this.#cached(this.#evidence, `${request.registry}/${request.repository}@${platform.digest}#`, options.force, () => this.#gather(repo, platform.digest)), options.signal);
+        const own = await untilAborted(this.#cached(this.#evidence, `${request.registry}/${request.repository}@${platform.digest}#`, options.force, () => this.#unreachable.ask(request.registry, options.force, () => this.#gather(repo, platform.digest))), options.signal);
         const platformResult = await evaluate(own, platform.digest);
         if (platformResult.status === 'signed') result = { ...platformResult, digest: top.digest };
       }

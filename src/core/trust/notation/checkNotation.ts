@@ -86,7 +86,7 @@ export async function checkNotation(options: NotationCheckOptions): Promise<Nota
     stores: () => (stores ??= (policy?.trustStores ?? []).map((ref) => readStore(ref))),
     now: (options.clock ?? systemClock).now().getTime(),
     maxChainLength: limits.maxChainLength,
-    revocation: { http: options.http, clock: options.clock ?? systemClock, limits, crlCache: new Map(), ...(options.signal ? { signal: options.signal } : {}) },
+    revocation: { http: options.http, clock: options.clock ?? systemClock, limits, crlCache: new Map(), ocspCache: new Map(), ...(options.signal ? { signal: options.signal } : {}) },
   };
 
   // notation-go's `Verify`: at most `maxSignatures` signature manifests are evaluated, and a signature

@@ -15,6 +15,7 @@ import type { Clock, Logger } from '../../ports';
 import { describeError } from '../../errors';
 import { untilAborted } from '../abort';
 import { Semaphore } from '../semaphore';
+import { UnreachableRegistries } from '../unreachableRegistries';
 import type { BackendCheckOptions, BackendReference, DetailsOptions, TrustBackend } from '../backend';
 import type { CheckResult, SignatureResult } from '../checkResult';
 import type { RepositoryKey, TrustDetails } from '../trustDetails';
@@ -65,8 +66,11 @@ export class NotationTrustBackend implements TrustBackend {
   /** Most references checked at once. */
   readonly #semaphore = new Semaphore(8);
   #config: { at: number; value: NotationConfig | undefined | Error } | undefined;
+  readonly #unreachable: UnreachableRegistries;
 
-  constructor(private readonly o: NotationBackendOptions) {}
+  constructor(private readonly o: NotationBackendOptions) {
+    this.#unreachable = new UnreachableRegistries(o.clock, o.logger);
+  }
 
   /** The user's notation configuration, or the error that makes it unusable. */
   #notationConfig(): NotationConfig | undefined | Error {
@@ -124,7 +128,7 @@ export class NotationTrustBackend implements TrustBackend {
     if (!force && known && now - known.at < this.o.ttlMs) return Promise.resolve(known);
     let pending = this.#inFlight.get(id);
     if (!pending) {
-      pending = this.#semaphore.run(() => this.#check(reference, policy)).then((entry) => {
+      pending = this.#semaphore.run(() => this.#check(reference, policy, force)).then((entry) => {
         // What could not be checked is asked again next time, never served from the cache.
         if (entry.result.status !== 'unverifiable') this.#done.set(id, entry);
         else this.#done.delete(id);
@@ -136,7 +140,7 @@ export class NotationTrustBackend implements TrustBackend {
     return pending;
   }
 
-  async #check(reference: BackendReference, policy: EffectiveNotationPolicy | Error | undefined): Promise<NotationEntry> {
+  async #check(reference: BackendReference, policy: EffectiveNotationPolicy | Error | undefined, force: boolean): Promise<NotationEntry> {
     const { ref } = reference.occurrence;
     const repo = { registry: ref.registry, repository: ref.path };
     const source = new RegistryArtifactSource(this.o.oci, repo);
@@ -148,7 +152,7 @@ export class NotationTrustBackend implements TrustBackend {
     let target;
     try {
       // notation verifies what the reference names: the digest written, else the manifest (or index) the tag points at.
-      const resolved = await this.o.oci.resolve(repo, ref.digest ?? ref.effectiveTag ?? 'latest');
+      const resolved = await this.#unreachable.ask(ref.registry, force, () => this.o.oci.resolve(repo, ref.digest ?? ref.effectiveTag ?? 'latest'));
       target = { mediaType: resolved.mediaType, digest: resolved.digest, size: resolved.size };
     } catch (e) {
       this.o.logger.debug(`notation: ${ref.reference} could not be resolved: ${describeError(e)}`);

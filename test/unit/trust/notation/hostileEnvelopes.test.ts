@@ -37,7 +37,7 @@ function context(): SignatureContext {
     stores: () => policy.trustStores.map(readTrustStore),
     now: Date.now(),
     maxChainLength: DEFAULT_LIMITS.maxChainLength,
-    revocation: { http: noNetwork, clock: { now: () => new Date() }, limits: DEFAULT_LIMITS, crlCache: new Map() },
+    revocation: { http: noNetwork, clock: { now: () => new Date() }, limits: DEFAULT_LIMITS, crlCache: new Map(), ocspCache: new Map() },
   };
 }
 

@@ -158,7 +158,7 @@ describe('Notation blob signatures (real JWS and COSE envelopes)', () => {
       stores: () => (policy?.trustStores ?? []).map(readTrustStoreFolder),
       now: Date.parse(at),
       maxChainLength: DEFAULT_LIMITS.maxChainLength,
-      revocation: { http: noNetwork, clock: { now: () => new Date(at) }, limits: DEFAULT_LIMITS, crlCache: new Map() },
+      revocation: { http: noNetwork, clock: { now: () => new Date(at) }, limits: DEFAULT_LIMITS, crlCache: new Map(), ocspCache: new Map() },
     });
   }
 

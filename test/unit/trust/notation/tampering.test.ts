@@ -26,7 +26,7 @@ function context(files: string[], target = TARGET, at?: string): SignatureContex
     stores: () => policy.trustStores.map(readTrustStore),
     now,
     maxChainLength: DEFAULT_LIMITS.maxChainLength,
-    revocation: { http: noNetwork, clock: { now: () => new Date(now) }, limits: DEFAULT_LIMITS, crlCache: new Map() },
+    revocation: { http: noNetwork, clock: { now: () => new Date(now) }, limits: DEFAULT_LIMITS, crlCache: new Map(), ocspCache: new Map() },
   };
 }
 

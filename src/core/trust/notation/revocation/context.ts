@@ -30,6 +30,12 @@ export interface RevocationContext {
   authenticSigningTime?: number;
   /** CRLs fetched during this check, by URL, so a chain sharing a CRL fetches it once. */
   crlCache: Map<string, Promise<Uint8Array>>;
+  /**
+   * OCSP answers (or failures) during this check, by responder and request: an image whose signatures
+   * share a certificate (the same signature in many manifests) asks its responder once, so an
+   * unreachable responder costs one time budget per image, not one per signature.
+   */
+  ocspCache: Map<string, Promise<Uint8Array>>;
 }
 
 /** Only plain HTTP URLs are used for OCSP and CRLs (spec: "support only HTTP CRL URLs"; notation-core-go for OCSP). */

@@ -93,8 +93,19 @@ export function readOcspResponse(body: Uint8Array, cert: NotationCertificate, is
   }
 }
 
+/** Asks one responder, once per request during a check (see {@link RevocationContext.ocspCache}). */
+function askResponder(url: string, request: Uint8Array, ctx: RevocationContext): Promise<Uint8Array> {
+  const key = `${url}\n${Buffer.from(request).toString('base64')}`;
+  let pending = ctx.ocspCache.get(key);
+  if (!pending) {
+    pending = postOrGet(url, request, ctx);
+    ctx.ocspCache.set(key, pending);
+  }
+  return pending;
+}
+
 /** Asks one responder (GET for small requests, else POST, as notation-core-go does). */
-async function askResponder(url: string, request: Uint8Array, ctx: RevocationContext): Promise<Uint8Array> {
+async function postOrGet(url: string, request: Uint8Array, ctx: RevocationContext): Promise<Uint8Array> {
   const encoded = Buffer.from(request).toString('base64');
   const options = { maxBytes: ctx.limits.maxOcspBytes, timeoutMs: ctx.limits.ocspTimeoutMs, throwHttpErrors: false, ...(ctx.signal ? { signal: ctx.signal } : {}) };
   const escaped = encodeURIComponent(encoded);
