@@ -4,7 +4,7 @@
  */
 
 /** Every command a person can type, sub-commands included. */
-export const COMMANDS = ['refs', 'check', 'inspect', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'] as const;
+export const COMMANDS = ['refs', 'check', 'inspect', 'sign', 'revoke', 'witness', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** What each option means: `[how it is written, what it does]`. */
@@ -120,6 +120,13 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
     options: [...WRITE_OPTIONS, 'help'],
     optionText: WRITE_OPTION_TEXT,
     notes: [PASSPHRASES, WRITE_EXIT],
+  },
+  witness: {
+    synopsis: 'trustlens witness REPOSITORY ROLE... [options]',
+    summary: 'Re-sign roles as they are, with a new version and a fresh expiry (notary witness --publish): targets\n(with the repository key), or a delegation such as targets/releases or targets/NAME (with one of its\nkeys), before it expires or after it has.',
+    options: [...WRITE_OPTIONS, 'help'],
+    optionText: WRITE_OPTION_TEXT,
+    notes: ['root is renewed by trustlens key rotate REPOSITORY root; snapshot and timestamp by any publish (the\ntrust server re-signs the timestamp, and the snapshot when it holds its key).', PASSPHRASES, WRITE_EXIT],
   },
   signer: {
     synopsis: 'trustlens signer add NAME REPOSITORY --key PUB.pem [options]\n       trustlens signer remove NAME REPOSITORY [--force] [options]\n       trustlens signer rotate NAME REPOSITORY --key NEW.pub [--force] [options]',

@@ -5,6 +5,7 @@ import { inspectCommand } from './dct/inspectCommand';
 import { keyCommand } from './dct/keyCommands';
 import { refsCommand } from './refsCommand';
 import { revokeCommand, signCommand, signerCommand } from './dct/signCommands';
+import { witnessCommand } from './dct/witnessCommand';
 import { trustCommand } from './dct/trustCommand';
 import { ttyTerminal } from './terminal';
 import { unknownCommand } from './commandLine';
@@ -71,6 +72,8 @@ export async function run(argv: readonly string[], io: WriteIo): Promise<number>
         return await signerCommand(rest, io);
       case 'revoke':
         return await revokeCommand(rest, io);
+      case 'witness':
+        return await witnessCommand(rest, io);
       case 'key': {
         if (rest[0] !== 'generate') return await keyCommand(rest, io);
         const { scheme, rest: args } = schemeOf(rest.slice(1), 'key generate');

@@ -31,6 +31,8 @@ Commands:
   sign IMAGE:TAG [--signer NAME]            Sign the tag as the registry holds it (like docker trust sign),
                                             creating the repository's trust data if it has none.
   revoke IMAGE:TAG                          Remove the tag's signatures (docker trust revoke).
+  witness REPOSITORY ROLE...                Re-sign targets or a delegation as it is, with a fresh
+                                            expiry (notary witness --publish).
   signer add NAME REPOSITORY --key PUB.pem  Delegate signing to a public key (docker trust signer add).
   signer remove NAME REPOSITORY [--force]   Remove a signer; --force also when released tags would
                                             stop verifying (docker trust signer remove).
@@ -66,7 +68,7 @@ ${optionLines(['format', 'build-arg', 'max-file-bytes'])}
 Options for check:
 ${optionLines(['fail-on', 'config', 'docker-config', 'cache-dir', 'ttl', 'timeout', 'refresh', 'verbose'])}
 
-Options for inspect, sign, revoke, signer, key and trust: --config, --docker-config, --cache-dir and --verbose as for
+Options for inspect, sign, revoke, witness, signer, key and trust: --config, --docker-config, --cache-dir and --verbose as for
 check (the default policy file is .trustlens.yaml in the current directory or its nearest parent).
 ${PASSPHRASES}
 
@@ -79,7 +81,7 @@ Exit status: refs: 0 on success. check: 0 when no finding has severity error or 
 --fail-on, 1 when one does (a file that cannot be read, an invalid reference or an invalid policy file
 is one).
 inspect: 0 when every image was inspected, 1 when one has no trust data or does not verify.
-sign, revoke, signer, key and trust: 0 when done, 1 when the operation failed.
+sign, revoke, witness, signer, key and trust: 0 when done, 1 when the operation failed.
 All: 2 on a usage error, a path that does not exist or holds no file that names images, or a policy
 file that cannot be read.`;
 

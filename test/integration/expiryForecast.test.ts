@@ -84,8 +84,8 @@ void describe('expiry forecast on the real stack: who renews each role, and the 
     });
     assert.deepEqual(expiries.get('targets'), {
       ...expiries.get('targets'),
-      renewedBy: 'the repository key holder, by adding signer alice again with its current public key',
-      renewCommand: `trustlens signer add alice ${gun} --key alice.pub`,
+      renewedBy: 'the repository key holder, by signing targets again as it is',
+      renewCommand: `trustlens witness ${gun} targets`,
     });
     assert.deepEqual(expiries.get('root'), { ...expiries.get('root'), renewedBy: 'the root key holder, by rotating the root key', renewCommand: `trustlens key rotate ${gun} root` });
 

@@ -151,7 +151,7 @@ void describe('trustlens check (the CLI) on the real stack', () => {
       for (const e of dct!.expires) {
         // Each says who renews it; the owner's roles with the command (the tag is always known here).
         assert.deepEqual(Object.keys(e), ['what', 'expires', 'renewedBy', 'renewCommand'], `${r.text}: ${e.what}`);
-        assert.match(e.renewCommand ?? '', /^trustlens (sign|signer add|key rotate) /, `${r.text}: ${e.what}`);
+        assert.match(e.renewCommand ?? '', /^trustlens (sign|witness|key rotate) /, `${r.text}: ${e.what}`);
       }
       assert.deepEqual(dct!.findings, r.findings);
       assert.deepEqual(dct!.source, { kind: 'trust-server', url: stack.notary.url });

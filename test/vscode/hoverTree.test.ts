@@ -117,7 +117,7 @@ describe('hover and Signers view on the real stack', function () {
     const gun = twoSigners.gun;
     for (const line of [
       `  Renewed by the root key holder\\, by rotating the root key: \`trustlens key rotate ${gun} root\``,
-      `  Renewed by the repository key holder\\, by adding signer alice again with its current public key: \`trustlens signer add alice ${gun} --key alice.pub\``,
+      `  Renewed by the repository key holder\\, by signing targets again as it is: \`trustlens witness ${gun} targets\``,
       `  Renewed by a signer of the release role \\(alice\\, bob\\)\\, by signing the tag again: \`trustlens sign ${gun}:v1 --signer alice\``,
       `  Renewed by signer bob\\, by signing the tag again: \`trustlens sign ${gun}:v1 --signer bob\``,
       "  Renewed by the trust server\\, automatically\\, when it holds the snapshot key \\(as docker trust sets it up\\)\\; else the repository owner\\'s next publish",

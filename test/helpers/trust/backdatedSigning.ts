@@ -7,6 +7,7 @@ import { nullLogger } from '../../../src/core/ports';
 import { MemoryMetadataStore } from '../../../src/core/trust/dct/metadataStore';
 import type { PassphraseProvider } from '../../../src/core/trust/dct/keys/signingKey';
 import { createTrustPublisher } from '../../../src/core/trust/dct/signing/createPublisher';
+import type { TrustPublisher } from '../../../src/core/trust/dct/signing/trustPublisher';
 import type { Stack } from '../stack/stack';
 
 export interface BackdatedSigning {
@@ -17,16 +18,21 @@ export interface BackdatedSigning {
   clock: Clock;
 }
 
-/** Signs `reference` (pushed already) into targets, or with `signer` into its role and targets/releases. */
-export async function signBackdated(o: BackdatedSigning, reference: string, signer?: string): Promise<void> {
+/** Runs `publish` with TrustLens's publisher while its clock says `o.clock`. */
+export async function publishBackdated<T>(o: BackdatedSigning, publish: (publisher: TrustPublisher) => Promise<T>): Promise<T> {
   const tl = createTrustPublisher({
     dockerConfigDir: o.dockerConfigDir, store: new MemoryMetadataStore(), passphrases: o.passphrases, env: {},
     trustServers: { [o.stack.registry.host]: o.stack.notary.url }, clock: o.clock, logger: nullLogger,
     userAgent: 'trustlens-test', plainHttpForLoopbackRegistries: true,
   });
   try {
-    await tl.publisher.signTag(reference, signer ? { signer } : undefined);
+    return await publish(tl.publisher);
   } finally {
     await tl.close();
   }
+}
+
+/** Signs `reference` (pushed already) into targets, or with `signer` into its role and targets/releases. */
+export async function signBackdated(o: BackdatedSigning, reference: string, signer?: string): Promise<void> {
+  await publishBackdated(o, (publisher) => publisher.signTag(reference, signer ? { signer } : undefined));
 }

@@ -14,7 +14,7 @@ function trustlens(args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const COMMANDS = ['refs', 'check', 'inspect', 'sign', 'revoke', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'];
+const COMMANDS = ['refs', 'check', 'inspect', 'sign', 'revoke', 'witness', 'signer', 'signer add', 'signer remove', 'signer rotate', 'key', 'key generate', 'key load', 'key rotate', 'trust', 'trust forget'];
 
 /** The usage error a person sees: exit 2, nothing on stdout, one line, a blank line, then `usage`'s first line. */
 function usageError(args: string[], line: string | RegExp, usage: RegExp): void {
@@ -99,7 +99,7 @@ void describe('trustlens usage errors', () => {
     usageError(['trust', 'forgt', 'x'], 'trustlens: unknown trust command "forgt": did you mean "forget"?', /^Usage: trustlens trust forget /);
     usageError(['trust', 'forget', 'x', '--cache', 'd'], 'trustlens: unknown option --cache: did you mean --cache-dir?', /^Usage: trustlens trust forget /);
     usageError(['help', 'chek'], 'trustlens: unknown command "chek": did you mean "check"?', /^Usage: trustlens <command> /);
-    usageError(['nonsense'], 'trustlens: unknown command "nonsense": the commands are refs, check, inspect, sign, revoke, signer, key, trust', /^Usage: trustlens <command> /);
+    usageError(['nonsense'], 'trustlens: unknown command "nonsense": the commands are refs, check, inspect, sign, revoke, witness, signer, key, trust', /^Usage: trustlens <command> /);
   });
 
   void it('says plainly when an option lacks its value or has one it does not take', () => {

@@ -89,7 +89,7 @@ void describe('hoverMarkdown', () => {
       '- root: 2036-05-29 (in 3650 days)  ',
       '  Renewed by the root key holder\\, by rotating the root key: `trustlens key rotate 127.0.0.1:5000/acme/app root`',
       '- targets: 2029-02-25 (in 1000 days)  ',
-      '  Renewed by the repository key holder\\, by adding signer alice again with its current public key: `trustlens signer add alice 127.0.0.1:5000/acme/app --key alice.pub`',
+      '  Renewed by the repository key holder\\, by signing targets again as it is: `trustlens witness 127.0.0.1:5000/acme/app targets`',
       '- targets\\/releases: 2028-11-17 (in 900 days)  ',
       '  Renewed by a signer of the release role \\(alice\\, bob\\)\\, by signing the tag again: `trustlens sign 127.0.0.1:5000/acme/app:v1 --signer alice`',
       '- targets\\/alice: 2028-08-09 (in 800 days)  ',
@@ -103,18 +103,19 @@ void describe('hoverMarkdown', () => {
     ]);
   });
 
-  void it('renews targets by signing a tag again when nothing is delegated, and names no command for a tag it does not know', () => {
+  void it('renews targets by signing it again as it is, with or without a tag in the reference', () => {
+    const line = '- **targets: 2029-02-25 (in 1000 days) — soonest**  \n  Renewed by the repository key holder\\, by signing targets again as it is: `trustlens witness 127.0.0.1:5000/acme/app targets`';
     const text = hover({ result: result(`${IMG}:v1`, { role: 'targets', signers: [] }), details: details() });
-    assert.ok(text.includes('- **targets: 2029-02-25 (in 1000 days) — soonest**  \n  Renewed by the repository key holder\\, by signing a tag again: `trustlens sign 127.0.0.1:5000/acme/app:v1`'), text);
+    assert.ok(text.includes(line), text);
     const byDigest = hover({ result: result(`${IMG}@${D1}`, { role: 'targets', signers: [] }), details: details() });
-    assert.ok(byDigest.includes('  Renewed by the repository key holder\\, by signing a tag again\n'), byDigest);
+    assert.ok(byDigest.includes(line), byDigest);
   });
 
   void it('shows a command that a hostile name would break as no command, and a command with backticks safely in code', () => {
     const hostile = delegated(data(), 'targets/a`b');
     const text = hover({ result: result(`${IMG}:v1`, { signers: ['a`b'] }), details: details(hostile) });
     assert.ok(text.includes('  Renewed by a signer of the release role \\(a\\`b\\)\\, by signing the tag again\n'), text);
-    assert.ok(text.includes('  Renewed by the repository key holder\\, by adding signer a\\`b again with its current public key\n'), text);
+    assert.ok(text.includes('  Renewed by the repository key holder\\, by signing targets again as it is: `trustlens witness 127.0.0.1:5000/acme/app targets`\n'), text);
     assert.doesNotMatch(text, /--signer a`b/);
     const r = result(`${IMG}:v1`, {
       signatures: [{ scheme: 'cosign', status: 'signed', signedDigest: D1, signers: [], findings: [], source: null, expires: [

@@ -58,13 +58,11 @@ void describe('who renews each DCT role, and with which command', () => {
     assert.deepEqual(dctRenewal('root', context(data(['alice']))), { renewedBy: 'the root key holder, by rotating the root key', renewCommand: `trustlens key rotate ${GUN} root` });
   });
 
-  void it('targets: signing a tag when nothing is delegated; once signers are, adding one of them again', () => {
-    assert.deepEqual(dctRenewal('targets', context(data([]), { signers: [] })), { renewedBy: 'the repository key holder, by signing a tag again', renewCommand: `trustlens sign ${GUN}:v1` });
-    assert.deepEqual(dctRenewal('targets', context(data(['alice', 'bob']), { signers: ['bob'] })), {
-      renewedBy: 'the repository key holder, by adding signer bob again with its current public key', renewCommand: `trustlens signer add bob ${GUN} --key bob.pub`,
-    });
-    // A signer of the tag first; else the first the repository delegates to.
-    assert.match(dctRenewal('targets', context(data(['alice', 'bob']), { signers: [] })).renewCommand ?? '', /^trustlens signer add alice /);
+  void it('targets: the repository key holder, signing it again as it is, whether or not signers are delegated', () => {
+    const witness = { renewedBy: 'the repository key holder, by signing targets again as it is', renewCommand: `trustlens witness ${GUN} targets` };
+    assert.deepEqual(dctRenewal('targets', context(data([]), { signers: [] })), witness);
+    assert.deepEqual(dctRenewal('targets', context(data(['alice', 'bob']), { signers: ['bob'] })), witness);
+    assert.deepEqual(dctRenewal('targets', context(data(['alice']), { tag: null })), witness, 'no tag needed');
   });
 
   void it('the release role and a signer\'s role: that signer signing the tag again', () => {
@@ -73,16 +71,17 @@ void describe('who renews each DCT role, and with which command', () => {
     assert.deepEqual(dctRenewal('targets/bob', c), { renewedBy: 'signer bob, by signing the tag again', renewCommand: `trustlens sign ${GUN}:v1 --signer bob` });
   });
 
-  void it('a nested delegation, or a tag it does not know, is named without a command', () => {
-    assert.deepEqual(dctRenewal('targets/alice/ci', context(data(['alice']))), { renewedBy: 'a holder of a targets/alice/ci key, by signing again' });
-    assert.deepEqual(dctRenewal('targets/alice', context(data(['alice']), { tag: null })), { renewedBy: 'signer alice, by signing the tag again' });
+  void it('a nested delegation, or a signer role without a tag to sign: signing the role again as it is', () => {
+    assert.deepEqual(dctRenewal('targets/alice/ci', context(data(['alice']))), { renewedBy: 'a holder of a targets/alice/ci key, by signing it again as it is', renewCommand: `trustlens witness ${GUN} targets/alice/ci` });
+    assert.deepEqual(dctRenewal('targets/alice', context(data(['alice']), { tag: null })), { renewedBy: 'signer alice, by signing its role again as it is', renewCommand: `trustlens witness ${GUN} targets/alice` });
+    assert.deepEqual(dctRenewal('targets/releases', context(data(['alice']), { tag: null })), { renewedBy: 'a holder of a release role key, by signing the role again as it is', renewCommand: `trustlens witness ${GUN} targets/releases` });
   });
 
   void it('no command when a name from the trust data could be read by a shell or taken for an option', () => {
     for (const name of ['a;b', '-x', '--force', 'a b']) {
       const renewal = dctRenewal(`targets/${name}`, context(data(['alice']), { signers: [name] }));
       assert.equal(renewal.renewCommand, undefined, name);
-      assert.equal(dctRenewal('targets', context(data([name]), { signers: [name] })).renewCommand, undefined, name);
+      assert.equal(dctRenewal('targets/releases', context(data([name]), { signers: [name] })).renewCommand, undefined, name);
     }
   });
 
@@ -104,7 +103,7 @@ void describe('who renews each DCT role, and with which command', () => {
     assert.deepEqual(evidence.expires.map((e) => [e.what, e.renewCommand]), [
       ['targets/releases', `trustlens sign ${GUN}:v1 --signer alice`],
       ['targets/alice', `trustlens sign ${GUN}:v1 --signer alice`],
-      ['targets', `trustlens signer add alice ${GUN} --key alice.pub`],
+      ['targets', `trustlens witness ${GUN} targets`],
       ['root', `trustlens key rotate ${GUN} root`],
     ]);
     const owned = dctSignature(result, outcome, false);

@@ -3,10 +3,10 @@
  * TrustLens command that does it:
  * - `timestamp`, and a `snapshot` whose key the trust server holds: the trust server re-signs them
  *   by itself (on every change, and once they near expiry);
- * - `targets`: the holder of the repository key. Signing a tag re-signs it when nothing is delegated;
- *   once signers are, a tag goes into their roles only, and re-adding a signer with the key it already
- *   has re-signs `targets` without changing it;
- * - `targets/releases` and `targets/<signer>`: a signer signing the tag again re-signs both;
+ * - `targets`: the holder of the repository key, by signing it again as it is (`trustlens witness`, as
+ *   `notary witness`): once signers are delegated, signing a tag no longer touches `targets`;
+ * - `targets/releases` and `targets/<signer>`: a signer signing the tag again re-signs both; without a
+ *   tag to sign, signing the role again as it is;
  * - `root`: the root key holder, by rotating the root key, which signs a new root (10 years) with the
  *   old and the new key. (Any publish by the root key holder also re-signs root within six months of
  *   its expiry, as notary does.)
@@ -50,6 +50,11 @@ function delegatedSigners(data: TrustData): string[] {
   return data.targets.delegations.filter((d) => parentRole(d.name) === 'targets' && d.name !== RELEASES_ROLE).map((d) => signerName(d.name));
 }
 
+/** `trustlens witness GUN ROLE`: re-signs the role as it is. */
+function witness(gun: string, role: string): string | undefined {
+  return command(['witness', gun, role], [gun, role]);
+}
+
 function signTag(c: RenewalContext, signer?: string): string | undefined {
   if (c.tag === null) return undefined;
   const image = `${c.data.gun}:${c.tag}`;
@@ -69,23 +74,17 @@ export function dctRenewal(role: string, c: RenewalContext): Renewal {
       return { renewedBy: 'the trust server, automatically, when it holds the snapshot key (as docker trust sets it up); else the repository owner\'s next publish' };
     case 'root':
       return withCommand('the root key holder, by rotating the root key', command(['key', 'rotate', gun, 'root'], [gun]));
-    case 'targets': {
-      const signers = delegatedSigners(c.data);
-      if (signers.length === 0) return withCommand('the repository key holder, by signing a tag again', signTag(c));
-      const signer = c.signers.find((s) => signers.includes(s)) ?? signers[0]!;
-      return withCommand(
-        `the repository key holder, by adding signer ${signer} again with its current public key`,
-        command(['signer', 'add', signer, gun, '--key', `${signer}.pub`], [signer, gun]),
-      );
-    }
+    case 'targets':
+      return withCommand('the repository key holder, by signing targets again as it is', witness(gun, 'targets'));
     case RELEASES_ROLE: {
       const signer = c.signers[0] ?? delegatedSigners(c.data)[0];
-      if (signer === undefined) return { renewedBy: 'a holder of a release role key, by signing the tag again' };
+      if (signer === undefined || c.tag === null) return withCommand('a holder of a release role key, by signing the role again as it is', witness(gun, role));
       return withCommand(`a signer of the release role (${c.signers.length > 0 ? c.signers.join(', ') : signer}), by signing the tag again`, signTag(c, signer));
     }
     default: {
-      if (parentRole(role) !== 'targets') return { renewedBy: `a holder of a ${role} key, by signing again` };
+      if (parentRole(role) !== 'targets') return withCommand(`a holder of a ${role} key, by signing it again as it is`, witness(gun, role));
       const signer = signerName(role);
+      if (c.tag === null) return withCommand(`signer ${signer}, by signing its role again as it is`, witness(gun, role));
       return withCommand(`signer ${signer}, by signing the tag again`, signTag(c, signer));
     }
   }

@@ -17,6 +17,7 @@ import type { Plan } from './plan';
 import { planRevokeTag } from './planRevoke';
 import { planSignTag, tagSignedIn, type SignPlan } from './planTagSigning';
 import { planAddSigner, planRemoveSigner } from './planSigners';
+import { planWitness } from './planWitness';
 import { parsePublicKeyPem } from './publicKeyPem';
 import { parseRepository, parseTaggedRef, repositoryKeyOf } from './references';
 import { canSign, directChildren, roleKeys, type RepoState } from './repoState';
@@ -213,6 +214,20 @@ export class TrustPublisher {
       visible: (state) => delegatesTo(state, `targets/${name}`, publicKey) && delegatesTo(state, RELEASES_ROLE, publicKey),
     }, options.signal);
     return this.#result(key, published, initialized);
+  }
+
+  /**
+   * `notary witness REPOSITORY ROLE… --publish`: re-signs `targets` or delegations as they are (new
+   * version, fresh expiry) with the held keys, e.g. before they expire, or a delegation that has.
+   */
+  async witness(repository: string, roles: readonly string[], options: { signal?: AbortSignal } = {}): Promise<PublishResult> {
+    const key = this.#key(parseRepository(repository));
+    const published = await this.#loop.publish<Plan>(key, {
+      name: `re-sign ${roles.join(', ')}`,
+      plan: (state, held, now) => planWitness(state, roles, held, now),
+      visible: (state, plan) => plan.updates.every((u) => ((u.role === 'targets' ? state.targets : state.delegations.get(u.role))?.version ?? 0) >= u.doc.version),
+    }, options.signal);
+    return this.#result(key, published, false);
   }
 
   /**
