@@ -5,7 +5,7 @@ import type { CosignPolicy } from '../../../src/core/trust/cosign/cosignPolicy';
 import { loadTrust } from '../../../src/core/trust/cosign/lazyVerification';
 import { loadCosignTrust } from '../../../src/core/trust/cosign/trustMaterial';
 
-const keyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' });
+const keyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }) as string;
 const files: Record<string, Uint8Array> = { '/k/cosign.pub': new TextEncoder().encode(keyPem) };
 const read = async (path: string): Promise<Uint8Array> => {
   const bytes = files[path];
