@@ -94,7 +94,7 @@ if (args.has('--fuzz')) {
 }
 
 if (args.has('--bench')) {
-  await build({ ...common, entryPoints: ['bench/bench.ts', 'bench/verify10k.ts', 'bench/editLatency.ts'], outdir: 'out/bench', outbase: 'bench', packages: 'external' });
+  await build({ ...common, entryPoints: ['bench/bench.ts', 'bench/coldCheck.ts', 'bench/verify10k.ts', 'bench/editLatency.ts'], outdir: 'out/bench', outbase: 'bench', packages: 'external' });
   // The cosign and Notation measurements bundle their packages, as in dist/ (cborg is an ES module that require() cannot load).
   await build({ ...common, entryPoints: ['bench/notation.ts', 'bench/cosignVerify.ts'], outdir: 'out/bench', outbase: 'bench' });
 }

@@ -1,12 +1,6 @@
 import { TrustLensError } from '../core/errors';
 import { checkCommand } from './checkCommand';
-import { cosignKeyGenerateCommand, cosignSignCommand } from './cosign/cosignCommands';
-import { inspectCommand } from './dct/inspectCommand';
-import { keyCommand } from './dct/keyCommands';
 import { refsCommand } from './refsCommand';
-import { revokeCommand, signCommand, signerCommand } from './dct/signCommands';
-import { witnessCommand } from './dct/witnessCommand';
-import { trustCommand } from './dct/trustCommand';
 import { ttyTerminal } from './terminal';
 import { unknownCommand } from './commandLine';
 import { COMMANDS, commandUsage, type CommandName } from './commandUsage';
@@ -53,6 +47,15 @@ function schemeOf(argv: readonly string[], command: CommandName): { scheme: 'dct
   throw new UsageError(`--scheme must be dct or cosign, got "${scheme}"`, command);
 }
 
+// The commands that write trust data (signing, keys) and `inspect` are loaded when they run: `check`
+// and `refs`, which CI runs on every build, do not load their code.
+const inspect = () => import('./dct/inspectCommand');
+const dctSigning = () => import('./dct/signCommands');
+const dctKeys = () => import('./dct/keyCommands');
+const dctTrust = () => import('./dct/trustCommand');
+const dctWitness = () => import('./dct/witnessCommand');
+const cosignCommands = () => import('./cosign/cosignCommands');
+
 /** Runs the CLI and returns its exit status. */
 export async function run(argv: readonly string[], io: WriteIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -63,24 +66,24 @@ export async function run(argv: readonly string[], io: WriteIo): Promise<number>
       case 'check':
         return await checkCommand(rest, io);
       case 'inspect':
-        return await inspectCommand(rest, io);
+        return await (await inspect()).inspectCommand(rest, io);
       case 'sign': {
         const { scheme, rest: args } = schemeOf(rest, 'sign');
-        return await (scheme === 'cosign' ? cosignSignCommand(args, io) : signCommand(args, io));
+        return await (scheme === 'cosign' ? (await cosignCommands()).cosignSignCommand(args, io) : (await dctSigning()).signCommand(args, io));
       }
       case 'signer':
-        return await signerCommand(rest, io);
+        return await (await dctSigning()).signerCommand(rest, io);
       case 'revoke':
-        return await revokeCommand(rest, io);
+        return await (await dctSigning()).revokeCommand(rest, io);
       case 'witness':
-        return await witnessCommand(rest, io);
+        return await (await dctWitness()).witnessCommand(rest, io);
       case 'key': {
-        if (rest[0] !== 'generate') return await keyCommand(rest, io);
+        if (rest[0] !== 'generate') return await (await dctKeys()).keyCommand(rest, io);
         const { scheme, rest: args } = schemeOf(rest.slice(1), 'key generate');
-        return await (scheme === 'cosign' ? cosignKeyGenerateCommand(args, io) : keyCommand(['generate', ...args], io));
+        return await (scheme === 'cosign' ? (await cosignCommands()).cosignKeyGenerateCommand(args, io) : (await dctKeys()).keyCommand(['generate', ...args], io));
       }
       case 'trust':
-        return await trustCommand(rest, io);
+        return await (await dctTrust()).trustCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${VERSION}\n`);

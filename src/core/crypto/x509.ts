@@ -43,8 +43,26 @@ const SHA1_SIGNATURES = new Set([
   '1.2.840.10045.4.1', // ecdsa-with-SHA1
 ]);
 
+/**
+ * Certificates parsed lately, by their DER bytes: verifying a repository reads its root certificate
+ * several times (the root's checks, its key IDs, each signature it makes), and parsing one is most of
+ * the cost of a signature check. The facts are a function of the bytes alone.
+ */
+const parsed = new Map<string, CertInfo | undefined>();
+const MAX_PARSED = 256;
+
 /** Parses one DER certificate; `undefined` if it is not one. */
 export function parseCertificate(der: Uint8Array): CertInfo | undefined {
+  const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  if (parsed.has(id)) return parsed.get(id);
+  const info = parseCertificateUncached(der.slice());
+  if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(id, info);
+  return info;
+}
+
+/** {@link parseCertificate} without the memory of recent certificates (the tests compare the two). */
+export function parseCertificateUncached(der: Uint8Array): CertInfo | undefined {
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(Buffer.from(der));

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { certificateProblem, loadCertBundleFromPem, loadCertFromPem, parseCertificate } from '../../../src/core/crypto/x509';
+import { certificateProblem, loadCertBundleFromPem, loadCertFromPem, parseCertificate, parseCertificateUncached } from '../../../src/core/crypto/x509';
 import { decodePemBlocks, encodePem } from '../../../src/core/crypto/pem';
 import { buildCertificate } from '../../helpers/tufCert';
 import { goPem } from '../../helpers/tufRepo';
@@ -44,6 +44,23 @@ void describe('parseCertificate', () => {
   void it('returns undefined for bytes that are not a certificate', () => {
     assert.equal(parseCertificate(Buffer.from('garbage')), undefined);
     assert.equal(parseCertificate(new Uint8Array(0)), undefined);
+  });
+
+  void it('gives what a fresh parse gives, for a certificate it parsed before and for one that differs by a byte', () => {
+    const keys = ec();
+    const der = buildCertificate({ cn: 'example.com/team/app', notBefore: NOW, notAfter: new Date(NOW.getTime() + DAY), publicKey: keys.publicKey, signingKey: keys.privateKey });
+    const fields = (c: ReturnType<typeof parseCertificate>) => c && { ...c, der: [...c.der], publicKey: c.publicKey.export({ format: 'der', type: 'spki' }).toString('hex') };
+    const first = parseCertificate(der);
+    assert.deepEqual(fields(parseCertificate(Uint8Array.from(der))), fields(parseCertificateUncached(der)));
+    assert.deepEqual(fields(first), fields(parseCertificateUncached(der)));
+    // The bytes the caller passed are copied: changing them afterwards changes nothing remembered.
+    const changed = Uint8Array.from(der);
+    const remembered = parseCertificate(changed);
+    changed[changed.length - 1] ^= 1;
+    assert.deepEqual(fields(parseCertificate(der)), fields(remembered));
+    // Another byte is another certificate (here: one whose signature bytes differ, still parseable, or none).
+    assert.deepEqual(fields(parseCertificate(changed)), fields(parseCertificateUncached(changed)));
+    for (const garbage of [Buffer.from('garbage'), der.subarray(1)]) assert.equal(parseCertificate(garbage), parseCertificateUncached(garbage));
   });
 });
 

@@ -19,8 +19,8 @@ import { DEFAULT_DISCOVERY_LIMITS, discoverSignatures, type Discovery, type Disc
 import { evaluateCosign, unverifiableResult } from './evaluate';
 import { UnreachableRegistries } from '../unreachableRegistries';
 import type { RootAvailability } from './sigstoreRoot';
-import { loadCosignTrust, type CosignTrust, type ReadFileBytes } from './trustMaterial';
-import { verifySignature } from './verifySignature';
+import { loadTrust, signatureVerification } from './lazyVerification';
+import type { CosignTrust, ReadFileBytes } from './trustMaterial';
 
 /** Dependencies and settings of a {@link CosignVerifier}. */
 export interface CosignVerifierOptions {
@@ -127,7 +127,7 @@ export class CosignVerifier {
     const base = { registry: request.registry, repository: displayName, severity: options.severity };
     let trust: CosignTrust;
     try {
-      trust = await this.#cached(this.#trust, JSON.stringify(options.policy), options.force, () => loadCosignTrust(options.policy, this.#o.readFile));
+      trust = await this.#cached(this.#trust, JSON.stringify(options.policy), options.force, () => loadTrust(options.policy, this.#o.readFile));
     } catch (e) {
       return unverifiableResult(`the cosign trust in .trustlens.yaml cannot be used: ${describeError(e)}`, { ...base, digest: null, platformDigest: null });
     }
@@ -149,7 +149,10 @@ export class CosignVerifier {
         manifestBytes: async () => (await this.#o.oci.fetchManifest(repo, evidence.digest, { signal: options.signal })).bytes,
       };
       const outcomes = [];
-      for (const sig of evidence.discovery.signatures) outcomes.push(await verifySignature(sig, ctx));
+      if (evidence.discovery.signatures.length > 0) {
+        const { verifySignature } = await signatureVerification();
+        for (const sig of evidence.discovery.signatures) outcomes.push(await verifySignature(sig, ctx));
+      }
       return evaluateCosign(evidence.discovery, outcomes, {
         repository: displayName, registry: request.registry, policyTrustsAnyone: trustsAnyone(options.policy), now: ctx.now,
         expiryWarningDays: options.expiryWarningDays ?? 30, severity: options.severity, digest: evidence.digest, platformDigest,

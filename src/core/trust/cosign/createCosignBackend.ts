@@ -15,7 +15,8 @@ import { CosignTrustBackend } from './cosignBackend';
 import { parseCosignSection } from './cosignPolicy';
 import type { RuleSectionParser } from '../../policy/ruleSections';
 import { CosignVerifier } from './cosignVerifier';
-import { PublicGoodTrustedRoot } from './sigstoreRoot';
+import { publicGoodRootModule } from './lazyVerification';
+import type { PublicGoodTrustedRoot } from './sigstoreRoot';
 
 /** Everything needed to build the cosign backend on Node. */
 export interface CosignBackendOptions {
@@ -68,11 +69,16 @@ function cosignVerifierOver(
     plainHttpForLoopback: options.plainHttpForLoopback ?? true, timeoutMs: options.timeoutMs, limits: options.limits,
     ...(options.rememberReferrersSupport ? { rememberReferrersSupport: true } : {}),
   });
-  const root = new PublicGoodTrustedRoot({
-    cacheDir: join(options.cacheDir, 'sigstore'), clock: options.clock, logger: options.logger,
-    ...(options.tufMirrorUrl !== undefined ? { mirrorUrl: options.tufMirrorUrl } : {}),
-  });
-  const verifier = new CosignVerifier({ oci, publicGoodRoot: () => root.get(), clock: options.clock, logger: options.logger, ttlMs: options.ttlMs });
+  // Made (and its code loaded) when a keyless signature first needs it.
+  let root: Promise<PublicGoodTrustedRoot> | undefined;
+  const publicGoodRoot = async () => {
+    root ??= publicGoodRootModule().then(({ PublicGoodTrustedRoot }) => new PublicGoodTrustedRoot({
+      cacheDir: join(options.cacheDir, 'sigstore'), clock: options.clock, logger: options.logger,
+      ...(options.tufMirrorUrl !== undefined ? { mirrorUrl: options.tufMirrorUrl } : {}),
+    }));
+    return (await root).get();
+  };
+  const verifier = new CosignVerifier({ oci, publicGoodRoot, clock: options.clock, logger: options.logger, ttlMs: options.ttlMs });
   return { verifier, oci };
 }
 

@@ -78,13 +78,21 @@ export async function discoverSignatures(oci: OciRegistry, repo: OciRepository, 
     for (const layer of layers) pending.push({ location: { source, manifestDigest, layerDigest: layer.digest }, kind: bundle ? 'bundle' : 'simple-signing', layer });
   };
 
-  const legacy = await readSigTag(oci, repo, digest, signal);
+  // Both places are asked at once (one round trip instead of two); what they hold is taken in the same
+  // order as if asked one after the other, and a transport failure of the signature tag still comes first.
+  const [sigTag, listed] = await Promise.allSettled([
+    readSigTag(oci, repo, digest, signal),
+    listReferrers(oci, repo, digest, { signal, artifactTypes: SIGNATURE_ARTIFACT_TYPES }),
+  ]);
+  if (sigTag.status === 'rejected') throw sigTag.reason;
+  const legacy = sigTag.value;
   if (legacy.kind === 'found') take(legacy.manifest, 'sig-tag', legacy.manifestDigest, false);
   else if (legacy.kind === 'problem') problems.push(legacy.problem);
 
   let referrersSource: Discovery['referrersSource'] = 'none';
   try {
-    const referrers = await listReferrers(oci, repo, digest, { signal, artifactTypes: SIGNATURE_ARTIFACT_TYPES });
+    if (listed.status === 'rejected') throw listed.reason;
+    const referrers = listed.value;
     referrersSource = referrers.source;
     for (const p of referrers.problems) problems.push({ where: p.digest, message: p.message });
     for (const r of referrers.referrers) {

@@ -7,7 +7,7 @@
 import type { HttpClient } from '../../net/http';
 import { systemClock, type Clock } from '../../ports';
 import { DEFAULT_LIMITS, type NotationLimits } from './constants';
-import { readTrustStoreFolder } from './configFiles';
+import { readTrustStoreFolder } from './trustStoreFolder';
 import type { NotationFinding } from './findings';
 import type { EffectiveNotationPolicy } from './policy';
 import type { NotationCheckResult, NotationSignatureResult, NotationStatus } from './result';

@@ -19,7 +19,6 @@ import { UnreachableRegistries } from '../unreachableRegistries';
 import type { BackendCheckOptions, BackendReference, DetailsOptions, TrustBackend } from '../backend';
 import type { CheckResult, SignatureResult } from '../checkResult';
 import type { RepositoryKey, TrustDetails } from '../trustDetails';
-import { checkNotation } from './checkNotation';
 import { readNotationConfig } from './configFiles';
 import type { NotationLimits } from './constants';
 import { notationDetails } from './details';
@@ -162,6 +161,8 @@ export class NotationTrustBackend implements TrustBackend {
         source: { repository: ref.repository, location: source.location, policyOrigin: 'none' },
       });
     }
+    // The verification code (envelopes, certificates, PKI.js) is loaded by the first reference Notation checks.
+    const { checkNotation } = await import('./checkNotation');
     const result = await checkNotation({
       repository: ref.repository,
       target,

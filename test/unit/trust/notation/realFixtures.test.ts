@@ -8,7 +8,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { checkNotation } from '../../../../src/core/trust/notation/checkNotation';
 import type { NotationCheckResult } from '../../../../src/core/trust/notation/result';
-import { readTrustStoreFolder } from '../../../../src/core/trust/notation/configFiles';
+import { readTrustStoreFolder } from '../../../../src/core/trust/notation/trustStoreFolder';
 import { verifySignature } from '../../../../src/core/trust/notation/verifySignature';
 import { DEFAULT_LIMITS } from '../../../../src/core/trust/notation/constants';
 import { makeXdgConfigHome, policyUnder } from '../../../helpers/notation/configHome';
