@@ -50,9 +50,12 @@ const SHA1_SIGNATURES = new Set([
  */
 const parsed = new Map<string, CertInfo | undefined>();
 const MAX_PARSED = 256;
+/** Larger certificates are parsed each time: what is kept stays under 256 × 16 KiB, whatever a server sends. */
+const MAX_KEPT_BYTES = 16 * 1024;
 
 /** Parses one DER certificate; `undefined` if it is not one. */
 export function parseCertificate(der: Uint8Array): CertInfo | undefined {
+  if (der.byteLength > MAX_KEPT_BYTES) return parseCertificateUncached(der.slice());
   const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
   if (parsed.has(id)) return parsed.get(id);
   const info = parseCertificateUncached(der.slice());
