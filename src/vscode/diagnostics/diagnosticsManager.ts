@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError, TrustLensError } from '../../core/errors';
+import type { Severity } from '../../core/model/findings';
+import type { ScanResult } from '../../core/model/occurrence';
 import { PolicyFileError } from '../../core/policy/policyError';
 import { affectsTrustLens, readSettings } from '../config';
 import { documentKind, scanDocument } from '../documents';
@@ -11,11 +13,22 @@ interface Pending {
   controller?: AbortController;
 }
 
+/** Diagnostics a check set: all of the document's, or (`partial`) those of a large file's first documents only. */
+export interface ShownDiagnostics {
+  uri: vscode.Uri;
+  partial: boolean;
+}
+
 /**
  * Owns the `TrustLens` diagnostic collection: checks each Dockerfile and compose document debounced
  * after edits, at once on open, save and focus, and again when settings, workspace trust or a policy
  * file change. A newer check cancels the document's older one; verdicts already shown stay until the
  * new ones arrive.
+ *
+ * A large Kubernetes file with nothing shown yet (just opened) shows the problems of its first
+ * documents as soon as the reader has them, checked like any others, and then all of them. Those first
+ * diagnostics are all they are: the verdicts that the status bar, hovers, quick fixes, the Signers view
+ * and the report read are stored only from the whole file, so until then they say it is being checked.
  */
 export class DiagnosticsManager implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('TrustLens');
@@ -24,10 +37,15 @@ export class DiagnosticsManager implements vscode.Disposable {
   readonly #disposables: vscode.Disposable[] = [];
   readonly #started = new vscode.EventEmitter<vscode.Uri>();
   readonly #completed = new vscode.EventEmitter<vscode.Uri>();
+  readonly #shownEvent = new vscode.EventEmitter<ShownDiagnostics>();
+  /** Documents whose diagnostics a check has set, by key. */
+  readonly #shown = new Set<string>();
   /** Fires when a check of a document is scheduled or started, whatever asked for it. */
   readonly onWillCheck = this.#started.event;
   /** Fires when the document's latest check finished or was dropped (whether or not anything changed). */
   readonly onDidCheck = this.#completed.event;
+  /** Fires right after a check sets a document's diagnostics (the first documents' of a large file, or all). */
+  readonly onDidShowDiagnostics = this.#shownEvent.event;
 
   constructor(private readonly services: TrustLensServices) {
     const policyWatcher = vscode.workspace.createFileSystemWatcher('**/.trustlens.yaml');
@@ -39,6 +57,7 @@ export class DiagnosticsManager implements vscode.Disposable {
       this.collection,
       this.#started,
       this.#completed,
+      this.#shownEvent,
       policyWatcher,
       policyWatcher.onDidChange(onPolicy),
       policyWatcher.onDidCreate(onPolicy),
@@ -136,8 +155,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     const dropped = this.#pending.has(uri.toString());
     this.#cancel(uri.toString());
     this.#pending.delete(uri.toString());
-    this.collection.delete(uri);
-    this.services.results.delete(uri);
+    this.#hide(uri);
     this.services.scanner.forget(uri.toString());
     if (dropped) this.#completed.fire(uri);
   }
@@ -154,21 +172,25 @@ export class DiagnosticsManager implements vscode.Disposable {
     const settings = readSettings(doc.uri);
     const controller = new AbortController();
     pending.controller = controller;
+    const key = doc.uri.toString();
+    let ended = false;
+    let first: Promise<void> | undefined;
     try {
       if (doc.isClosed) return;
-      if (!kind) {
-        this.collection.delete(doc.uri);
-        this.services.results.delete(doc.uri);
-        return;
-      }
-      if (!settings.enable) {
-        this.collection.delete(doc.uri);
-        this.services.results.delete(doc.uri);
+      if (!kind || !settings.enable) {
+        this.#hide(doc.uri);
         return;
       }
       const version = doc.version;
+      // A document with nothing shown yet shows its first problems while the rest is read (never
+      // for a forced re-check, which must not show verdicts from before it).
+      const onFirst = !force && !this.#shown.has(key)
+        ? (found: ScanResult) => {
+          first = this.#showFirst(doc, version, found, controller.signal, settings.unverifiableLevel, () => ended);
+        }
+        : undefined;
       // Keyed by the document, so that the reader re-parses only what this edit changed.
-      const scan = await scanDocument(doc, kind, this.services.scanner, doc.uri.toString());
+      const scan = await scanDocument(doc, kind, this.services.scanner, key, onFirst);
       const policy = await this.services.policyFor(doc.uri);
       if (policy instanceof Error) {
         this.#showPolicyError(policy);
@@ -176,19 +198,55 @@ export class DiagnosticsManager implements vscode.Disposable {
       }
       this.#clearPolicyErrors();
       const results = await this.services.trust.check(scan, { policy, signal: controller.signal, force });
+      // The first problems are shown (or dropped) before all of them are.
+      await first;
       if (controller.signal.aborted || doc.isClosed || doc.version !== version) return;
+      ended = true;
       this.services.results.set(doc.uri, results);
       this.collection.set(doc.uri, toDiagnostics(results, settings.unverifiableLevel));
+      this.#shown.add(key);
+      this.#shownEvent.fire({ uri: doc.uri, partial: false });
     } catch (e) {
       if (TrustLensError.is(e, 'aborted')) return;
       // A check must never take the editor down; the log says why it failed.
       this.services.log.logger.error(`checking ${doc.uri.fsPath} failed: ${describeError(e)}`);
     } finally {
+      ended = true;
       // The document's latest check reports back whatever became of it, so that waiting for it ends.
-      const latest = this.#pending.get(doc.uri.toString()) === pending;
-      if (latest) this.#pending.delete(doc.uri.toString());
+      const latest = this.#pending.get(key) === pending;
+      if (latest) this.#pending.delete(key);
       if (latest || !controller.signal.aborted) this.#completed.fire(doc.uri);
     }
+  }
+
+  /**
+   * Shows the diagnostics of a large file's first documents, checked like any others, unless the
+   * check they are part of has ended (all of them shown, or dropped) or was cancelled. No verdict is
+   * stored: only the whole file's are.
+   */
+  async #showFirst(
+    doc: vscode.TextDocument, version: number, found: ScanResult, signal: AbortSignal, level: Severity, ended: () => boolean,
+  ): Promise<void> {
+    try {
+      const policy = await this.services.policyFor(doc.uri);
+      // A broken policy file is shown by the check itself.
+      if (policy instanceof Error) return;
+      const results = await this.services.trust.check(found, { policy, signal });
+      if (signal.aborted || ended() || doc.isClosed || doc.version !== version) return;
+      this.collection.set(doc.uri, toDiagnostics(results, level));
+      this.#shown.add(doc.uri.toString());
+      this.#shownEvent.fire({ uri: doc.uri, partial: true });
+    } catch (e) {
+      if (TrustLensError.is(e, 'aborted')) return;
+      this.services.log.logger.error(`checking the first documents of ${doc.uri.fsPath} failed: ${describeError(e)}`);
+    }
+  }
+
+  /** Drops a document's diagnostics and verdicts. */
+  #hide(uri: vscode.Uri): void {
+    this.collection.delete(uri);
+    this.#shown.delete(uri.toString());
+    this.services.results.delete(uri);
   }
 
   /** Shows a broken `.trustlens.yaml` where it is broken, from the error's file, line and column. */
