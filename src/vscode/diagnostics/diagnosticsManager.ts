@@ -11,6 +11,8 @@ import { toDiagnostics } from './convert';
 interface Pending {
   timer?: ReturnType<typeof setTimeout>;
   controller?: AbortController;
+  /** The document's version when the check was asked for. */
+  version: number;
 }
 
 /** Diagnostics a check set: all of the document's, or (`partial`) those of a large file's first documents only. */
@@ -62,12 +64,12 @@ export class DiagnosticsManager implements vscode.Disposable {
       policyWatcher.onDidChange(onPolicy),
       policyWatcher.onDidCreate(onPolicy),
       policyWatcher.onDidDelete(onPolicy),
-      vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
+      vscode.workspace.onDidOpenTextDocument((doc) => this.#scheduleShown(doc)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0) this.schedule(e.document, readSettings(e.document.uri).debounceMs);
       }),
       vscode.workspace.onDidSaveTextDocument((doc) => this.schedule(doc, 0)),
-      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.schedule(editor.document, 0)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.#scheduleShown(editor.document)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!affectsTrustLens(e)) return;
@@ -88,13 +90,24 @@ export class DiagnosticsManager implements vscode.Disposable {
     if (!this.#checked(doc)) return;
     const key = doc.uri.toString();
     this.#cancel(key);
-    const pending: Pending = {};
+    const pending: Pending = { version: doc.version };
     pending.timer = setTimeout(() => {
       pending.timer = undefined;
       void this.#run(doc, pending, force);
     }, delayMs);
     this.#pending.set(key, pending);
     this.#started.fire(doc.uri);
+  }
+
+  /**
+   * Checks a document that opened or took the focus at once, unless a check of its current text is
+   * already running: opening a file in an editor does both, and the second check would wait for the
+   * first one's reader to finish.
+   */
+  #scheduleShown(doc: vscode.TextDocument): void {
+    const pending = this.#pending.get(doc.uri.toString());
+    if (pending && pending.timer === undefined && pending.version === doc.version) return;
+    this.schedule(doc, 0);
   }
 
   /**
@@ -105,7 +118,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     if (!this.#checked(doc)) return;
     const key = doc.uri.toString();
     this.#cancel(key);
-    const pending: Pending = {};
+    const pending: Pending = { version: doc.version };
     this.#pending.set(key, pending);
     this.#started.fire(doc.uri);
     await this.#run(doc, pending, force);
