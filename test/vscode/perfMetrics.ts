@@ -42,6 +42,11 @@ export interface VscodeMetrics {
     lines: number;
     references: number;
     /**
+     * The document arrived in the extension host (`onDidOpenTextDocument`) → the first diagnostics
+     * TrustLens set for it, per opening: what TrustLens itself takes.
+     */
+    openedToFirstShownMs: number[];
+    /**
      * Opened (not read before) → the first diagnostics TrustLens set for it (those of its first
      * documents, set before the rest of the file is read), per opening.
      */
