@@ -91,15 +91,16 @@ export async function scanContent(
   }
   const dotenv = kind === 'compose' && uri.scheme === 'file' ? await readDotenv(uri.fsPath, maxFileBytes) : undefined;
   const envErrors: FileError[] = dotenv && 'message' in dotenv ? [dotenv] : [];
-  const onThisFile = (errors: FileError[]) => errors.map((e): FileError => ({
-    file, range: TOP, message: `${e.file}${e.range ? `:${e.range.start.line + 1}` : ''}: ${e.message}`,
-  }));
   // Kustomizations read their resources, and Helm values their chart's Chart.yaml, from disk.
   const path = uri.scheme === 'file' && (kind === 'kustomize' || kind === 'helm-values') ? uri.fsPath : undefined;
+  // First findings come only for Kubernetes files, which have no `.env`: they are handed on as they are.
   const reply = await scanner.scan({
     file, kind, text, dotenv: dotenv && 'text' in dotenv ? dotenv : undefined, maxFileBytes,
     ...(session === undefined ? {} : { session }), ...(path ? { path } : {}),
-  }, onFirst && ((first) => onFirst({ ...first, errors: [...onThisFile(envErrors), ...first.errors] })));
+  }, onFirst);
   envErrors.push(...reply.dotenvErrors);
-  return { ...reply.scan, errors: [...onThisFile(envErrors), ...reply.scan.errors] };
+  const onThisFile = envErrors.map((e): FileError => ({
+    file, range: TOP, message: `${e.file}${e.range ? `:${e.range.start.line + 1}` : ''}: ${e.message}`,
+  }));
+  return { ...reply.scan, errors: [...onThisFile, ...reply.scan.errors] };
 }

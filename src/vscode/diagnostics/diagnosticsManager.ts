@@ -40,8 +40,6 @@ export class DiagnosticsManager implements vscode.Disposable {
   readonly #started = new vscode.EventEmitter<vscode.Uri>();
   readonly #completed = new vscode.EventEmitter<vscode.Uri>();
   readonly #shownEvent = new vscode.EventEmitter<ShownDiagnostics>();
-  /** Documents whose diagnostics a check has set, by key. */
-  readonly #shown = new Set<string>();
   /** Fires when a check of a document is scheduled or started, whatever asked for it. */
   readonly onWillCheck = this.#started.event;
   /** Fires when the document's latest check finished or was dropped (whether or not anything changed). */
@@ -197,9 +195,10 @@ export class DiagnosticsManager implements vscode.Disposable {
       const version = doc.version;
       // A document with nothing shown yet shows its first problems while the rest is read (never
       // for a forced re-check, which must not show verdicts from before it).
-      const onFirst = !force && !this.#shown.has(key)
+      const onFirst = !force && !this.collection.has(doc.uri)
         ? (found: ScanResult) => {
-          first = this.#showFirst(doc, version, found, controller.signal, settings.unverifiableLevel, () => ended);
+          // Whatever fails here (a cancelled check included) fails the whole file's check too, which says so.
+          first = this.#showFirst(doc, version, found, controller.signal, settings.unverifiableLevel, () => ended).catch(() => undefined);
         }
         : undefined;
       // Keyed by the document, so that the reader re-parses only what this edit changed.
@@ -217,7 +216,6 @@ export class DiagnosticsManager implements vscode.Disposable {
       ended = true;
       this.services.results.set(doc.uri, results);
       this.collection.set(doc.uri, toDiagnostics(results, settings.unverifiableLevel));
-      this.#shown.add(key);
       this.#shownEvent.fire({ uri: doc.uri, partial: false });
     } catch (e) {
       if (TrustLensError.is(e, 'aborted')) return;
@@ -240,25 +238,18 @@ export class DiagnosticsManager implements vscode.Disposable {
   async #showFirst(
     doc: vscode.TextDocument, version: number, found: ScanResult, signal: AbortSignal, level: Severity, ended: () => boolean,
   ): Promise<void> {
-    try {
-      const policy = await this.services.policyFor(doc.uri);
-      // A broken policy file is shown by the check itself.
-      if (policy instanceof Error) return;
-      const results = await this.services.trust.check(found, { policy, signal });
-      if (signal.aborted || ended() || doc.isClosed || doc.version !== version) return;
-      this.collection.set(doc.uri, toDiagnostics(results, level));
-      this.#shown.add(doc.uri.toString());
-      this.#shownEvent.fire({ uri: doc.uri, partial: true });
-    } catch (e) {
-      if (TrustLensError.is(e, 'aborted')) return;
-      this.services.log.logger.error(`checking the first documents of ${doc.uri.fsPath} failed: ${describeError(e)}`);
-    }
+    const policy = await this.services.policyFor(doc.uri);
+    // A broken policy file is shown by the check itself.
+    if (policy instanceof Error) return;
+    const results = await this.services.trust.check(found, { policy, signal });
+    if (signal.aborted || ended() || doc.isClosed || doc.version !== version) return;
+    this.collection.set(doc.uri, toDiagnostics(results, level));
+    this.#shownEvent.fire({ uri: doc.uri, partial: true });
   }
 
   /** Drops a document's diagnostics and verdicts. */
   #hide(uri: vscode.Uri): void {
     this.collection.delete(uri);
-    this.#shown.delete(uri.toString());
     this.services.results.delete(uri);
   }
 
