@@ -6,7 +6,7 @@ import { registerPinAll } from './vscode/commands/pinAll';
 import { registerSwitchTag } from './vscode/commands/switchTag';
 import { registerTrustReport } from './vscode/commands/trustReport';
 import { registerWorkspaceCommands } from './vscode/commands/workspaceCommands';
-import { DiagnosticsManager } from './vscode/diagnostics/diagnosticsManager';
+import { DiagnosticsManager, type ShownDiagnostics } from './vscode/diagnostics/diagnosticsManager';
 import { registerTrustHover } from './vscode/hover/trustHover';
 import { TrustLensServices } from './vscode/services';
 import { localKeysNodes } from './vscode/dct/localKeysNodes';
@@ -21,6 +21,11 @@ export interface TrustLensApi {
   checkDocument(doc: vscode.TextDocument, force?: boolean): Promise<void>;
   /** Resolves once no check is scheduled or running and no trust data is being fetched. */
   settled(): Promise<void>;
+  /**
+   * Fires right after TrustLens sets a document's diagnostics: `partial` when they are only those of a
+   * large file's first documents, shown while the rest is read (its verdicts are not stored yet).
+   */
+  readonly onDidShowDiagnostics: vscode.Event<ShownDiagnostics>;
   readonly services: TrustLensServices;
   /** The Signers view: its tree data and its TreeView. */
   readonly signers: SignersView;
@@ -59,7 +64,15 @@ export function activate(context: vscode.ExtensionContext): TrustLensApi {
       await diagnostics.settled();
       await services.idle();
     };
-    return { checkDocument: (doc, force) => diagnostics.checkNow(doc, force), settled, services, signers, statusBar: statusBar.item, activateMs: performance.now() - started };
+    return {
+      checkDocument: (doc, force) => diagnostics.checkNow(doc, force),
+      settled,
+      onDidShowDiagnostics: diagnostics.onDidShowDiagnostics,
+      services,
+      signers,
+      statusBar: statusBar.item,
+      activateMs: performance.now() - started,
+    };
   } catch (e) {
     // VS Code does not tell the user when an extension fails to activate.
     void vscode.window.showErrorMessage(`TrustLens failed to activate: ${e instanceof Error ? e.message : String(e)}`);

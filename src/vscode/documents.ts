@@ -66,10 +66,13 @@ async function readDotenv(composePath: string, maxFileBytes: number): Promise<{ 
 /**
  * Finds the image references in a document; compose variables come from the environment and `.env`.
  * With `session` (the document's key, for an open document), the reader keeps what it read for the
- * document's next read.
+ * document's next read. With `onFirst`, a large Kubernetes file's first documents' findings are
+ * handed to it before the rest is read; only the result is the document's.
  */
-export function scanDocument(doc: vscode.TextDocument, kind: ScannableKind, scanner: ScanWorkerClient, session?: string): Promise<ScanResult> {
-  return scanContent(doc.uri, kind, doc.getText(), scanner, session);
+export function scanDocument(
+  doc: vscode.TextDocument, kind: ScannableKind, scanner: ScanWorkerClient, session?: string, onFirst?: (first: ScanResult) => void,
+): Promise<ScanResult> {
+  return scanContent(doc.uri, kind, doc.getText(), scanner, session, onFirst);
 }
 
 /**
@@ -77,7 +80,9 @@ export function scanDocument(doc: vscode.TextDocument, kind: ScannableKind, scan
  * compose variables come from the environment and `.env`. A problem with the `.env` file is shown on
  * the compose file it affects, at its top, naming the `.env` line.
  */
-export async function scanContent(uri: vscode.Uri, kind: ScannableKind, text: string, scanner: ScanWorkerClient, session?: string): Promise<ScanResult> {
+export async function scanContent(
+  uri: vscode.Uri, kind: ScannableKind, text: string, scanner: ScanWorkerClient, session?: string, onFirst?: (first: ScanResult) => void,
+): Promise<ScanResult> {
   const { maxFileBytes } = readSettings(uri);
   const file = documentLabel(uri);
   // A UTF-16 code unit takes at least one byte, so a text this long is over the limit without counting.
@@ -88,10 +93,11 @@ export async function scanContent(uri: vscode.Uri, kind: ScannableKind, text: st
   const envErrors: FileError[] = dotenv && 'message' in dotenv ? [dotenv] : [];
   // Kustomizations read their resources, and Helm values their chart's Chart.yaml, from disk.
   const path = uri.scheme === 'file' && (kind === 'kustomize' || kind === 'helm-values') ? uri.fsPath : undefined;
+  // First findings come only for Kubernetes files, which have no `.env`: they are handed on as they are.
   const reply = await scanner.scan({
     file, kind, text, dotenv: dotenv && 'text' in dotenv ? dotenv : undefined, maxFileBytes,
     ...(session === undefined ? {} : { session }), ...(path ? { path } : {}),
-  });
+  }, onFirst);
   envErrors.push(...reply.dotenvErrors);
   const onThisFile = envErrors.map((e): FileError => ({
     file, range: TOP, message: `${e.file}${e.range ? `:${e.range.start.line + 1}` : ''}: ${e.message}`,

@@ -1,7 +1,8 @@
 /**
  * What the fuzz target runs each input through, and what counts as a crash: the readers must never
  * throw (a file they cannot read is an error entry), must never fail inside themselves (an `internal`
- * error entry), and the policy parser may only reject with `invalid-config`.
+ * error entry), and the policy parser may only reject with `invalid-config`. A Kubernetes file is read
+ * as the editor opens it: its first findings, if any, must come once and begin the whole read's.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,16 @@ function sane(scan: ScanResult): void {
   }
 }
 
+/** Throws unless `whole` begins with `first`'s entries, or is a refusal of the file (a limit hit after them). */
+function beginsWith(whole: ScanResult, first: ScanResult): void {
+  sane(first);
+  if (whole.references.length === 0 && whole.skipped.length === 0 && whole.errors.length === 1 && whole.errors[0]!.message.startsWith('not read: ')) return;
+  for (const key of ['references', 'skipped', 'errors'] as const) {
+    const begins = JSON.stringify(whole[key].slice(0, first[key].length)) === JSON.stringify(first[key]);
+    if (!begins) throw new Error(`the first findings' ${key} are not the beginning of the whole read's`);
+  }
+}
+
 /** Runs one input; returns how long it took and, for a crash, what happened. */
 export function runCase(c: FuzzCase, throughFiles: boolean): { ms: number; crash?: string } {
   const started = performance.now();
@@ -61,7 +72,15 @@ export function runCase(c: FuzzCase, throughFiles: boolean): { ms: number; crash
         internal(errors);
         break;
       }
-      case 'kubernetes':
+      case 'kubernetes': {
+        // As the editor opens it: the first documents' findings (at most once) begin the whole read's.
+        const firsts: ScanResult[] = [];
+        const scan = scanText(FILE_OF.kubernetes, 'kubernetes', c.text, { onFirst: (found) => firsts.push(found) });
+        sane(scan);
+        if (firsts.length > 1) throw new Error(`${firsts.length} first findings`);
+        if (firsts[0]) beginsWith(scan, firsts[0]);
+        break;
+      }
       case 'kustomize':
       case 'helm-values':
       case 'devcontainer':

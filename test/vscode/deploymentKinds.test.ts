@@ -154,4 +154,47 @@ describe('deployment files on a real trust server', function () {
     assert.deepEqual(diagnostics(doc), []);
     assert.deepEqual(api.services.results.get(doc.uri), []);
   });
+
+  it('a large manifest just opened shows its first documents\' problems while the rest is read, then exactly a full read\'s; no verdict is stored from the first', async () => {
+    // Both tags' trust data is cached first, as for a file opened in a workspace already checked.
+    await open('k8s/warm.yaml', `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ${h}/trustlens/app:3.19\n    - image: ${h}/trustlens/app:3.19.5\n`);
+    const image = (i: number) => `${h}/trustlens/app:${i % 10 === 0 ? '3.19.5' : '3.19'}`;
+    const deployments = Array.from({ length: 300 }, (_, i) => [
+      'apiVersion: apps/v1', 'kind: Deployment', `metadata: {name: app${i}}`, 'spec:', '  template:', '    spec:', '      containers:',
+      '        - name: app', `          image: ${image(i)}`, '          ports: [{containerPort: 8080}]',
+    ].join('\n'));
+    const uri = vscode.Uri.file(await write('k8s/large.yaml', `${deployments.join('\n---\n')}\n`));
+    // Each Deployment is 10 lines and a separator; every tenth image is the unsigned tag.
+    const expected = deployments.flatMap((_, i) => (i % 10 === 0 ? [`${i * 11 + 8}:17 unsigned-tag Error ${image(i)}`] : []));
+    const located = () => vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'TrustLens')
+      .map((x) => `${x.range.start.line}:${x.range.start.character} ${(x.code as { value: string }).value} ${vscode.DiagnosticSeverity[x.severity]} ${image(Math.floor(x.range.start.line / 11))}`);
+    const shown: { partial: boolean; diagnostics: string[]; verdicts: number }[] = [];
+    let allShown = (): void => undefined;
+    const all = new Promise<void>((resolve) => {
+      allShown = resolve;
+    });
+    const sub = api.onDidShowDiagnostics((e) => {
+      if (e.uri.toString() !== uri.toString()) return;
+      shown.push({ partial: e.partial, diagnostics: located(), verdicts: api.services.results.get(uri).length });
+      if (!e.partial) allShown();
+    });
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      await all;
+      assert.deepEqual(shown.map((s) => s.partial), [true, false], 'the first documents\' diagnostics, then all of them');
+      const [first, whole] = [shown[0]!, shown[1]!];
+      assert.deepEqual(whole.diagnostics, expected);
+      assert.ok(first.diagnostics.length > 0 && first.diagnostics.length < expected.length, `${first.diagnostics.length} of ${expected.length} shown first`);
+      assert.deepEqual(first.diagnostics, expected.slice(0, first.diagnostics.length), 'the first diagnostics are the beginning of all of them');
+      assert.equal(first.verdicts, 0, 'no verdict is stored from the first documents (status bar, hovers, Signers view, report)');
+      assert.equal(whole.verdicts, deployments.length);
+      // A full read (a forced re-check shows no first findings) gives the same diagnostics.
+      await api.checkDocument(doc, true);
+      assert.deepEqual(shown.map((s) => s.partial), [true, false, false]);
+      assert.deepEqual(located(), expected);
+    } finally {
+      sub.dispose();
+    }
+  });
 });

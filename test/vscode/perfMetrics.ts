@@ -41,7 +41,21 @@ export interface VscodeMetrics {
   manifestLatency?: {
     lines: number;
     references: number;
-    /** Opened (not read before) → its diagnostics, per opening. */
+    /**
+     * The document arrived in the extension host (`onDidOpenTextDocument`) → the first diagnostics
+     * TrustLens set for it, per opening: what TrustLens itself takes.
+     */
+    openedToFirstShownMs: number[];
+    /**
+     * Opened (not read before) → the first diagnostics TrustLens set for it (those of its first
+     * documents, set before the rest of the file is read), per opening.
+     */
+    firstShownMs: number[];
+    /** How many diagnostics those first ones were, per opening (all of them: 50). */
+    firstShownCount: number[];
+    /** Opened → all its diagnostics set by TrustLens, per opening. */
+    allShownMs: number[];
+    /** Opened → `onDidChangeDiagnostics` with all its diagnostics (VS Code fires it 50 ms after they are set), per opening. */
     openMs: number[];
     /** Edit applied → `onDidChangeDiagnostics` with the new diagnostics, per edit. */
     diagnosticsMs: number[];

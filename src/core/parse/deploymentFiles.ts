@@ -1,6 +1,7 @@
 import type { ScanResult } from '../model/occurrence';
 import { scanDevcontainer } from './devcontainer';
 import type { ScannableKind } from './fileKinds';
+import type { FirstFindingsListener } from './firstFindings';
 import { scanGithubWorkflow } from './githubWorkflow';
 import { scanGitlabCi } from './gitlabCi';
 import { scanHelmValues } from './helmValues';
@@ -27,14 +28,17 @@ function chartAppVersion(related: RelatedFiles | undefined): string | undefined 
 /**
  * Reads a deployment or CI file of any kind but Dockerfiles and compose files. A YAML file that is not
  * a Kubernetes manifest by content (`apiVersion` and `kind`) holds nothing and is not parsed. With
- * `memo`, a Kubernetes file's unchanged documents are not parsed again.
+ * `memo`, a Kubernetes file's unchanged documents are not parsed again; with `onFirst`, a large
+ * Kubernetes file read whole reports its first documents' findings before the rest is read.
  */
 export function scanDeploymentFile(
-  file: string, kind: Exclude<ScannableKind, 'dockerfile' | 'compose'>, text: string, related?: RelatedFiles, memo?: YamlDocumentMemo,
+  file: string, kind: Exclude<ScannableKind, 'dockerfile' | 'compose'>, text: string,
+  options: { related?: RelatedFiles; memo?: YamlDocumentMemo; onFirst?: FirstFindingsListener } = {},
 ): ScanResult {
+  const { related } = options;
   switch (kind) {
     case 'kubernetes':
-      return looksLikeKubernetes(text) ? scanKubernetes(file, text, memo) : { references: [], skipped: [], errors: [] };
+      return looksLikeKubernetes(text) ? scanKubernetes(file, text, options.memo, options.onFirst) : { references: [], skipped: [], errors: [] };
     case 'kustomize':
       return scanKustomization(file, text, related);
     case 'helm-values':

@@ -40,6 +40,9 @@ export function imageValue(value: string): ImageValue {
   return parsed.ok ? parsed : { ok: false, reason: 'invalid-reference', message: parsed.message };
 }
 
+const byPosition = (a: { range: Range }, b: { range: Range }) =>
+  a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+
 /** Collects the references and skipped values of one file, in document order. */
 export class ImageSink {
   readonly result: ScanResult = emptyScan();
@@ -69,10 +72,14 @@ export class ImageSink {
 
   /** The result, references and skipped values in document order. */
   done(): ScanResult {
-    const byPosition = (a: { range: Range }, b: { range: Range }) =>
-      a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
     this.result.references.sort(byPosition);
     this.result.skipped.sort(byPosition);
     return this.result;
+  }
+
+  /** What is collected so far, as {@link done} gives it, leaving the sink as it is. */
+  snapshot(): ScanResult {
+    const { references, skipped, errors } = this.result;
+    return { references: [...references].sort(byPosition), skipped: [...skipped].sort(byPosition), errors: [...errors] };
   }
 }

@@ -5,8 +5,9 @@
 import { isMap, isScalar, type YAMLMap } from 'yaml';
 import type { ScanResult } from '../model/occurrence';
 import { ImageSink, imageValue } from './imageValues';
-import type { YamlDocumentMemo } from './yamlDocumentMemo';
-import { yamlViews } from './yamlFile';
+import { firstFindingsHook, type FirstFindingsListener } from './firstFindings';
+import type { DocumentsReader, YamlDocumentMemo } from './yamlDocumentMemo';
+import { yamlViews, type YamlViewsOptions } from './yamlFile';
 import type { ScalarAt, YamlView } from './yamlView';
 
 /** Where the pod spec is in each workload kind. */
@@ -27,8 +28,8 @@ const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] 
 export { looksLikeKubernetes } from './fileKinds';
 
 /** Reads the images of one manifest's objects into a sink (used for kustomize resources too). */
-export function kubernetesImages(text: string, sink: ImageSink, first?: { end: number }): void {
-  for (const view of yamlViews(text, sink, { first })) {
+export function kubernetesImages(text: string, sink: ImageSink, options: YamlViewsOptions = {}): void {
+  for (const view of yamlViews(text, sink, options)) {
     const root = view.root;
     if (isMap(root)) readObject(view, root, sink, new Set());
   }
@@ -40,14 +41,17 @@ export function kubernetesImages(text: string, sink: ImageSink, first?: { end: n
  * ReplicationControllers and CronJobs, and image volumes; the items of a `List`; and, in objects of
  * any other kind (custom resources), every `image:` whose value is a valid reference (`k8s-image-guess`).
  * With `memo` (a document read again after an edit), only the YAML documents whose text changed are parsed.
+ * With `onFirst`, a large file read whole reports its first documents' findings before the rest is read.
  */
-export function scanKubernetes(file: string, text: string, memo?: YamlDocumentMemo): ScanResult {
-  const read = (documents: string, first?: { end: number }): ScanResult => {
+export function scanKubernetes(file: string, text: string, memo?: YamlDocumentMemo, onFirst?: FirstFindingsListener): ScanResult {
+  const read: DocumentsReader = (documents, options = {}) => {
     const sink = new ImageSink(file);
-    kubernetesImages(documents, sink, first);
+    const outline = options.outline ?? { starts: [0], separable: true };
+    const onRead = options.onFirst && firstFindingsHook(documents, outline, sink, options.onFirst);
+    kubernetesImages(documents, sink, { first: options.first, outline, onRead });
     return sink.done();
   };
-  return memo ? memo.read(file, text, read) : read(text);
+  return memo ? memo.read(file, text, read, onFirst) : read(text, { onFirst });
 }
 
 function stringAt(view: YamlView, map: YAMLMap, key: string): string | undefined {

@@ -4,6 +4,7 @@ import { scanCompose } from './compose';
 import { scanDeploymentFile } from './deploymentFiles';
 import { scanDockerfile } from './dockerfile';
 import type { ScannableKind } from './fileKinds';
+import type { FirstFindingsListener } from './firstFindings';
 import type { RelatedFiles } from './kustomize';
 import { DEFAULT_MAX_FILE_BYTES, fileTooLarge, LimitError } from './limits';
 import type { ScanSession } from './scanSession';
@@ -20,6 +21,11 @@ export interface ScanTextOptions {
   session?: ScanSession;
   /** Reads files beside this one: a kustomization's resources, a chart's `Chart.yaml`. */
   related?: RelatedFiles;
+  /**
+   * Gets, at most once, the findings of the first documents of a large Kubernetes file read whole,
+   * before the rest is read (see `firstFindings.ts`); never for other kinds.
+   */
+  onFirst?: FirstFindingsListener;
 }
 
 const START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -49,7 +55,8 @@ export function scanText(file: string, kind: ScannableKind, text: string, option
     if (kind === 'dockerfile') {
       return session ? session.dockerfile.read(file, text, { buildArgs: options.buildArgs }) : scanDockerfile(file, text, { buildArgs: options.buildArgs });
     }
-    return scanDeploymentFile(file, kind, text, options.related, kind === 'kubernetes' ? session?.kubernetes : undefined);
+    const memo = kind === 'kubernetes' ? session?.kubernetes : undefined;
+    return scanDeploymentFile(file, kind, text, { related: options.related, memo, onFirst: options.onFirst });
   } catch (e) {
     if (e instanceof LimitError) {
       return { references: [], skipped: [], errors: [{ file, message: `not read: ${e.message}`, range: e.range ?? START }] };

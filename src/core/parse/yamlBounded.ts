@@ -28,67 +28,95 @@ export interface YamlOutline {
  * start, counting source offsets as the library's parser does (its control tokens take none).
  */
 export function checkYamlNesting(text: string): YamlOutline {
-  const outline: YamlOutline = { starts: [0], separable: true };
-  let offset = 0;
-  const indents: number[] = [];
-  let flow = 0;
-  let indicators = 0;
-  let indent = 0;
-  let lineStarted = false;
-  let scalarSource = false;
-  let inDocument = false;
-  for (const token of new Lexer().lex(text)) {
-    const type = scalarSource ? 'scalar-source' : CST.tokenType(token);
-    scalarSource = false;
-    const at = offset;
-    if (type !== 'scalar' && type !== 'doc-mode' && type !== 'flow-error-end') offset += token.length;
+  const check = new NestingCheck();
+  for (const token of new Lexer().lex(text)) check.token(token);
+  return check.outline;
+}
+
+/**
+ * {@link checkYamlNesting} one lexer token at a time, so that a reader can check each token before
+ * its parser sees it. `outline` grows as document starts are met.
+ */
+class NestingCheck {
+  #offset = 0;
+  readonly #indents: number[] = [];
+  #flow = 0;
+  #indicators = 0;
+  #indent = 0;
+  #lineStarted = false;
+  #scalarSource = false;
+  #inDocument = false;
+
+  constructor(readonly outline: YamlOutline = { starts: [0], separable: true }) {}
+
+  /** Counts the next token of the lexer; throws a LimitError when the nesting may exceed the limit. */
+  token(token: string): void {
+    const type = this.#scalarSource ? 'scalar-source' : CST.tokenType(token);
+    this.#scalarSource = false;
+    const at = this.#offset;
+    if (type !== 'scalar' && type !== 'doc-mode' && type !== 'flow-error-end') this.#offset += token.length;
     switch (type) {
       case 'newline':
-        indent = 0;
-        indicators = 0;
-        lineStarted = false;
-        continue;
+        this.#indent = 0;
+        this.#indicators = 0;
+        this.#lineStarted = false;
+        return;
       case 'space':
-        if (!lineStarted) indent = /^ */.exec(token)![0].length;
-        continue;
+        if (!this.#lineStarted) this.#indent = /^ */.exec(token)![0].length;
+        return;
       case 'directive-line':
-        outline.separable = false;
-        continue;
+        this.outline.separable = false;
+        return;
       case 'comment':
       case 'byte-order-mark':
       case 'doc-mode':
-        continue;
+        return;
       case 'doc-start':
       case 'doc-end':
         // A marker after comments alone starts the first document; after content, another one.
-        if (type === 'doc-end') outline.separable = false;
-        else if (inDocument) outline.starts.push(at);
-        inDocument = true;
-        indents.length = 0;
-        flow = 0;
-        continue;
+        if (type === 'doc-end') this.outline.separable = false;
+        else if (this.#inDocument) this.outline.starts.push(at);
+        this.#inDocument = true;
+        this.#indents.length = 0;
+        this.#flow = 0;
+        return;
       case 'scalar':
         // The marker of a scalar: the next token is its source, whatever its first character.
-        scalarSource = true;
+        this.#scalarSource = true;
         break;
       default:
         break;
     }
-    inDocument = true;
-    if (!lineStarted) {
-      lineStarted = true;
-      if (flow === 0) {
-        while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
-        indents.push(indent);
+    this.#inDocument = true;
+    const indents = this.#indents;
+    if (!this.#lineStarted) {
+      this.#lineStarted = true;
+      if (this.#flow === 0) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= this.#indent) indents.pop();
+        indents.push(this.#indent);
       }
     }
-    if (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind') indicators += 1;
-    else if (type === 'flow-seq-start' || type === 'flow-map-start') flow += 1;
-    else if ((type === 'flow-seq-end' || type === 'flow-map-end') && flow > 0) flow -= 1;
-    else if (type === 'flow-error-end') flow = 0;
-    if (indents.length + indicators + flow > LIMITS.yamlDepth) throw tooDeep();
+    if (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind') this.#indicators += 1;
+    else if (type === 'flow-seq-start' || type === 'flow-map-start') this.#flow += 1;
+    else if ((type === 'flow-seq-end' || type === 'flow-map-end') && this.#flow > 0) this.#flow -= 1;
+    else if (type === 'flow-error-end') this.#flow = 0;
+    if (indents.length + this.#indicators + this.#flow > LIMITS.yamlDepth) throw tooDeep();
   }
-  return outline;
+}
+
+/**
+ * The library's CST of a YAML stream, its parser fed one lexer token at a time, each only after its
+ * nesting is counted ({@link NestingCheck}): the parser never sees a token that was not checked, and
+ * the text is lexed once, only as far as the caller takes documents.
+ */
+function* checkedTokens(text: string, outline?: YamlOutline): Generator<CST.Token> {
+  const check = new NestingCheck(outline);
+  const parser = new Parser();
+  for (const token of new Lexer().lex(text)) {
+    check.token(token);
+    yield* parser.next(token);
+  }
+  yield* parser.end();
 }
 
 /** The deepest nesting of collections in a CST token, walked without recursion. */
@@ -129,22 +157,24 @@ export function parseYaml(text: string, lines: LineCounter, options: DocumentOpt
 
 /**
  * The documents of a multi-document YAML stream (`---`), composed one at a time as the caller takes
- * them, with the same bounds as {@link parseYaml}. Each document carries its own errors. `lines` holds
- * every line of the text from the start, so that a position is the same whenever it is asked for.
+ * them, with the same bounds as {@link parseYaml}: the nesting of the text is checked as it is read,
+ * before the parser sees it, so that taking the first documents costs no more than their text (and
+ * the next document's, which the library composes before it hands over the one before). Each
+ * document carries its own errors. `lines` holds every line of the text from the start, so that a
+ * position is the same whenever it is asked for. `outline`, when given, gets the document starts as
+ * they are met (all of them once every document is taken).
  *
- * With `first`, the caller takes only the first document, which ends at `first.end`, and the whole
- * text's nesting has already been checked ({@link checkYamlNesting}): the rest of the text is lexed
- * only as far as the library needs to end that document.
+ * With `first`, the caller takes only the first document, which ends at `first.end`: lines are
+ * counted only that far.
  */
 export function* parseYamlDocuments(
-  text: string, lines: LineCounter, options: DocumentOptions & ParseOptions & SchemaOptions = {}, first?: { end: number },
+  text: string, lines: LineCounter, options: DocumentOptions & ParseOptions & SchemaOptions = {}, first?: { end: number }, outline?: YamlOutline,
 ): Generator<Document.Parsed> {
-  if (!first) checkYamlNesting(text);
   const linesEnd = first?.end ?? text.length;
   lines.addNewLine(0);
   for (let at = text.indexOf('\n'); at >= 0 && at < linesEnd; at = text.indexOf('\n', at + 1)) lines.addNewLine(at + 1);
   const composer = new Composer({ ...options, uniqueKeys: false });
-  const docs = composer.compose(bounded(new Parser().parse(text)), true, text.length);
+  const docs = composer.compose(bounded(checkedTokens(text, outline)), true, text.length);
   for (;;) {
     const traces = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;

@@ -1,9 +1,20 @@
 import type { Position, Range } from '../model/range';
 import type { ScanResult } from '../model/occurrence';
-import { checkYamlNesting } from './yamlBounded';
+import type { FirstFindingsListener } from './firstFindings';
+import { checkYamlNesting, type YamlOutline } from './yamlBounded';
 
 /** Findings read from one document, with lines counted from the document's start. */
 type DocumentFindings = ScanResult;
+
+/**
+ * Reads a file's documents: `read(text)` the whole file; with `first`, only the first document of
+ * `text`, which ends at `first.end`. `outline` gets where the documents start, as they are met;
+ * `onFirst` the first documents' findings of a large file, before the rest is read. A limit hit
+ * throws a LimitError.
+ */
+export type DocumentsReader = (
+  text: string, options?: { first?: { end: number }; outline?: YamlOutline; onFirst?: FirstFindingsListener },
+) => ScanResult;
 
 const moved = (p: Position, lines: number): Position => ({ line: p.line + lines, character: p.character });
 const movedRange = (r: Range, lines: number): Range => ({ start: moved(r.start, lines), end: moved(r.end, lines) });
@@ -37,7 +48,8 @@ function shift(found: DocumentFindings, lines: number, into: ScanResult): void {
  * whole file); the others' findings are moved to where the document now starts. A document with a
  * YAML error is never reused: how the library ends a broken document may depend on the text after
  * it. A file whose documents do not read the same on their own (a `%TAG` directive, an end marker
- * `...`) is read whole, as without a memo.
+ * `...`) is read whole, as without a memo. The first read (nothing kept yet) reads the whole file in
+ * one pass, which also finds where its documents start, and keeps each document's findings from it.
  */
 export class YamlDocumentMemo {
   #file = '';
@@ -46,40 +58,34 @@ export class YamlDocumentMemo {
   computed = 0;
 
   /**
-   * Reads `text`: `read(text)` reads a whole file; `read(rest, { end })` reads only the first
-   * document of `rest`, which ends at `end` (its nesting already checked). A limit hit throws a LimitError.
+   * Reads `text` with `read`, parsing again only what changed since the last read. With nothing kept
+   * from an earlier read (the first), the file is read whole in one pass, and `onFirst` gets its first
+   * documents' findings before the rest is read. A limit hit throws a LimitError.
    */
-  read(file: string, text: string, read: (text: string, first?: { end: number }) => ScanResult): ScanResult {
-    const { starts, separable } = checkYamlNesting(text);
+  read(file: string, text: string, read: DocumentsReader, onFirst?: FirstFindingsListener): ScanResult {
     if (file !== this.#file) this.#entries.clear();
     this.#file = file;
     this.computed = 0;
+    if (this.#entries.size === 0) return this.#readWhole(text, read, onFirst);
+    const { starts, separable } = checkYamlNesting(text);
     const next = new Map<string, DocumentFindings>();
     if (!separable) {
       this.#entries = next;
       this.computed = starts.length;
       return read(text);
     }
-    const lines: number[] = [];
-    let line = 0;
-    let counted = 0;
-    for (const start of starts) {
-      for (let at = text.indexOf('\n', counted); at >= 0 && at < start; at = text.indexOf('\n', at + 1)) line += 1;
-      counted = start;
-      lines.push(line);
-    }
-    // The last document ends with the text, the others at the next one's marker.
-    const keys = starts.map((start, i) => `${i + 1 < starts.length ? '-' : '.'}${text.slice(start, starts[i + 1])}`);
+    const lines = startLines(text, starts);
+    const keys = documentKeys(text, starts);
     const missing = keys.filter((key) => !this.#entries.has(key)).length;
-    // Many documents to read (a first read): one pass over the whole text, its findings split by document.
-    const whole = missing > MANY ? bySection(read(text), lines) : undefined;
+    // Many documents to read (a large change): one pass over the whole text, its findings split by document.
+    const whole = missing > MANY ? bySection(read(text, { onFirst }), lines) : undefined;
     const result: ScanResult = { references: [], skipped: [], errors: [] };
     for (let i = 0; i < starts.length; i += 1) {
       const key = keys[i]!;
       // A whole read is used whole: an error it placed on a document's first line may be the previous one's.
       let found = whole ? undefined : (next.get(key) ?? this.#entries.get(key));
       if (!found) {
-        found = whole ? whole[i]! : read(text.slice(starts[i]), { end: (starts[i + 1] ?? text.length) - starts[i]! });
+        found = whole ? whole[i]! : read(text.slice(starts[i]), { first: { end: (starts[i + 1] ?? text.length) - starts[i]! } });
         this.computed += 1;
         // An error at the end of a document may be placed on the next one's first line, so a document
         // of a whole read is kept only when the next one has no error either.
@@ -94,6 +100,42 @@ export class YamlDocumentMemo {
     this.#entries = next;
     return result;
   }
+
+  /** Reads the whole text in one pass, which finds where its documents start, and keeps each document's findings. */
+  #readWhole(text: string, read: DocumentsReader, onFirst?: FirstFindingsListener): ScanResult {
+    const outline: YamlOutline = { starts: [0], separable: true };
+    const found = read(text, { outline, onFirst });
+    const { starts, separable } = outline;
+    this.computed = starts.length;
+    this.#entries = new Map();
+    if (!separable) return found;
+    const whole = bySection(found, startLines(text, starts));
+    const keys = documentKeys(text, starts);
+    for (let i = 0; i < starts.length; i += 1) {
+      // As below: an error at the end of a document may be placed on the next one's first line.
+      if (whole[i]!.errors.length > 0 || (whole[i + 1]?.errors.length ?? 0) > 0) continue;
+      this.#entries.set(keys[i]!, whole[i]!);
+    }
+    return found;
+  }
+}
+
+/** The line each document starts on. */
+function startLines(text: string, starts: readonly number[]): number[] {
+  const lines: number[] = [];
+  let line = 0;
+  let counted = 0;
+  for (const start of starts) {
+    for (let at = text.indexOf('\n', counted); at >= 0 && at < start; at = text.indexOf('\n', at + 1)) line += 1;
+    counted = start;
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** Each document's text, marked as the last one or not: the last document ends with the text, the others at the next one's marker. */
+function documentKeys(text: string, starts: readonly number[]): string[] {
+  return starts.map((start, i) => `${i + 1 < starts.length ? '-' : '.'}${text.slice(start, starts[i + 1])}`);
 }
 
 /** Above this many documents to parse, the whole text is read in one pass. */

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError, TrustLensError } from '../../core/errors';
+import type { Severity } from '../../core/model/findings';
+import type { ScanResult } from '../../core/model/occurrence';
 import { PolicyFileError } from '../../core/policy/policyError';
 import { affectsTrustLens, readSettings } from '../config';
 import { documentKind, scanDocument } from '../documents';
@@ -9,6 +11,14 @@ import { toDiagnostics } from './convert';
 interface Pending {
   timer?: ReturnType<typeof setTimeout>;
   controller?: AbortController;
+  /** The document's version when the check was asked for. */
+  version: number;
+}
+
+/** Diagnostics a check set: all of the document's, or (`partial`) those of a large file's first documents only. */
+export interface ShownDiagnostics {
+  uri: vscode.Uri;
+  partial: boolean;
 }
 
 /**
@@ -16,6 +26,11 @@ interface Pending {
  * after edits, at once on open, save and focus, and again when settings, workspace trust or a policy
  * file change. A newer check cancels the document's older one; verdicts already shown stay until the
  * new ones arrive.
+ *
+ * A large Kubernetes file with nothing shown yet (just opened) shows the problems of its first
+ * documents as soon as the reader has them, checked like any others, and then all of them. Those first
+ * diagnostics are all they are: the verdicts that the status bar, hovers, quick fixes, the Signers view
+ * and the report read are stored only from the whole file, so until then they say it is being checked.
  */
 export class DiagnosticsManager implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('TrustLens');
@@ -24,10 +39,13 @@ export class DiagnosticsManager implements vscode.Disposable {
   readonly #disposables: vscode.Disposable[] = [];
   readonly #started = new vscode.EventEmitter<vscode.Uri>();
   readonly #completed = new vscode.EventEmitter<vscode.Uri>();
+  readonly #shownEvent = new vscode.EventEmitter<ShownDiagnostics>();
   /** Fires when a check of a document is scheduled or started, whatever asked for it. */
   readonly onWillCheck = this.#started.event;
   /** Fires when the document's latest check finished or was dropped (whether or not anything changed). */
   readonly onDidCheck = this.#completed.event;
+  /** Fires right after a check sets a document's diagnostics (the first documents' of a large file, or all). */
+  readonly onDidShowDiagnostics = this.#shownEvent.event;
 
   constructor(private readonly services: TrustLensServices) {
     const policyWatcher = vscode.workspace.createFileSystemWatcher('**/.trustlens.yaml');
@@ -39,16 +57,17 @@ export class DiagnosticsManager implements vscode.Disposable {
       this.collection,
       this.#started,
       this.#completed,
+      this.#shownEvent,
       policyWatcher,
       policyWatcher.onDidChange(onPolicy),
       policyWatcher.onDidCreate(onPolicy),
       policyWatcher.onDidDelete(onPolicy),
-      vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)),
+      vscode.workspace.onDidOpenTextDocument((doc) => this.#scheduleShown(doc)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0) this.schedule(e.document, readSettings(e.document.uri).debounceMs);
       }),
       vscode.workspace.onDidSaveTextDocument((doc) => this.schedule(doc, 0)),
-      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.schedule(editor.document, 0)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.#scheduleShown(editor.document)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!affectsTrustLens(e)) return;
@@ -69,13 +88,24 @@ export class DiagnosticsManager implements vscode.Disposable {
     if (!this.#checked(doc)) return;
     const key = doc.uri.toString();
     this.#cancel(key);
-    const pending: Pending = {};
+    const pending: Pending = { version: doc.version };
     pending.timer = setTimeout(() => {
       pending.timer = undefined;
       void this.#run(doc, pending, force);
     }, delayMs);
     this.#pending.set(key, pending);
     this.#started.fire(doc.uri);
+  }
+
+  /**
+   * Checks a document that opened or took the focus at once, unless a check of its current text is
+   * already running: opening a file in an editor does both, and the second check would wait for the
+   * first one's reader to finish.
+   */
+  #scheduleShown(doc: vscode.TextDocument): void {
+    const pending = this.#pending.get(doc.uri.toString());
+    if (pending && pending.timer === undefined && pending.version === doc.version) return;
+    this.schedule(doc, 0);
   }
 
   /**
@@ -86,7 +116,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     if (!this.#checked(doc)) return;
     const key = doc.uri.toString();
     this.#cancel(key);
-    const pending: Pending = {};
+    const pending: Pending = { version: doc.version };
     this.#pending.set(key, pending);
     this.#started.fire(doc.uri);
     await this.#run(doc, pending, force);
@@ -136,8 +166,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     const dropped = this.#pending.has(uri.toString());
     this.#cancel(uri.toString());
     this.#pending.delete(uri.toString());
-    this.collection.delete(uri);
-    this.services.results.delete(uri);
+    this.#hide(uri);
     this.services.scanner.forget(uri.toString());
     if (dropped) this.#completed.fire(uri);
   }
@@ -154,21 +183,26 @@ export class DiagnosticsManager implements vscode.Disposable {
     const settings = readSettings(doc.uri);
     const controller = new AbortController();
     pending.controller = controller;
+    const key = doc.uri.toString();
+    let ended = false;
+    let first: Promise<void> | undefined;
     try {
       if (doc.isClosed) return;
-      if (!kind) {
-        this.collection.delete(doc.uri);
-        this.services.results.delete(doc.uri);
-        return;
-      }
-      if (!settings.enable) {
-        this.collection.delete(doc.uri);
-        this.services.results.delete(doc.uri);
+      if (!kind || !settings.enable) {
+        this.#hide(doc.uri);
         return;
       }
       const version = doc.version;
+      // A document with nothing shown yet shows its first problems while the rest is read (never
+      // for a forced re-check, which must not show verdicts from before it).
+      const onFirst = !force && !this.collection.has(doc.uri)
+        ? (found: ScanResult) => {
+          // Whatever fails here (a cancelled check included) fails the whole file's check too, which says so.
+          first = this.#showFirst(doc, version, found, controller.signal, settings.unverifiableLevel, () => ended).catch(() => undefined);
+        }
+        : undefined;
       // Keyed by the document, so that the reader re-parses only what this edit changed.
-      const scan = await scanDocument(doc, kind, this.services.scanner, doc.uri.toString());
+      const scan = await scanDocument(doc, kind, this.services.scanner, key, onFirst);
       const policy = await this.services.policyFor(doc.uri);
       if (policy instanceof Error) {
         this.#showPolicyError(policy);
@@ -176,19 +210,47 @@ export class DiagnosticsManager implements vscode.Disposable {
       }
       this.#clearPolicyErrors();
       const results = await this.services.trust.check(scan, { policy, signal: controller.signal, force });
+      // The first problems are shown (or dropped) before all of them are.
+      await first;
       if (controller.signal.aborted || doc.isClosed || doc.version !== version) return;
+      ended = true;
       this.services.results.set(doc.uri, results);
       this.collection.set(doc.uri, toDiagnostics(results, settings.unverifiableLevel));
+      this.#shownEvent.fire({ uri: doc.uri, partial: false });
     } catch (e) {
       if (TrustLensError.is(e, 'aborted')) return;
       // A check must never take the editor down; the log says why it failed.
       this.services.log.logger.error(`checking ${doc.uri.fsPath} failed: ${describeError(e)}`);
     } finally {
+      ended = true;
       // The document's latest check reports back whatever became of it, so that waiting for it ends.
-      const latest = this.#pending.get(doc.uri.toString()) === pending;
-      if (latest) this.#pending.delete(doc.uri.toString());
+      const latest = this.#pending.get(key) === pending;
+      if (latest) this.#pending.delete(key);
       if (latest || !controller.signal.aborted) this.#completed.fire(doc.uri);
     }
+  }
+
+  /**
+   * Shows the diagnostics of a large file's first documents, checked like any others, unless the
+   * check they are part of has ended (all of them shown, or dropped) or was cancelled. No verdict is
+   * stored: only the whole file's are.
+   */
+  async #showFirst(
+    doc: vscode.TextDocument, version: number, found: ScanResult, signal: AbortSignal, level: Severity, ended: () => boolean,
+  ): Promise<void> {
+    const policy = await this.services.policyFor(doc.uri);
+    // A broken policy file is shown by the check itself.
+    if (policy instanceof Error) return;
+    const results = await this.services.trust.check(found, { policy, signal });
+    if (signal.aborted || ended() || doc.isClosed || doc.version !== version) return;
+    this.collection.set(doc.uri, toDiagnostics(results, level));
+    this.#shownEvent.fire({ uri: doc.uri, partial: true });
+  }
+
+  /** Drops a document's diagnostics and verdicts. */
+  #hide(uri: vscode.Uri): void {
+    this.collection.delete(uri);
+    this.services.results.delete(uri);
   }
 
   /** Shows a broken `.trustlens.yaml` where it is broken, from the error's file, line and column. */

@@ -22,6 +22,8 @@ export interface ScanRequest {
   session?: string;
   /** The file on disk, for kinds that read the files beside it (kustomize resources, a chart's Chart.yaml). */
   path?: string;
+  /** Whether to send the first documents' findings of a large Kubernetes file before the rest is read (a {@link FirstReply}). */
+  first?: boolean;
 }
 
 /** Drops what the worker keeps for a document that closed. */
@@ -43,12 +45,22 @@ export interface ScanReply {
   dotenvErrors: FileError[];
 }
 
+/**
+ * The findings of the first documents of a large Kubernetes file, sent while the rest is read: at
+ * most one per request, before its {@link ScanReply}, which alone is the file's result.
+ */
+export interface FirstReply {
+  id: number;
+  first: ScanResult;
+}
+
 /** How long one document may take before the worker is stopped. */
 export const SCAN_TIMEOUT_MS = 10_000;
 
 interface Pending {
   request: ScanRequest;
   resolve(reply: ScanReply): void;
+  onFirst?: (first: ScanResult) => void;
 }
 
 export class ScanWorkerClient {
@@ -60,10 +72,14 @@ export class ScanWorkerClient {
   /** @param workerFile the built worker script; `dist/scanWorker.js` beside the engine bundle by default. */
   constructor(private readonly workerFile = join(__dirname, 'scanWorker.js'), private readonly timeoutMs = SCAN_TIMEOUT_MS) {}
 
-  /** Reads one document. Never rejects: a worker failure or a timeout is an error entry for the file. */
-  scan(request: Omit<ScanRequest, 'id'>): Promise<ScanReply> {
+  /**
+   * Reads one document. Never rejects: a worker failure or a timeout is an error entry for the file.
+   * With `onFirst`, a large Kubernetes file's first documents' findings are handed to it before the
+   * rest is read (at most once, never after the reply); the time limit is for the whole read.
+   */
+  scan(request: Omit<ScanRequest, 'id' | 'first'>, onFirst?: (first: ScanResult) => void): Promise<ScanReply> {
     return new Promise((resolve) => {
-      this.#queue.push({ request: { ...request, id: this.#nextId++ }, resolve });
+      this.#queue.push({ request: { ...request, id: this.#nextId++, ...(onFirst ? { first: true } : {}) }, resolve, ...(onFirst ? { onFirst } : {}) });
       this.#next();
     });
   }
@@ -78,8 +94,16 @@ export class ScanWorkerClient {
     const worker = new Worker(this.workerFile, { env: SHARE_ENV });
     worker.unref();
     const mine = () => this.#current?.worker === worker;
-    worker.on('message', (reply: ScanReply) => {
-      if (mine() && this.#current?.pending.request.id === reply.id) this.#finish(reply);
+    worker.on('message', (reply: ScanReply | FirstReply) => {
+      const pending = mine() ? this.#current?.pending : undefined;
+      if (pending?.request.id !== reply.id) return;
+      if ('first' in reply) {
+        const onFirst = pending.onFirst;
+        pending.onFirst = undefined;
+        onFirst?.(reply.first);
+        return;
+      }
+      this.#finish(reply);
     });
     worker.on('error', (e) => {
       if (mine()) this.#fail(`the reader failed: ${e.message}`);
@@ -110,6 +134,7 @@ export class ScanWorkerClient {
     if (!current) return;
     clearTimeout(current.timer);
     this.#current = undefined;
+    current.pending.onFirst = undefined;
     current.pending.resolve(reply);
     this.#next();
   }
