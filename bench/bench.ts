@@ -13,6 +13,7 @@ import { deploymentsManifest } from './manifest';
 import { Lexer, parseAllDocuments } from 'yaml';
 import { ScanSession } from '../src/core/parse/scanSession';
 import type { ColdCheckFigures } from './coldCheck';
+import { run } from './runCommand';
 
 const ROOT = resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -24,21 +25,6 @@ async function timed(fn: () => Promise<void>): Promise<number> {
   const start = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/**
- * Runs a command to its end; exit status 0 or 1 (a check that found problems) is success. Never
- * synchronous: the stack's servers log through pipes this process drains, and a blocked event loop
- * would let a pipe fill up and stall the server writing to it.
- */
-async function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  try {
-    return (await promisify(execFile)(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...options })).stdout;
-  } catch (e) {
-    const { code, stdout, stderr } = e as { code?: unknown; stdout?: string; stderr?: string };
-    if (code === 1) return stdout ?? '';
-    throw new Error(`${cmd} ${args.join(' ')} failed (${String(code)}): ${stderr ?? String(e)}`);
-  }
 }
 
 /** A multi-document manifest of `n` Deployments, 20 lines each, separated by `---`. */

@@ -11,11 +11,9 @@
  * `node out/bench/coldCheck.js --serve` only sets the stack up and prints how to check it (to profile
  * `trustlens check` by hand, e.g. with `--cpu-prof` or `--verbose`), then keeps it up until interrupted.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { scanPaths } from '../src/core/parse/scanPaths';
 import { parsePolicy } from '../src/core/policy/policyFile';
 import { nullLogger, systemClock, type Clock } from '../src/core/ports';
@@ -26,6 +24,7 @@ import { MemoryMetadataStore } from '../src/core/trust/dct/metadataStore';
 import { pushImage } from '../test/helpers/stack/push';
 import { hexOf } from '../test/helpers/stack/signers';
 import { startStack } from '../test/helpers/stack/stack';
+import { run } from './runCommand';
 
 const ROOT = resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -55,21 +54,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/**
- * Runs a command to its end; exit status 0 or 1 (a check that found problems) is success. Never
- * synchronous: the stack's servers log through pipes this process drains, and a blocked event loop
- * would let a pipe fill up and stall the server writing to it.
- */
-async function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  try {
-    return (await promisify(execFile)(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...options })).stdout;
-  } catch (e) {
-    const { code, stdout, stderr } = e as { code?: unknown; stdout?: string; stderr?: string };
-    if (code === 1) return stdout ?? '';
-    throw new Error(`${cmd} ${args.join(' ')} failed (${String(code)}): ${stderr ?? String(e)}`);
-  }
 }
 
 /** Fails the benchmark unless every tag was found signed: a fast wrong answer measures nothing. */
