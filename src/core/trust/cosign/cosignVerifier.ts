@@ -189,7 +189,9 @@ export class CosignVerifier {
     return { resolved, digest, discovery, fetchedAt: this.#o.clock.now().getTime() };
   }
 
-  // One shared promise per key within the TTL; a failure is not kept.
+  // One shared promise per key within the TTL. A failure is not kept, except the registry's answer
+  // that the image does not exist: that is an answer like any other, so a re-check within the TTL
+  // does not ask again (Refresh does).
   #cached<T>(cache: Map<string, CacheEntry<T>>, key: string, force: boolean | undefined, load: () => Promise<T>): Promise<T> {
     const now = this.#o.clock.now().getTime();
     const hit = cache.get(key);
@@ -203,8 +205,9 @@ export class CosignVerifier {
       () => {
         entry.pending = false;
       },
-      () => {
-        if (cache.get(key) === entry) cache.delete(key);
+      (e: unknown) => {
+        entry.pending = false;
+        if (cache.get(key) === entry && !isNetError(e, 'not-found')) cache.delete(key);
       },
     );
     return entry.value;

@@ -7,6 +7,7 @@
  * for the cache TTL, so a warm re-check makes no request; concurrent checks of one reference share one.
  */
 import type { ImageOccurrence } from '../../model/occurrence';
+import { isNetError } from '../../net/netError';
 import { registryBaseUrl } from '../../net/registryClient';
 import type { HttpClient } from '../../net/http';
 import type { OciRegistry } from '../../oci/ociRegistry';
@@ -51,6 +52,8 @@ export interface NotationEntry {
   readonly result: NotationCheckResult;
   readonly evidence: SignatureResult;
   readonly at: number;
+  /** The registry answered that the image does not exist: kept for the TTL like a verdict, though it is `unverifiable`. */
+  readonly notFound?: boolean;
 }
 
 /** How long notation's own configuration is reused before it is read again (it is re-read on change soon enough). */
@@ -129,7 +132,7 @@ export class NotationTrustBackend implements TrustBackend {
     if (!pending) {
       pending = this.#semaphore.run(() => this.#check(reference, policy, force)).then((entry) => {
         // What could not be checked is asked again next time, never served from the cache.
-        if (entry.result.status !== 'unverifiable') this.#done.set(id, entry);
+        if (entry.result.status !== 'unverifiable' || entry.notFound) this.#done.set(id, entry);
         else this.#done.delete(id);
         this.#latest.set(entry.reference, entry);
         return entry;
@@ -144,9 +147,10 @@ export class NotationTrustBackend implements TrustBackend {
     const repo = { registry: ref.registry, repository: ref.path };
     const source = new RegistryArtifactSource(this.o.oci, repo);
     const at = this.o.clock.now().getTime();
-    const entry = (result: NotationCheckResult): NotationEntry => ({
+    const entry = (result: NotationCheckResult, notFound = false): NotationEntry => ({
       reference: ref.reference, repository: ref.repository, tag: ref.tag, result, at,
       evidence: notationEvidence(result, reference.policy, source.location, ref.repository),
+      ...(notFound ? { notFound } : {}),
     });
     let target;
     try {
@@ -159,7 +163,7 @@ export class NotationTrustBackend implements TrustBackend {
         scheme: 'notation', status: 'unverifiable', signedDigest: null, signatures: [],
         findings: [{ code: 'unverifiable', severity: 'error', message: `${ref.reference} could not be resolved in the registry to check its Notation signatures: ${describeError(e)}` }],
         source: { repository: ref.repository, location: source.location, policyOrigin: 'none' },
-      });
+      }, isNetError(e, 'not-found'));
     }
     // The verification code (envelopes, certificates, PKI.js) is loaded by the first reference Notation checks.
     const { checkNotation } = await import('./checkNotation');
