@@ -144,9 +144,60 @@ function schemeWanted(policy: EffectivePolicy, scheme: string): boolean {
   return !listed || listed.includes(scheme);
 }
 
-/** Verdicts for everything a scan found, skipped values included, in scan order. */
+/** Where an occurrence is written, and the stage or service it is written in: no verdict depends on these. */
+const PLACE_KEYS = new Set(['file', 'range', 'after', 'stage']);
+
+/** What a reference's verdict depends on: all of its occurrence but its place. Occurrences alike in all else get one verdict. */
+function checkedAs(occurrence: ImageOccurrence): string {
+  return JSON.stringify(occurrence, (key, value: unknown) => (PLACE_KEYS.has(key) ? undefined : value));
+}
+
+/** A verdict of an occurrence alike, as the verdict of `occurrence` (arrays copied, so that no two results share one). */
+function rebound(result: CheckResult, occurrence: ImageOccurrence): CheckResult {
+  if (result.target.kind === 'reference' && result.target.occurrence === occurrence) return result;
+  return {
+    ...result,
+    target: { kind: 'reference', occurrence },
+    signers: [...result.signers],
+    findings: [...result.findings],
+    ...(result.requiredSigners ? { requiredSigners: [...result.requiredSigners] } : {}),
+    ...(result.missingSigners ? { missingSigners: [...result.missingSigners] } : {}),
+  };
+}
+
+/**
+ * Verdicts for everything a scan found, skipped values included, in scan order. Each distinct
+ * reference is checked once, however often it is written (a manifest of 500 workloads names a
+ * few dozen images).
+ */
 export async function checkScan(scan: ScanResult, options: CheckOptions, backends: readonly TrustBackend[], _clock?: Clock): Promise<CheckResult[]> {
-  const references: BackendReference[] = scan.references.map((occurrence) => ({ occurrence, policy: effectivePolicy(options.policy, occurrence.ref.repository) }));
+  const distinct = new Map<string, number>();
+  const unique: ImageOccurrence[] = [];
+  const slot = scan.references.map((occurrence) => {
+    const key = checkedAs(occurrence);
+    let at = distinct.get(key);
+    if (at === undefined) {
+      at = unique.push(occurrence) - 1;
+      distinct.set(key, at);
+    }
+    return at;
+  });
+  const verdicts = await checkDistinct(unique, options, backends);
+  const results = scan.references.map((occurrence, i) => rebound(verdicts[slot[i]!]!, occurrence));
+  const skipped = scan.skipped.map((s) => withVerdict(skippedResult(s, options.policy)));
+  const files = scan.errors.map((e) => withVerdict(fileErrorResult(e, options.policy)));
+  return [...results, ...skipped, ...files];
+}
+
+/** Verdicts for distinct references, in order. */
+async function checkDistinct(occurrences: readonly ImageOccurrence[], options: CheckOptions, backends: readonly TrustBackend[]): Promise<CheckResult[]> {
+  const policies = new Map<string, EffectivePolicy>();
+  const policyOf = (repository: string): EffectivePolicy => {
+    let policy = policies.get(repository);
+    if (!policy) policies.set(repository, (policy = effectivePolicy(options.policy, repository)));
+    return policy;
+  };
+  const references: BackendReference[] = occurrences.map((occurrence) => ({ occurrence, policy: policyOf(occurrence.ref.repository) }));
   // Each backend is asked once, about every reference it applies to and whose policy does not leave its scheme out.
   const routed = backends.map((backend) => references.map((r, i) => ({ r, i })).filter(({ r }) => !r.policy.ignored && schemeWanted(r.policy, backend.scheme) && backend.appliesTo(r)));
   const answers = await untilAborted(Promise.all(backends.map((backend, b) => {
@@ -156,16 +207,13 @@ export async function checkScan(scan: ScanResult, options: CheckOptions, backend
   throwIfAborted(options.signal);
   const perReference: SignatureResult[][] = references.map(() => []);
   answers.forEach((results, b) => results.forEach((s, k) => perReference[routed[b]![k]!.i]!.push(s)));
-  const results = references.map((r, i): CheckResult => {
+  return references.map((r, i): CheckResult => {
     const signatures = perReference[i]!;
     if (signatures.length === 0 && !listedSchemes(r.policy)) {
       return withVerdict({ target: { kind: 'reference', occurrence: r.occurrence }, status: 'skipped', signedDigest: null, role: null, signers: [], expires: null, findings: [] });
     }
     return withVerdict(withVariableEmpty(mergeSignatures(r.occurrence, signatures, r.policy), r.occurrence, r.policy.severity));
   });
-  const skipped = scan.skipped.map((s) => withVerdict(skippedResult(s, options.policy)));
-  const files = scan.errors.map((e) => withVerdict(fileErrorResult(e, options.policy)));
-  return [...results, ...skipped, ...files];
 }
 
 /** What every backend is built with: the engine's clock, log, cache and transport. */
