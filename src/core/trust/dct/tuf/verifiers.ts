@@ -9,6 +9,7 @@ import * as ed from '@noble/ed25519';
 import { readEcdsaDerSignature } from '../../../crypto/der';
 import { sha512 } from '../../../crypto/encoding';
 import type { TufPublicKey } from './keys';
+import { rememberedVerification } from './verificationMemo';
 import { decodeFirstPemBlock } from '../../../crypto/pem';
 import { GO_EC_CURVES, parseCertificate } from '../../../crypto/x509';
 
@@ -55,11 +56,13 @@ export function keyTypeAllowed(method: string, keytype: string): boolean {
  */
 export function verifySignature(method: string, key: TufPublicKey, sig: Uint8Array, message: Uint8Array): boolean {
   if (!isSupportedMethod(method) || !keyTypeAllowed(method, key.keytype)) return false;
-  try {
-    return (verifiers[method] as Verifier)(key, sig, message);
-  } catch {
-    return false;
-  }
+  return rememberedVerification(method, key, sig, message, () => {
+    try {
+      return (verifiers[method] as Verifier)(key, sig, message);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
