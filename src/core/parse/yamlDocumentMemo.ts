@@ -2,6 +2,7 @@ import type { Position, Range } from '../model/range';
 import type { ScanResult } from '../model/occurrence';
 import type { FirstFindingsListener } from './firstFindings';
 import { checkYamlNesting, type YamlOutline } from './yamlBounded';
+import { updatedOutline } from './yamlOutlineUpdate';
 
 /** Findings read from one document, with lines counted from the document's start. */
 type DocumentFindings = ScanResult;
@@ -54,6 +55,8 @@ function shift(found: DocumentFindings, lines: number, into: ScanResult): void {
 export class YamlDocumentMemo {
   #file = '';
   #entries = new Map<string, DocumentFindings>();
+  /** The text last read and where its documents start, when they read the same alone. */
+  #outline: { text: string; starts: readonly number[] } | undefined;
   /** Documents parsed (not reused) by the last read. */
   computed = 0;
 
@@ -63,11 +66,17 @@ export class YamlDocumentMemo {
    * documents' findings before the rest is read. A limit hit throws a LimitError.
    */
   read(file: string, text: string, read: DocumentsReader, onFirst?: FirstFindingsListener): ScanResult {
-    if (file !== this.#file) this.#entries.clear();
+    if (file !== this.#file) {
+      this.#entries.clear();
+      this.#outline = undefined;
+    }
     this.#file = file;
     this.computed = 0;
     if (this.#entries.size === 0) return this.#readWhole(text, read, onFirst);
-    const { starts, separable } = checkYamlNesting(text);
+    // Only the edited documents are lexed again, when the last read found where its documents start.
+    const last = this.#outline;
+    const { starts, separable } = (last && updatedOutline(last.text, last.starts, text)) ?? checkYamlNesting(text);
+    this.#outline = separable ? { text, starts } : undefined;
     const next = new Map<string, DocumentFindings>();
     if (!separable) {
       this.#entries = next;
@@ -108,6 +117,7 @@ export class YamlDocumentMemo {
     const { starts, separable } = outline;
     this.computed = starts.length;
     this.#entries = new Map();
+    this.#outline = separable ? { text, starts } : undefined;
     if (!separable) return found;
     const whole = bySection(found, startLines(text, starts));
     const keys = documentKeys(text, starts);

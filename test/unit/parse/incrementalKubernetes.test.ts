@@ -9,6 +9,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScanResult } from '../../../src/core/model/occurrence';
 import { ScanSession } from '../../../src/core/parse/scanSession';
+import { checkYamlNesting } from '../../../src/core/parse/yamlBounded';
+import { updatedOutline } from '../../../src/core/parse/yamlOutlineUpdate';
 import { scanText } from '../../../src/core/parse/scanText';
 import { Prng } from '../../fuzz/generators';
 
@@ -112,6 +114,29 @@ void describe('reading a Kubernetes file again after an edit', () => {
     assert.ok(documents > 5000, `${documents} documents read`);
     assert.ok(computed <= bound, `${computed} documents parsed again, more than the ${bound} edited or broken`);
     assert.ok(computed < documents / 2, `${computed} of ${documents} documents parsed again`);
+  });
+
+  void it('finds where the documents start after an edit as lexing the whole file does, lexing only the edited documents', () => {
+    let updated = 0;
+    let edits = 0;
+    for (let seed = 1; seed <= 40; seed += 1) {
+      const rng = new Prng(5000 + seed);
+      let text = randomManifest(rng, rng.int(1, 25));
+      for (let step = 0; step < 50; step += 1) {
+        const after = edit(rng, text);
+        const before = outcome(() => checkYamlNesting(text)) as { starts?: number[]; separable?: boolean };
+        if (before.starts && before.separable) {
+          edits += 1;
+          const incremental = outcome(() => updatedOutline(text, before.starts!, after));
+          if (incremental !== undefined) {
+            updated += 1;
+            assert.deepEqual(incremental, outcome(() => checkYamlNesting(after)), `seed ${seed}, step ${step}: ${JSON.stringify(after)}, after ${JSON.stringify(text)}`);
+          }
+        }
+        text = step % 10 === 9 ? after.replace(/^%TAG.*\n/m, '').replace(/^\.\.\.\n/gm, '') : after;
+      }
+    }
+    assert.ok(updated > edits / 2, `${updated} of ${edits} edits found without lexing the whole file`);
   });
 
   void it('moves the findings of unchanged documents to where they now start, and parses only the edited one', () => {
