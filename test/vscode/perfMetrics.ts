@@ -57,7 +57,9 @@ export interface VscodeMetrics {
     allShownMs: number[];
     /** Opened → `onDidChangeDiagnostics` with all its diagnostics (VS Code fires it 50 ms after they are set), per opening. */
     openMs: number[];
-    /** Edit applied → `onDidChangeDiagnostics` with the new diagnostics, per edit. */
+    /** Edit applied → TrustLens set the new diagnostics, per edit. */
+    editShownMs: number[];
+    /** Edit applied → `onDidChangeDiagnostics` with the new diagnostics (fired 50 ms after they are set), per edit. */
     diagnosticsMs: number[];
     /** HTTP requests made by the timed checks. */
     requests: number;
