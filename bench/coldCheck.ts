@@ -14,6 +14,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { forgetParsedCertificates } from '../src/core/crypto/x509';
 import { scanPaths } from '../src/core/parse/scanPaths';
 import { parsePolicy } from '../src/core/policy/policyFile';
 import { nullLogger, systemClock, type Clock } from '../src/core/ports';
@@ -21,6 +22,7 @@ import type { CheckResult } from '../src/core/trust/checkResult';
 import { createDctBackend } from '../src/core/trust/dct/createBackend';
 import { DctTrustBackend } from '../src/core/trust/dct/dctBackend';
 import { MemoryMetadataStore } from '../src/core/trust/dct/metadataStore';
+import { forgetVerifications } from '../src/core/trust/dct/tuf/verificationMemo';
 import { pushImage } from '../test/helpers/stack/push';
 import { hexOf } from '../test/helpers/stack/signers';
 import { startStack } from '../test/helpers/stack/stack';
@@ -111,6 +113,9 @@ async function main(): Promise<void> {
 
       // In this process: a fresh engine, connections and cache; the code is loaded.
       let results: CheckResult[] = [];
+      // Nothing this process remembers counts: no certificate parsed and no signature verified before.
+      forgetParsedCertificates();
+      forgetVerifications();
       figures.inProcess.push(await timed(async () => {
         const { backend, close } = createDctBackend({
           dockerConfigDir: dockerConfig, allowCredentials: false, store: new MemoryMetadataStore(), clock: systemClock, logger: nullLogger, userAgent: 'trustlens-bench',

@@ -64,6 +64,11 @@ export function parseCertificate(der: Uint8Array): CertInfo | undefined {
   return info;
 }
 
+/** Forgets the certificates parsed lately (a measurement of a cold start begins with none). */
+export function forgetParsedCertificates(): void {
+  parsed.clear();
+}
+
 /** {@link parseCertificate} without the memory of recent certificates (the tests compare the two). */
 export function parseCertificateUncached(der: Uint8Array): CertInfo | undefined {
   let cert: X509Certificate;

@@ -37,6 +37,11 @@ export function rememberedVerification(method: string, key: TufPublicKey, sig: U
   return answer;
 }
 
+/** Forgets every answer (a measurement of a cold start begins with none). */
+export function forgetVerifications(): void {
+  answers.clear();
+}
+
 /** How many answers are remembered (for tests). */
 export function rememberedAnswers(): number {
   return answers.size;
