@@ -62,6 +62,20 @@ void describe('parseCertificate', () => {
     assert.deepEqual(fields(parseCertificate(changed)), fields(parseCertificateUncached(changed)));
     for (const garbage of [Buffer.from('garbage'), der.subarray(1)]) assert.equal(parseCertificate(garbage), parseCertificateUncached(garbage));
   });
+
+  void it('remembers certificates of up to 16 KiB only: a larger one is parsed each time, alike', () => {
+    const keys = ec();
+    const small = buildCertificate({ cn: 'example.com/team/small', notBefore: NOW, notAfter: new Date(NOW.getTime() + DAY), publicKey: keys.publicKey, signingKey: keys.privateKey });
+    assert.equal(parseCertificate(small), parseCertificate(Uint8Array.from(small)), 'the same parse, remembered');
+    const large = buildCertificate({ cn: `example.com/${'x'.repeat(17 * 1024)}`, notBefore: NOW, notAfter: new Date(NOW.getTime() + DAY), publicKey: keys.publicKey, signingKey: keys.privateKey });
+    assert.ok(large.byteLength > 16 * 1024);
+    const first = parseCertificate(large);
+    const second = parseCertificate(large);
+    assert.ok(first && second, 'a large certificate still parses');
+    assert.notEqual(first, second, 'parsed afresh each time, not kept');
+    assert.equal(first.commonName, second.commonName);
+    assert.equal(first.commonName, parseCertificateUncached(large)?.commonName);
+  });
 });
 
 void describe('certificateProblem (notary ValidateCertificate)', () => {

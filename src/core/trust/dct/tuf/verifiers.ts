@@ -4,9 +4,10 @@
  * Whether a key type may be used with a method is a separate question (`keyTypeAllowed`), so that
  * a wrong-type key can be reported as such.
  */
-import { constants, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { constants, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import * as ed from '@noble/ed25519';
 import { readEcdsaDerSignature } from '../../../crypto/der';
+import { publicKeyFromSpki } from '../../../crypto/spkiKey';
 import { sha512 } from '../../../crypto/encoding';
 import type { TufPublicKey } from './keys';
 import { rememberedVerification } from './verificationMemo';
@@ -130,7 +131,7 @@ function firstCertKey(key: TufPublicKey): KeyObject | undefined {
 
 function spkiKey(der: Uint8Array): KeyObject | undefined {
   try {
-    return createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+    return publicKeyFromSpki(der);
   } catch {
     return undefined;
   }
