@@ -1,7 +1,6 @@
 import { TrustLensError } from '../core/errors';
 import { checkCommand } from './checkCommand';
 import { refsCommand } from './refsCommand';
-import { ttyTerminal } from './terminal';
 import { unknownCommand } from './commandLine';
 import { COMMANDS, commandUsage, type CommandName } from './commandUsage';
 import { HelpRequest, USAGE, UsageError } from './usage';
@@ -116,16 +115,4 @@ export async function run(argv: readonly string[], io: WriteIo): Promise<number>
     }
     throw e;
   }
-}
-
-if (require.main === module) {
-  void run(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-    // Passphrases are asked for only on a terminal; otherwise they come from the environment.
-    ...(process.stdin.isTTY ? { terminal: ttyTerminal(process.stdin, process.stderr) } : {}),
-  }).then((code) => {
-    process.exitCode = code;
-  });
 }

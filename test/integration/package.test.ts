@@ -82,6 +82,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
       'extension/dist/engine.js',
       'extension/dist/scanWorker.js',
       'extension/dist/cli.js',
+      'extension/dist/cliMain.js',
       'extension/dist/llhttp-wasm.js',
       ...svgs.map((name) => `extension/media/${name}`),
     ];
@@ -102,7 +103,7 @@ describe('npm run package', { timeout: 300_000 }, () => {
   });
 
   it('holds the production bundles: minified, with no source map', () => {
-    for (const name of ['extension.js', 'engine.js', 'scanWorker.js', 'cli.js']) {
+    for (const name of ['extension.js', 'engine.js', 'scanWorker.js', 'cli.js', 'cliMain.js']) {
       const packaged = entry(`extension/dist/${name}`).read().toString('utf8');
       assert.doesNotMatch(packaged, /sourceMappingURL/, `${name} points at no source map`);
       // Minified: hundreds of characters per line on average (the test build has about forty).
