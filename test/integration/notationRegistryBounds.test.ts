@@ -2,7 +2,7 @@
  * The Notation backend's bounds (count, sizes, timeouts) through a real docker-registry 2.8.2, with a
  * hostile registry in front of it that forges the answers a real registry would not give: an envelope
  * descriptor announcing more than the limit, an envelope blob larger than its descriptor (announced or
- * streamed without end), answers that never come, more signatures than the limit. Generated signatures
+ * streamed without end: `invalid`, as the announced one is), answers that never come, more signatures than the limit. Generated signatures
  * are pushed with the real `oras cp -r`. Every case has a `signed` control through the same proxy, and
  * none is ever `signed`.
  *
@@ -137,7 +137,7 @@ describe('Notation bounds through a hostile registry in front of a real one, and
     const p = await push('bounds/announced-blob');
     const envelope = await envelopeOf(p);
     hostile.forge(`/v2/${p.repository}/blobs/${envelope.digest}`, { bytes: new Uint8Array(MAX_ENVELOPE_BYTES + 1), mediaType: 'application/octet-stream' });
-    refused(await checkBeside(p.image), 'unverifiable', new RegExp(`announced ${MAX_ENVELOPE_BYTES + 1} bytes, more than the limit of ${MAX_ENVELOPE_BYTES}`));
+    refused(await checkBeside(p.image), 'invalid', new RegExp(`larger than its descriptor's ${envelope.size} bytes: .*announced ${MAX_ENVELOPE_BYTES + 1} bytes, more than the limit of ${MAX_ENVELOPE_BYTES}`));
   });
 
   it('an envelope blob that streams without end under a small descriptor is cut off at the limit', async () => {
@@ -159,7 +159,7 @@ describe('Notation bounds through a hostile registry in front of a real one, and
       };
       pump();
     });
-    refused(await checkBeside(p.image), 'unverifiable', new RegExp(`sent more than the limit of ${MAX_ENVELOPE_BYTES} bytes`));
+    refused(await checkBeside(p.image), 'invalid', new RegExp(`larger than its descriptor's ${envelope.size} bytes: .*sent more than the limit of ${MAX_ENVELOPE_BYTES} bytes`));
     assert.ok(closed, 'the envelope was requested');
     await closed;
     // The client hung up near the limit (plus what loopback socket buffers hold), not after a timeout's worth of data.

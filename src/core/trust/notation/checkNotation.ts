@@ -5,6 +5,7 @@
  * {@link NotationLimits}; a failure to fetch is `unverifiable`, never `unsigned`, and ends the evaluation.
  */
 import type { HttpClient } from '../../net/http';
+import { isNetError } from '../../net/netError';
 import { systemClock, type Clock } from '../../ports';
 import { DEFAULT_LIMITS, type NotationLimits } from './constants';
 import { readTrustStoreFolder } from './trustStoreFolder';
@@ -124,7 +125,9 @@ export async function checkNotation(options: NotationCheckOptions): Promise<Nota
 
 /**
  * Fetches a manifest or the envelope within its size limit and checks the bytes against the
- * descriptor: a failure to fetch is unverifiable, other bytes than described are invalid.
+ * descriptor: a failure to fetch is unverifiable; other bytes than described are invalid, and so are
+ * more bytes than the limit under a descriptor within it (announced or sent, they are not what the
+ * descriptor says), as a descriptor announcing more than the limit is.
  */
 async function fetchChecked(
   what: 'manifest' | 'envelope',
@@ -139,6 +142,7 @@ async function fetchChecked(
     bytes = await fetch(descriptor, max, signal);
   } catch (e) {
     if (signal?.aborted) throw e;
+    if (isNetError(e, 'too-large')) return { status: 'invalid', message: `the registry sent a signature ${what} larger than its descriptor's ${descriptor.size} bytes: ${e.message}` };
     return { status: 'unverifiable', message: `signature ${what} ${descriptor.digest} could not be fetched: ${(e as Error).message}` };
   }
   return matchesDescriptor(bytes, descriptor) ? bytes : { status: 'invalid', message: `the registry returned a ${what} that does not match its digest or size` };
