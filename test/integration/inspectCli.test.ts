@@ -160,7 +160,7 @@ void describe('trustlens inspect prints what docker trust inspect printed, from 
     assertSame('DOCKER_CONTENT_TRUST_SERVER', theirs, ours, 'bytes');
   });
 
-  void it('--format json --scheme all: docker\'s entry plus OtherSchemes, the cosign signature the cosign backend verified', async () => {
+  void it('--format json --scheme all: docker\'s entry plus OtherSchemes, the cosign signature the cosign backend verified; a repository without DCT data is listed by name with its cosign signature, and still exits 1', async () => {
     const keys = join(project.path, 'cosign-keys');
     const cosignEnv = { COSIGN_PASSWORD: 'inspect-cosign' };
     const common = ['--docker-config', docker.path, '--cache-dir', join(project.path, 'sign-cache')];
@@ -170,6 +170,9 @@ void describe('trustlens inspect prints what docker trust inspect printed, from 
     const unsignedGun = built.get('signer-only')!.scenario.gun;
     const signed = await runCli(['sign', `${signedGun}:v1`, '--scheme', 'cosign', '--key', join(keys, 'cosign.key'), ...common], { cwd: project.path, env: cosignEnv });
     assert.equal(signed.code, 0, signed.stderr);
+    const cosignOnlyGun = built.get('no-trust-data')!.scenario.gun;
+    const signedCosignOnly = await runCli(['sign', `${cosignOnlyGun}:v1`, '--scheme', 'cosign', '--key', join(keys, 'cosign.key'), ...common], { cwd: project.path, env: cosignEnv });
+    assert.equal(signedCosignOnly.code, 0, signedCosignOnly.stderr);
     await writeFile(join(project.path, 'all.yaml'), policyYaml({ [ecdsa.registry.host]: ecdsa.notary.url }, `rules:\n  - images: ["**"]\n    cosign:\n      keys: [${JSON.stringify(join(keys, 'cosign.pub'))}]\n`));
     const refs = [`${signedGun}:v1`, `${unsignedGun}:v1`];
     const cache = await makeTempDir('inspect-cache');
@@ -190,6 +193,24 @@ void describe('trustlens inspect prints what docker trust inspect printed, from 
     const cosign = cosignSigned!.signatures.find((s) => s.scheme === 'cosign');
     assert.deepEqual([cosign?.status, cosign?.signedDigest], ['signed', built.get('releases')!.scenario.images.v1!.digest]);
     assert.deepEqual(cosignUnsigned!.signatures.filter((s) => s.scheme === 'cosign').map((s) => s.status), ['unsigned']);
+
+    // The same with an image whose repository has no DCT data, only a cosign signature: listed in its place, by name.
+    const withCosignOnly = [`${signedGun}:v1`, `${cosignOnlyGun}:v1`, `${unsignedGun}:v1`];
+    const cache2 = await makeTempDir('inspect-cache');
+    let all: Output;
+    try {
+      all = await runCli(['inspect', ...withCosignOnly, '--format', 'json', '--scheme', 'all', '--config', join(project.path, 'all.yaml'), '--cache-dir', cache2.path, '--docker-config', docker.path], { cwd: project.path });
+    } finally {
+      await cache2.remove();
+    }
+    assert.equal(all.code, 1, 'a repository without DCT data is still an error, as with docker');
+    assert.match(all.stderr, new RegExp(`no signatures or cannot access ${cosignOnlyGun.replace(/[.]/g, '\\.')}:v1`));
+    const listed = JSON.parse(all.stdout) as Array<Record<string, unknown> & { OtherSchemes: { reference: string; signatures: Array<{ scheme: string; status: string; signedDigest: string | null }> } }>;
+    assert.deepEqual(listed.map((e) => e.Name), withCosignOnly);
+    assert.deepEqual(Object.keys(listed[1]!).sort(), ['Name', 'OtherSchemes'], 'no DCT fields for a repository without DCT data');
+    const onlyCosign = listed[1]!.OtherSchemes.signatures.find((s) => s.scheme === 'cosign');
+    assert.deepEqual([onlyCosign?.status, onlyCosign?.signedDigest], ['signed', built.get('no-trust-data')!.scenario.images.v1!.digest]);
+    assert.deepEqual(listed.map(({ OtherSchemes: _extra, ...docker }) => docker).filter((_e, i) => i !== 1), withoutExtra, 'the others are as before');
   });
 
   void describe('through a tampering proxy', () => {

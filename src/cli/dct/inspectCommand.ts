@@ -28,8 +28,11 @@ interface Wanted {
   readonly occurrence: ImageOccurrence;
 }
 
-/** What inspecting one image came to: its entry, or the one line saying why there is none. */
-type Inspected = { readonly entry: TrustInspection } | { readonly error: string };
+/**
+ * What inspecting one image came to: its entry, or the one line saying why there is none (`noTrustData`
+ * when its repository simply has none, rather than data that does not verify).
+ */
+type Inspected = { readonly entry: TrustInspection } | { readonly error: string; readonly noTrustData?: true };
 
 function occurrenceOf(name: string, ref: ImageRef): ImageOccurrence {
   const start = { line: 0, character: 0 };
@@ -69,7 +72,7 @@ async function inspectOne(dct: DctTrustBackend, w: Wanted, policy: Policy): Prom
     const { tag, digest } = w.occurrence.ref;
     return { entry: trustInspection(w.name, digest === null ? tag : null, outcome.data) };
   }
-  if (outcome.kind === 'no-trust-data') return { error: `no signatures or cannot access ${w.name}: ${outcome.message} (${key.server})` };
+  if (outcome.kind === 'no-trust-data') return { error: `no signatures or cannot access ${w.name}: ${outcome.message} (${key.server})`, noTrustData: true };
   return { error: `cannot inspect ${w.name}: ${outcomeProblem(outcome)?.detail ?? outcome.kind} (${key.server}); nothing of it is shown as trusted` };
 }
 
@@ -112,7 +115,10 @@ export async function inspectCommand(argv: readonly string[], io: WriteIo): Prom
       return 0;
     }
     const inspected = await Promise.all(wanted.map((w) => inspectOne(dct, w, policy)));
-    const shown = wanted.flatMap((w, i) => ('entry' in inspected[i]! ? [{ w, entry: (inspected[i] as { entry: TrustInspection }).entry }] : []));
+    // With --scheme all, an image whose repository has no DCT data at all is listed too, by its name and
+    // what the other schemes found (often the only signatures it has); one whose data does not verify is not.
+    const listed = (x: Inspected): boolean => 'entry' in x || (scheme === 'all' && x.noTrustData === true);
+    const shown = wanted.flatMap((w, i) => (listed(inspected[i]!) ? [{ w, entry: 'entry' in inspected[i]! ? inspected[i].entry : { Name: w.name } }] : []));
     let entries: object[] = shown.map((s) => s.entry);
     if (scheme === 'all' && shown.length > 0) {
       const others = await otherSchemes(engine, shown.map((s) => s.w), policy);
