@@ -174,14 +174,17 @@ void describe('trustlens inspect prints what docker trust inspect printed, from 
     const signedCosignOnly = await runCli(['sign', `${cosignOnlyGun}:v1`, '--scheme', 'cosign', '--key', join(keys, 'cosign.key'), ...common], { cwd: project.path, env: cosignEnv });
     assert.equal(signedCosignOnly.code, 0, signedCosignOnly.stderr);
     await writeFile(join(project.path, 'all.yaml'), policyYaml({ [ecdsa.registry.host]: ecdsa.notary.url }, `rules:\n  - images: ["**"]\n    cosign:\n      keys: [${JSON.stringify(join(keys, 'cosign.pub'))}]\n`));
+    /** `trustlens inspect REFS --format json --scheme all` with a fresh cache. */
+    const inspectAll = async (refs: readonly string[]): Promise<Output> => {
+      const cache = await makeTempDir('inspect-cache');
+      try {
+        return await runCli(['inspect', ...refs, '--format', 'json', '--scheme', 'all', '--config', join(project.path, 'all.yaml'), '--cache-dir', cache.path, '--docker-config', docker.path], { cwd: project.path });
+      } finally {
+        await cache.remove();
+      }
+    };
     const refs = [`${signedGun}:v1`, `${unsignedGun}:v1`];
-    const cache = await makeTempDir('inspect-cache');
-    let ours: Output;
-    try {
-      ours = await runCli(['inspect', ...refs, '--format', 'json', '--scheme', 'all', '--config', join(project.path, 'all.yaml'), '--cache-dir', cache.path, '--docker-config', docker.path], { cwd: project.path });
-    } finally {
-      await cache.remove();
-    }
+    const ours = await inspectAll(refs);
     assert.equal(ours.code, 0, ours.stderr);
     const entries = JSON.parse(ours.stdout) as Array<Record<string, unknown> & { OtherSchemes: { reference: string; signatures: Array<{ scheme: string; status: string; signedDigest: string | null }> } }>;
     const theirs = await dockerInspect(ecdsa, refs, false);
@@ -196,13 +199,7 @@ void describe('trustlens inspect prints what docker trust inspect printed, from 
 
     // The same with an image whose repository has no DCT data, only a cosign signature: listed in its place, by name.
     const withCosignOnly = [`${signedGun}:v1`, `${cosignOnlyGun}:v1`, `${unsignedGun}:v1`];
-    const cache2 = await makeTempDir('inspect-cache');
-    let all: Output;
-    try {
-      all = await runCli(['inspect', ...withCosignOnly, '--format', 'json', '--scheme', 'all', '--config', join(project.path, 'all.yaml'), '--cache-dir', cache2.path, '--docker-config', docker.path], { cwd: project.path });
-    } finally {
-      await cache2.remove();
-    }
+    const all = await inspectAll(withCosignOnly);
     assert.equal(all.code, 1, 'a repository without DCT data is still an error, as with docker');
     assert.match(all.stderr, new RegExp(`no signatures or cannot access ${cosignOnlyGun.replace(/[.]/g, '\\.')}:v1`));
     const listed = JSON.parse(all.stdout) as Array<Record<string, unknown> & { OtherSchemes: { reference: string; signatures: Array<{ scheme: string; status: string; signedDigest: string | null }> } }>;

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileMetadataStore, standardBackends } from '../../src/core/composition/backends';
 import { createRegistryTransport } from '../../src/core/net/registryTransport';
@@ -17,20 +17,13 @@ import { loadGatePolicy } from '../../src/core/policy/policyProblem';
 import { nullLogger, type Clock } from '../../src/core/ports';
 import { checkResultJson, type CheckResultJson } from '../../src/core/trust/checkResult';
 import { createTrustEngine, type TrustService } from '../../src/core/trust/trustService';
-import { pushSignedImage } from '../helpers/notation/registryFixtures';
-import { makeCert, profiles, testKey } from '../helpers/notation/testPki';
-import { cosign } from '../helpers/sigstore/tools';
+import { pushSignedImages } from '../helpers/backends/signedImages';
 import { freePort } from '../helpers/stack/ports';
-import { pushImage } from '../helpers/stack/push';
 import { startRegistry, type Registry } from '../helpers/stack/registry';
 import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 
-const PASSWORD = 'unreachable-test';
-const name = (cn: string) => [['C', 'US'], ['ST', 'WA'], ['O', 'Backoff'], ['CN', cn]] as const;
 
 describe('a registry that cannot be reached is held, per registry, for cosign and Notation', () => {
-  const root = makeCert(profiles.rootCa(name('Backoff Root')));
-  const leaf = makeCert(profiles.leafOf(root, name('release'), { key: testKey('rsa', 'backoff-leaf') }));
   let registry: Registry;
   let tmp: TempDir;
   let down: string;
@@ -45,31 +38,12 @@ describe('a registry that cannot be reached is held, per registry, for cosign an
     tmp = await makeTempDir('unreachable-registry');
     down = `127.0.0.1:${await freePort()}`;
     const dir = tmp.path;
-    mkdirSync(join(dir, 'ca'));
-    writeFileSync(join(dir, 'ca', 'root.pem'), root.pem);
-    await cosign(['generate-key-pair', '--output-key-prefix', join(dir, 'cosign')], { password: PASSWORD, cwd: dir });
-    const pushed = await pushImage(registry, 'backoff/cosign', 'v1');
-    await cosign(['sign', '--key', join(dir, 'cosign.key'), '--tlog-upload=false', '--allow-insecure-registry', '-y', `${registry.host}/backoff/cosign@${pushed.digest}`], { password: PASSWORD });
-    await pushSignedImage(registry.host, 'backoff/notation', [{ format: 'jws', chain: [leaf, root] }]);
+    await pushSignedImages(registry, dir, 'backoff', [down]);
     writeFileSync(join(dir, 'Dockerfile'), [
       `FROM ${registry.host}/backoff/cosign:v1`,
       `FROM ${registry.host}/backoff/notation:v1`,
       `FROM ${down}/backoff/cosign:v1`,
       `FROM ${down}/backoff/notation:v1`,
-      '',
-    ].join('\n'));
-    writeFileSync(join(dir, '.trustlens.yaml'), [
-      'rules:',
-      `  - images: ["${registry.host}/backoff/cosign", "${down}/backoff/cosign"]`,
-      '    require: [cosign]',
-      '    cosign:',
-      '      keys: [cosign.pub]',
-      `  - images: ["${registry.host}/backoff/notation", "${down}/backoff/notation"]`,
-      '    require: [notation]',
-      '    notation:',
-      '      trustStores:',
-      '        ca: [ca]',
-      '      trustedIdentities: ["x509.subject: C=US, ST=WA, O=Backoff, CN=release"]',
       '',
     ].join('\n'));
     const transport = createRegistryTransport({

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileMetadataStore, standardBackends } from '../../src/core/composition/backends';
 import { createRegistryTransport } from '../../src/core/net/registryTransport';
@@ -16,21 +16,15 @@ import { loadGatePolicy } from '../../src/core/policy/policyProblem';
 import { nullLogger, type Clock } from '../../src/core/ports';
 import { checkResultJson, type CheckResultJson } from '../../src/core/trust/checkResult';
 import { createTrustEngine, type TrustService } from '../../src/core/trust/trustService';
-import { pushSignedImage } from '../helpers/notation/registryFixtures';
-import { makeCert, profiles, testKey } from '../helpers/notation/testPki';
-import { cosign } from '../helpers/sigstore/tools';
+import { pushSignedImages } from '../helpers/backends/signedImages';
 import { freePort } from '../helpers/stack/ports';
 import { pushImage } from '../helpers/stack/push';
 import { startRegistry, type Registry } from '../helpers/stack/registry';
 import { makeTempDir, type TempDir } from '../helpers/stack/tempDir';
 
-const PASSWORD = 'warm-recheck-test';
 const TTL_MS = 300_000;
-const name = (cn: string) => [['C', 'US'], ['ST', 'WA'], ['O', 'Warm'], ['CN', cn]] as const;
 
 describe('a re-check within the TTL asks the registry nothing, for images it has and images it has not', () => {
-  const root = makeCert(profiles.rootCa(name('Warm Root')));
-  const leaf = makeCert(profiles.leafOf(root, name('release'), { key: testKey('rsa', 'warm-leaf') }));
   let registry: Registry;
   let tmp: TempDir;
   let engine: TrustService;
@@ -42,31 +36,12 @@ describe('a re-check within the TTL asks the registry nothing, for images it has
     registry = await startRegistry();
     tmp = await makeTempDir('warm-recheck');
     const dir = tmp.path;
-    mkdirSync(join(dir, 'ca'));
-    writeFileSync(join(dir, 'ca', 'root.pem'), root.pem);
-    await cosign(['generate-key-pair', '--output-key-prefix', join(dir, 'cosign')], { password: PASSWORD, cwd: dir });
-    const pushed = await pushImage(registry, 'warm/cosign', 'v1');
-    await cosign(['sign', '--key', join(dir, 'cosign.key'), '--tlog-upload=false', '--allow-insecure-registry', '-y', `${registry.host}/warm/cosign@${pushed.digest}`], { password: PASSWORD });
-    await pushSignedImage(registry.host, 'warm/notation', [{ format: 'jws', chain: [leaf, root] }]);
+    await pushSignedImages(registry, dir, 'warm');
     writeFileSync(join(dir, 'Dockerfile'), [
       `FROM ${registry.host}/warm/cosign:v1`,
       `FROM ${registry.host}/warm/notation:v1`,
       `FROM ${registry.host}/warm/cosign:v2`,
       `FROM ${registry.host}/warm/notation:v2`,
-      '',
-    ].join('\n'));
-    writeFileSync(join(dir, '.trustlens.yaml'), [
-      'rules:',
-      `  - images: ["${registry.host}/warm/cosign"]`,
-      '    require: [cosign]',
-      '    cosign:',
-      '      keys: [cosign.pub]',
-      `  - images: ["${registry.host}/warm/notation"]`,
-      '    require: [notation]',
-      '    notation:',
-      '      trustStores:',
-      '        ca: [ca]',
-      '      trustedIdentities: ["x509.subject: C=US, ST=WA, O=Warm, CN=release"]',
       '',
     ].join('\n'));
     const transport = createRegistryTransport({
