@@ -209,6 +209,41 @@ describe('signing from the editor on the real stack', function () {
     assert.ok(pushed.digest.startsWith('sha256:'));
   });
 
+  it('renews targets and a signer\'s role from the Signers view, after a modal: a new version of the same content', async () => {
+    const view = await waitForRepository(api, gun, (v) => v.signers.some((s) => s.label === 'alice'), 30_000, 'signer alice');
+    const repositoryRole = (await childrenOf(api, view.groups.find((g) => g.label === 'Administrative keys')!.node)).find((r) => r.label === 'Repository')!;
+    const alice = view.signers.find((s) => s.label === 'alice')!;
+    const before = { targets: await getTrustFile(stack.notary, gun, 'targets'), alice: await getTrustFile(stack.notary, gun, 'targets/alice') };
+
+    // Closed without choosing: nothing is asked or published.
+    prompts.restore();
+    prompts = scriptPrompts({ ...answers, warning: () => undefined });
+    assert.equal(await vscode.commands.executeCommand('trustlens.renewRole', repositoryRole.node), false);
+    const modal = prompts.asked.find((a) => a.kind === 'warning');
+    assert.deepEqual([modal?.modal, modal?.text, modal?.items], [true, `Renew targets of ${gun}?`, ['Renew']]);
+    assert.match(modal?.detail ?? '', /^TrustLens re-signs targets as it is, with the repository key \(you need it, and its passphrase\): the same tags and keys, a new version and a fresh expiry\./);
+    assert.deepEqual(passphrasePrompts(), []);
+    assert.equal((await getTrustFile(stack.notary, gun, 'targets')).signed.version, before.targets.signed.version);
+
+    prompts.restore();
+    prompts = scriptPrompts({ ...answers, warning: (message) => (message.startsWith('Renew ') ? 'Renew' : undefined) });
+    assert.equal(await vscode.commands.executeCommand('trustlens.renewRole', repositoryRole.node), true, shown());
+    const targets = await getTrustFile(stack.notary, gun, 'targets');
+    assert.equal(targets.signed.version, before.targets.signed.version + 1);
+    assert.deepEqual([targets.signed.targets, targets.signed.delegations], [before.targets.signed.targets, before.targets.signed.delegations], 'the same content');
+    assert.ok(Date.parse(targets.signed.expires) >= Date.parse(before.targets.signed.expires));
+    assert.equal(prompts.asked.find((a) => a.kind === 'info')?.text, `TrustLens: renewed targets of ${gun}: version ${targets.signed.version}, expires ${targets.signed.expires}.`);
+
+    assert.equal(await vscode.commands.executeCommand('trustlens.renewRole', alice.node), true, shown());
+    assert.match(prompts.asked.filter((a) => a.kind === 'warning').at(-1)?.detail ?? '', /with a key of signer alice held on this machine/);
+    const renewed = await getTrustFile(stack.notary, gun, 'targets/alice');
+    assert.equal(renewed.signed.version, before.alice.signed.version + 1);
+    assert.deepEqual(renewed.signed.targets, before.alice.signed.targets, 'the same tags');
+    // The editor verifies the renewed data: the signed tag stays signed, with no finding.
+    await api.checkDocument(doc, true);
+    assert.deepEqual(trustDiagnostics(0).map((d) => d.message), []);
+  });
+
   it('rotates the repository key and the root key from the Signers view, each after a modal saying when to use it', async () => {
     const adminRoles = async () => {
       const view = await waitForRepository(api, gun, () => true, 30_000, 'the repository');

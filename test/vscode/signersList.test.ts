@@ -181,7 +181,7 @@ describe('Signers view: every repository of the workspace', function () {
     const roles = await childrenOf(api, signersGroup.node);
     assert.deepEqual(roles.map((r) => r.label), ['Release role', 'alice', 'bob']);
     assert.match(String(item(api, roles[0]!).description), /^targets\/releases · threshold 1 · expires \d{4}-\d\d-\d\d$/);
-    assert.equal(roles[0]!.contextValue, 'trustlens.role', 'the release role cannot be removed as a signer');
+    assert.equal(roles[0]!.contextValue, 'trustlens.role.release', 'the release role can be renewed, not removed as a signer');
     assert.deepEqual(roles.slice(1).map((r) => r.contextValue), ['trustlens.role.signer', 'trustlens.role.signer']);
 
     for (const expected of twoSigners.expected.signers) {

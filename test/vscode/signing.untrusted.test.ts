@@ -25,10 +25,11 @@ describe('signing commands in Restricted Mode', () => {
       assert.equal(await vscode.commands.executeCommand('trustlens.loadKey', { file: '/nonexistent.key', name: 'alice' }), undefined);
       assert.equal(await vscode.commands.executeCommand('trustlens.rotateRepositoryKey', { repository: '127.0.0.1:9/team/app' }), false);
       assert.equal(await vscode.commands.executeCommand('trustlens.rotateRootKey', { repository: '127.0.0.1:9/team/app' }), false);
+      assert.equal(await vscode.commands.executeCommand('trustlens.renewRole', { repository: '127.0.0.1:9/team/app', role: 'targets' }), false);
     } finally {
       prompts.restore();
     }
-    assert.deepEqual(prompts.asked.map((a) => a.kind), Array(8).fill('warning'));
+    assert.deepEqual(prompts.asked.map((a) => a.kind), Array(9).fill('warning'));
     for (const a of prompts.asked) assert.match(a.text, /^TrustLens does not .* in Restricted Mode: it would use your signing keys and registry credentials\. Trust this workspace to /);
   });
 });

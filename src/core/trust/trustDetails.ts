@@ -65,10 +65,11 @@ export interface DetailsRole {
   /** Whether it counts in its group's number (a release role listed among signers does not). */
   readonly counted: boolean;
   /**
-   * The menu context: `role`; `signerRole` for a signer that can be removed; `rootRole` and
-   * `repositoryRole` for the administrative roles whose keys can be rotated.
+   * The menu context: `role`; `signerRole` for a signer that can be removed (and renewed);
+   * `releaseRole` for the release role (renewed, not removed); `rootRole` and `repositoryRole` for the
+   * administrative roles whose keys can be rotated (and, the repository's, renewed).
    */
-  readonly context: 'role' | 'signerRole' | 'rootRole' | 'repositoryRole';
+  readonly context: 'role' | 'signerRole' | 'releaseRole' | 'rootRole' | 'repositoryRole';
 }
 
 /** A signed tag. */

@@ -12,11 +12,13 @@ export const CONTEXT = {
   repository: 'trustlens.repository',
   group: 'trustlens.group',
   role: 'trustlens.role',
-  /** A signer's own role (not `releases`): one that can be removed. */
+  /** A signer's own role (not `releases`): one that can be removed, and renewed. */
   signerRole: 'trustlens.role.signer',
+  /** The release role (`targets/releases`): Renew Signature… */
+  releaseRole: 'trustlens.role.release',
   /** The root role: Rotate Root Key… */
   rootRole: 'trustlens.role.root',
-  /** The repository (targets) role: Rotate Repository Key… */
+  /** The repository (targets) role: Rotate Repository Key…, Renew Signature… */
   repositoryRole: 'trustlens.role.repository',
   key: 'trustlens.key.keyId',
   tag: 'trustlens.tag.digest',

@@ -70,7 +70,7 @@ function roleDetails(r: RoleModel, group: 'signers' | 'admin', holders: Readonly
     ...(r.badge ? { badge: r.badge } : {}),
     keys: r.keys.map((k) => keyDetails(k, holders.get(k.id) ?? [])),
     counted: !release,
-    context: removable ? 'signerRole' : group !== 'admin' ? 'role' : r.role === 'root' ? 'rootRole' : r.role === 'targets' ? 'repositoryRole' : 'role',
+    context: removable ? 'signerRole' : release ? 'releaseRole' : group !== 'admin' ? 'role' : r.role === 'root' ? 'rootRole' : r.role === 'targets' ? 'repositoryRole' : 'role',
   };
 }
 
