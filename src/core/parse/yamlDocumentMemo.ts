@@ -48,7 +48,7 @@ function shift(found: DocumentFindings, lines: number, into: ScanResult): void {
  * the first document of the text from its start (so that the library reads it exactly as within the
  * whole file); the others' findings are moved to where the document now starts. A document with a
  * YAML error is never reused: how the library ends a broken document may depend on the text after
- * it. A file whose documents do not read the same on their own (a `%TAG` directive, an end marker
+ * it, and so may how it reads the documents after it, which are then read with it in one pass. A file whose documents do not read the same on their own (a `%TAG` directive, an end marker
  * `...`) is read whole, as without a memo. The first read (nothing kept yet) reads the whole file in
  * one pass, which also finds where its documents start, and keeps each document's findings from it.
  */
@@ -96,6 +96,16 @@ export class YamlDocumentMemo {
       if (!found) {
         found = whole ? whole[i]! : read(text.slice(starts[i]), { first: { end: (starts[i + 1] ?? text.length) - starts[i]! } });
         this.computed += 1;
+        if (!whole && found.errors.length > 0) {
+          // After a document with a YAML error, how the library reads the documents that follow may
+          // depend on it (an unclosed quote's end is looked for beyond the document): this one and the
+          // rest are read in one pass from its start, as within the whole file, and none is kept.
+          const from = lines[i]!;
+          const rest = bySection(read(text.slice(starts[i])), lines.slice(i).map((line) => line - from));
+          rest.forEach((section, j) => shift(section, lines[i + j]!, result));
+          this.computed += rest.length - 1;
+          break;
+        }
         // An error at the end of a document may be placed on the next one's first line, so a document
         // of a whole read is kept only when the next one has no error either.
         if (found.errors.length > 0 || (whole && (whole[i + 1]?.errors.length ?? 0) > 0)) {
