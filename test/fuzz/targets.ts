@@ -65,12 +65,12 @@ function outcomeText(read: () => ScanResult): string {
 }
 
 /**
- * As the editor re-reads a manifest after edits: through one session, a character typed in the middle,
+ * As the editor re-reads a file after edits: through one session, a character typed in the middle,
  * then one deleted a third of the way in; each read gives what a fresh read of that text gives. Returns
  * how long it took apart from the re-reads themselves (the first read and the fresh reads it compares
  * with), which the time limit does not count: each re-read is held to it on its own.
  */
-function rereadAfterEdits(text: string): number {
+function rereadAfterEdits(kind: 'dockerfile' | 'compose' | 'kubernetes', file: string, text: string, options: { lookup?: (name: string) => string | undefined } = {}): number {
   let notCounted = 0;
   const apart = <T>(f: () => T): T => {
     const at = performance.now();
@@ -81,18 +81,18 @@ function rereadAfterEdits(text: string): number {
     }
   };
   const session = new ScanSession();
-  apart(() => outcomeText(() => scanText(FILE_OF.kubernetes, 'kubernetes', text, { session })));
+  apart(() => outcomeText(() => scanText(file, kind, text, { ...options, session })));
   const middle = Math.floor(text.length / 2);
   const third = Math.floor(text.length / 3);
   const typed = `${text.slice(0, middle)}x${text.slice(middle)}`;
   let slowest = 0;
   for (const edited of [typed, typed.slice(0, third) + typed.slice(third + 1)]) {
     const at = performance.now();
-    const again = outcomeText(() => scanText(FILE_OF.kubernetes, 'kubernetes', edited, { session }));
+    const again = outcomeText(() => scanText(file, kind, edited, { ...options, session }));
     const took = performance.now() - at;
     slowest = Math.max(slowest, took);
     notCounted += took;
-    if (again !== apart(() => outcomeText(() => scanText(FILE_OF.kubernetes, 'kubernetes', edited)))) throw new Error('a manifest re-read after an edit differs from a fresh read');
+    if (again !== apart(() => outcomeText(() => scanText(file, kind, edited, options)))) throw new Error(`a ${kind} file re-read after an edit differs from a fresh read`);
   }
   // The slowest re-read counts in place of all of it.
   return notCounted - slowest;
@@ -104,12 +104,14 @@ export function runCase(c: FuzzCase, throughFiles: boolean): { ms: number; crash
     switch (c.kind) {
       case 'dockerfile':
         sane(scanText('Dockerfile', 'dockerfile', c.text));
+        started += rereadAfterEdits('dockerfile', 'Dockerfile', c.text);
         break;
       case 'compose': {
         const errors: FileError[] = [];
         const vars = c.dotenv === undefined ? new Map<string, string>() : dotenvVariables('.env', c.dotenv, () => undefined, errors);
         internal(errors);
         sane(scanText('compose.yaml', 'compose', c.text, { lookup: (n) => vars.get(n) }));
+        started += rereadAfterEdits('compose', 'compose.yaml', c.text, { lookup: (n) => vars.get(n) });
         break;
       }
       case 'dotenv': {
@@ -125,7 +127,7 @@ export function runCase(c: FuzzCase, throughFiles: boolean): { ms: number; crash
         sane(scan);
         if (firsts.length > 1) throw new Error(`${firsts.length} first findings`);
         if (firsts[0]) beginsWith(scan, firsts[0]);
-        started += rereadAfterEdits(c.text);
+        started += rereadAfterEdits('kubernetes', FILE_OF.kubernetes, c.text);
         break;
       }
       case 'kustomize':
