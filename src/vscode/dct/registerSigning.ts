@@ -6,8 +6,7 @@ import * as vscode from 'vscode';
 import type { DiagnosticsManager } from '../diagnostics/diagnosticsManager';
 import type { TrustLensServices } from '../services';
 import { registerKeyCommands } from './keyCommands';
-import { registerRenewCommand } from './renewCommand';
-import { registerRotateCommands } from './rotateCommands';
+import { registerRoleCommands } from './roleCommands';
 import { registerSignerCommands } from './signerCommands';
 import { registerSignImage } from './signImage';
 import type { WriteDeps } from './publishing';
@@ -15,5 +14,5 @@ import type { WriteDeps } from './publishing';
 /** Registers every write command; dispose to unregister them. */
 export function registerSigning(context: vscode.ExtensionContext, services: TrustLensServices, diagnostics: DiagnosticsManager, otherSchemes: WriteDeps['otherSchemes'] = {}): vscode.Disposable {
   const deps = { context, services, diagnostics, otherSchemes };
-  return vscode.Disposable.from(registerSignImage(deps), registerSignerCommands(deps), registerKeyCommands(deps), registerRotateCommands(deps), registerRenewCommand(deps));
+  return vscode.Disposable.from(registerSignImage(deps), registerSignerCommands(deps), registerKeyCommands(deps), registerRoleCommands(deps));
 }

@@ -1,7 +1,7 @@
 /**
  * The heavy part of the extension, bundled on its own as `dist/engine.js` and loaded on first use
  * (see `load.ts`): the trust engine (undici, TUF verification), the Dockerfile and compose parsers
- * (dockerfile-ast, yaml), the glob matcher of the file settings, the policy file, and the write side (signing, keys). Activation loads none
+ * (dockerfile-ast, yaml), the glob matcher of the file settings, the policy file, the hover's text, and the write side (signing, keys). Activation loads none
  * of it; the first check, hover, command or key listing does.
  */
 export { createRegistryTransport } from '../../core/net/registryTransport';
@@ -17,6 +17,7 @@ export { findPolicyFile, parsePolicy, POLICY_FILE_NAME } from '../../core/policy
 export { FileMetadataStore, standardBackends } from '../../core/composition/backends';
 export { createTrustEngine } from '../../core/trust/trustService';
 export { formatCheckMarkdown } from '../../core/report/markdownReport';
+export { hoverMarkdown, showSignersUri } from '../../core/report/hoverText';
 export { FileKeyStore } from '../../core/trust/dct/keys/fileKeyStore';
 export { generateSignerKey } from '../../core/trust/dct/signing/generateSignerKey';
 export { readKeyBlock } from '../../core/trust/dct/keys/keyPem';

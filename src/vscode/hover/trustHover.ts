@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import { hoverMarkdown, showSignersUri } from '../../core/report/hoverText';
 import { ManifestKindCache, type ManifestKind } from '../../core/report/manifestKind';
 import type { Policy } from '../../core/policy/policy';
 import { systemClock } from '../../core/ports';
@@ -70,6 +69,8 @@ export class TrustHoverProvider implements vscode.HoverProvider {
     const details = trust?.hoverFor?.(result, now.getTime(), warningDays);
 
     const settings = readSettings(doc.uri);
+    // The hover's text is written by the engine's code, loaded by the check that gave the result.
+    const { hoverMarkdown, showSignersUri } = this.services.modules;
     const text = hoverMarkdown({
       result,
       ...(details ? { details } : {}),
