@@ -11,7 +11,7 @@
  * `node out/bench/coldCheck.js --serve` only sets the stack up and prints how to check it (to profile
  * `trustlens check` by hand, e.g. with `--cpu-prof` or `--verbose`), then keeps it up until interrupted.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { forgetParsedCertificates } from '../src/core/crypto/x509';
@@ -40,6 +40,8 @@ export interface ColdCheckFigures {
   runs: number;
   /** Medians, ms. */
   cliMs: number;
+  /** The same process with a rule that requires DCT alone (no cosign or Notation requests), as `notary list` checks. */
+  cliDctMs: number;
   inProcessMs: number;
   notaryMs: number;
   nodeStartMs: number;
@@ -102,7 +104,11 @@ async function main(): Promise<void> {
     const policy = parsePolicy(policyText);
 
     const cli = join(ROOT, 'dist', 'cli.js');
-    const figures = { cli: [] as number[], inProcess: [] as number[], notary: [] as number[], nodeStart: [] as number[], cliVersion: [] as number[] };
+    // The same project with a rule that requires DCT alone: what a gate on Docker Content Trust writes.
+    const dctOnly = join(work, 'project-dct');
+    cpSync(project, dctOnly, { recursive: true });
+    writeFileSync(join(dctOnly, '.trustlens.yaml'), `${policyText}rules:\n  - images: ["**"]\n    require: [dct]\n`);
+    const figures = { cli: [] as number[], cliDct: [] as number[], inProcess: [] as number[], notary: [] as number[], nodeStart: [] as number[], cliVersion: [] as number[] };
     for (let i = 0; i < RUNS; i += 1) {
       // `trustlens check` as one process, with an empty cache.
       let out = '';
@@ -110,6 +116,10 @@ async function main(): Promise<void> {
         out = await run(process.execPath, [cli, 'check', project, '--format', 'json', '--cache-dir', join(work, `cache${i}`), '--docker-config', dockerConfig]);
       }));
       expectAllSigned('trustlens check', (JSON.parse(out) as { results: { status: string }[] }).results.map((r) => r.status));
+      figures.cliDct.push(await timed(async () => {
+        out = await run(process.execPath, [cli, 'check', dctOnly, '--format', 'json', '--cache-dir', join(work, `cache-dct${i}`), '--docker-config', dockerConfig]);
+      }));
+      expectAllSigned('trustlens check with require: [dct]', (JSON.parse(out) as { results: { status: string }[] }).results.map((r) => r.status));
 
       // In this process: a fresh engine, connections and cache; the code is loaded.
       let results: CheckResult[] = [];
@@ -157,7 +167,7 @@ async function main(): Promise<void> {
 
     const result: ColdCheckFigures = {
       repos: REPOS, tags: REPOS * TAGS_PER_REPO, runs: RUNS,
-      cliMs: median(figures.cli), inProcessMs: median(figures.inProcess), notaryMs: median(figures.notary),
+      cliMs: median(figures.cli), cliDctMs: median(figures.cliDct), inProcessMs: median(figures.inProcess), notaryMs: median(figures.notary),
       nodeStartMs: median(figures.nodeStart), cliVersionMs: median(figures.cliVersion),
       cold: counts[0]!, warm: counts[1]!, afterTtl: counts[2]!,
     };
