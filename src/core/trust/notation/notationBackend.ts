@@ -131,7 +131,8 @@ export class NotationTrustBackend implements TrustBackend {
     let pending = this.#inFlight.get(id);
     if (!pending) {
       pending = this.#semaphore.run(() => this.#check(reference, policy, force)).then((entry) => {
-        // What could not be checked is asked again next time, never served from the cache.
+        // What could not be checked is asked again next time, never served from the cache, except the
+        // registry's answer that the image does not exist (see NotationEntry.notFound).
         if (entry.result.status !== 'unverifiable' || entry.notFound) this.#done.set(id, entry);
         else this.#done.delete(id);
         this.#latest.set(entry.reference, entry);

@@ -38,6 +38,13 @@ export interface RevocationContext {
   ocspCache: Map<string, Promise<Uint8Array>>;
 }
 
+/** The answer `cache` holds for `key`, else the one `fetch` starts, kept there: one request per key during a check. */
+export function fetchOnce(cache: Map<string, Promise<Uint8Array>>, key: string, fetch: () => Promise<Uint8Array>): Promise<Uint8Array> {
+  let pending = cache.get(key);
+  if (!pending) cache.set(key, (pending = fetch()));
+  return pending;
+}
+
 /** Only plain HTTP URLs are used for OCSP and CRLs (spec: "support only HTTP CRL URLs"; notation-core-go for OCSP). */
 export function isHttpUrl(url: string): boolean {
   try {

@@ -9,7 +9,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { verifyAsn1Signature } from '../asn1Signature';
 import { sameBytes, type NotationCertificate } from '../certificate';
-import { isHttpUrl, reasonOf, type CertRevocationStatus, type RevocationContext } from './context';
+import { fetchOnce, isHttpUrl, reasonOf, type CertRevocationStatus, type RevocationContext } from './context';
 
 const OID_CRL_REASON = '2.5.29.21';
 const OID_INVALIDITY_DATE = '2.5.29.24';
@@ -60,17 +60,12 @@ export function readCrl(der: Uint8Array, cert: NotationCertificate, issuer: Nota
 }
 
 async function download(url: string, ctx: RevocationContext): Promise<Uint8Array> {
-  let pending = ctx.crlCache.get(url);
-  if (!pending) {
-    pending = ctx.http
-      .get(url, { maxBytes: ctx.limits.maxCrlBytes, timeoutMs: ctx.limits.crlTimeoutMs, throwHttpErrors: false, ...(ctx.signal ? { signal: ctx.signal } : {}) })
-      .then((r) => {
-        if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
-        return r.body;
-      });
-    ctx.crlCache.set(url, pending);
-  }
-  return pending;
+  return fetchOnce(ctx.crlCache, url, () => ctx.http
+    .get(url, { maxBytes: ctx.limits.maxCrlBytes, timeoutMs: ctx.limits.crlTimeoutMs, throwHttpErrors: false, ...(ctx.signal ? { signal: ctx.signal } : {}) })
+    .then((r) => {
+      if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
+      return r.body;
+    }));
 }
 
 /** Tries each distribution point in order until one gives a usable CRL. */

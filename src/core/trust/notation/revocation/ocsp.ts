@@ -9,7 +9,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { verifyAsn1Signature } from '../asn1Signature';
 import { EKU, isIssuedBy, parseCertificate, sameBytes, validAt, type NotationCertificate } from '../certificate';
-import { isHttpUrl, reasonOf, type CertRevocationStatus, type RevocationContext } from './context';
+import { fetchOnce, isHttpUrl, reasonOf, type CertRevocationStatus, type RevocationContext } from './context';
 
 const OID_SHA1 = '1.3.14.3.2.26';
 const OID_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
@@ -95,13 +95,7 @@ export function readOcspResponse(body: Uint8Array, cert: NotationCertificate, is
 
 /** Asks one responder, once per request during a check (see {@link RevocationContext.ocspCache}). */
 function askResponder(url: string, request: Uint8Array, ctx: RevocationContext): Promise<Uint8Array> {
-  const key = `${url}\n${Buffer.from(request).toString('base64')}`;
-  let pending = ctx.ocspCache.get(key);
-  if (!pending) {
-    pending = postOrGet(url, request, ctx);
-    ctx.ocspCache.set(key, pending);
-  }
-  return pending;
+  return fetchOnce(ctx.ocspCache, `${url}\n${Buffer.from(request).toString('base64')}`, () => postOrGet(url, request, ctx));
 }
 
 /** Asks one responder (GET for small requests, else POST, as notation-core-go does). */
