@@ -30,6 +30,7 @@ export const OPTION_HELP: Readonly<Record<string, readonly [string, string]>> = 
   name: ['--name NAME', 'The role to store the key under (default: the file\'s role header, else signer).'],
   'server-managed': ['-r, --server-managed', 'The trust server makes and holds the new key (snapshot and timestamp only).'],
   yes: ['-y, --yes', 'Rotate the root key without asking first.'],
+  'timestamp-server-url': ['--timestamp-server-url URL', 'cosign: have this RFC 3161 timestamp authority stamp the signature (as cosign sign\n--timestamp-server-url).'],
   help: ['-h, --help', 'Show this help.'],
 };
 
@@ -104,9 +105,9 @@ const TEXTS: Readonly<Record<CommandName, CommandText>> = {
     ],
   },
   sign: {
-    synopsis: 'trustlens sign IMAGE:TAG [options]\n       trustlens sign IMAGE[:TAG|@DIGEST] --scheme cosign --key cosign.key [--format legacy|bundle] [options]',
+    synopsis: 'trustlens sign IMAGE:TAG [options]\n       trustlens sign IMAGE[:TAG|@DIGEST] --scheme cosign --key cosign.key [--format legacy|bundle]\n       [--timestamp-server-url URL] [options]',
     summary: 'Sign the tag as the registry holds it (like docker trust sign), creating the repository\'s trust\ndata if it has none; or, with --scheme cosign, sign its digest as cosign sign --key does.',
-    options: ['scheme', 'signer', 'key', 'format', ...WRITE_OPTIONS, 'help'],
+    options: ['scheme', 'signer', 'key', 'format', 'timestamp-server-url', ...WRITE_OPTIONS, 'help'],
     optionText: {
       ...WRITE_OPTION_TEXT,
       key: 'cosign: the private key (cosign.key, as cosign generate-key-pair writes it).',

@@ -51,10 +51,11 @@ Commands:
                                             Rotate the targets, snapshot or root key of a repository
                                             (snapshot or timestamp with --server-managed), as notary
                                             key rotate does: signatures by the old key stop verifying.
-  sign IMAGE --scheme cosign --key cosign.key [--format legacy|bundle]
+  sign IMAGE --scheme cosign --key cosign.key [--format legacy|bundle] [--timestamp-server-url URL]
                                             Sign the image's digest as cosign sign --key does: the
                                             .sig tag (default) or a Sigstore bundle referrer; nothing
-                                            goes to a transparency log.
+                                            goes to a transparency log. --timestamp-server-url has an
+                                            RFC 3161 timestamp authority stamp the signature.
   key generate --scheme cosign [--dir DIR]  Write DIR/cosign.key (encrypted) and DIR/cosign.pub, as
                                             cosign generate-key-pair does (passphrase: COSIGN_PASSWORD
                                             or the terminal).

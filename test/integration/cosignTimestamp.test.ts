@@ -144,4 +144,52 @@ void describe('RFC 3161 timestamps cosign writes on a legacy .sig', () => {
     assert.deepEqual(await run(roots.tsa), { code: 0, status: 'signed', verdict: 'pass', findings: [] });
     assert.deepEqual(await run(roots.rogue), { code: 1, status: 'invalid', verdict: 'fail', findings: ['invalid-signature'] });
   });
+
+  /** `trustlens sign --scheme cosign --timestamp-server-url` of a new image; its reference. */
+  const signWithTimestamp = async (name: string, format: 'legacy' | 'bundle'): Promise<{ repository: string; digest: string; byDigest: string; stdout: string }> => {
+    const repository = `timestamp/${name}`;
+    const pushed = await pushImage(h.registry, repository, 'v1', { seed: name });
+    const before = tsa.stamped();
+    const signed = await runCli(['sign', `${h.registry.host}/${repository}@${pushed.digest}`, '--scheme', 'cosign', '--key', key, '--format', format,
+      '--timestamp-server-url', tsa.url, '--docker-config', join(h.dir, 'docker'), '--cache-dir', join(h.dir, `sign-cache-${name}`)], { env: { COSIGN_PASSWORD: PASSWORD } });
+    assert.equal(signed.code, 0, signed.stderr);
+    assert.equal(tsa.stamped(), before + 1, 'one timestamp asked for');
+    return { repository, digest: pushed.digest, byDigest: `${h.registry.host}/${repository}@${pushed.digest}`, stdout: signed.stdout };
+  };
+
+  void it('TrustLens signs with --timestamp-server-url (legacy .sig): cosign verifies the timestamp with the TSA\'s chain; TrustLens verifies it under a root listing the TSA and not under another', async () => {
+    const img = await signWithTimestamp('trustlens-legacy', 'legacy');
+    assert.match(img.stdout, new RegExp(`timestamped by ${tsa.url.replace(/[.]/g, '\\.')}`));
+    const [layer] = await sigLayers(img);
+    assert.equal(typeof (JSON.parse(layer!.annotations[ANNOTATIONS.rfc3161Timestamp] ?? 'null') as { SignedRFC3161Timestamp?: unknown } | null)?.SignedRFC3161Timestamp, 'string');
+    const verified = await cosignVerify(img, await h.write('tsa-chain.pem', tsa.chainPem));
+    assert.equal(verified.code, 0, verified.stderr);
+    const refused = await cosignVerify(img, await h.write('rogue-chain.pem', rogueTsa.chainPem));
+    assert.notEqual(refused.code, 0, 'cosign refuses it with another TSA\'s chain');
+    assert.equal((await check(img, roots.tsa)).status, 'signed');
+    assert.equal((await check(img, roots.rogue)).status, 'invalid');
+  });
+
+  void it('TrustLens signs with --timestamp-server-url (Sigstore bundle): cosign verify-attestation accepts it under a trusted root listing the TSA, and TrustLens verifies it', async () => {
+    const img = await signWithTimestamp('trustlens-bundle', 'bundle');
+    const verified = await cosign(['verify-attestation', '--new-bundle-format', '--trusted-root', roots.tsa, '--key', pub, '--insecure-ignore-tlog', '--use-signed-timestamps',
+      '--type', 'https://sigstore.dev/cosign/sign/v1', '--allow-insecure-registry', `${h.registry.host}/${img.repository}:v1`], { allowFailure: true });
+    assert.equal(verified.code, 0, verified.stderr);
+    const refused = await cosign(['verify-attestation', '--new-bundle-format', '--trusted-root', roots.rogue, '--key', pub, '--insecure-ignore-tlog', '--use-signed-timestamps',
+      '--type', 'https://sigstore.dev/cosign/sign/v1', '--allow-insecure-registry', `${h.registry.host}/${img.repository}:v1`], { allowFailure: true });
+    assert.notEqual(refused.code, 0, 'cosign refuses it under a root listing another TSA');
+    assert.equal((await check(img, roots.tsa)).status, 'signed');
+    assert.equal((await check(img, roots.rogue)).status, 'invalid');
+  });
+
+  void it('a timestamp authority that refuses or answers something else: nothing is signed', async () => {
+    const repository = 'timestamp/refused';
+    const pushed = await pushImage(h.registry, repository, 'v1', { seed: 'refused' });
+    const signed = await runCli(['sign', `${h.registry.host}/${repository}@${pushed.digest}`, '--scheme', 'cosign', '--key', key,
+      '--timestamp-server-url', `http://${h.registry.host}/v2/`, '--docker-config', join(h.dir, 'docker'), '--cache-dir', join(h.dir, 'sign-cache-refused')], { env: { COSIGN_PASSWORD: PASSWORD } });
+    assert.notEqual(signed.code, 0);
+    assert.match(signed.stderr, /timestamp authority .* (answered HTTP|did not answer with a TimeStampResp)/);
+    const sigTag = await h.oci.headManifest(h.repo(repository), signatureTag(pushed.digest));
+    assert.equal(sigTag, undefined, 'no signature was pushed');
+  });
 });

@@ -15,6 +15,7 @@ import { cosignPassphraseSource, type PassphraseSource } from '../../core/trust/
 import { readCosignSigningKey, writeCosignKeyPair } from '../../core/trust/cosign/cosignKeyFiles';
 import { signatureTag } from '../../core/trust/cosign/cosignFormats';
 import { signBundle, signLegacy } from '../../core/trust/cosign/cosignSign';
+import { requestTimestamp } from '../../core/trust/cosign/timestampClient';
 import { createCosignBackend } from '../../core/trust/cosign/createCosignBackend';
 import { describeKey } from '../../core/trust/cosign/publicKeys';
 import { parseCommandLine } from '../commandLine';
@@ -43,9 +44,9 @@ function logger(io: WriteIo, verbose: boolean | undefined): Logger {
   return cliLogger(verbose, io.stderr);
 }
 
-/** `trustlens sign IMAGE --scheme cosign --key cosign.key [--format legacy|bundle]` */
+/** `trustlens sign IMAGE --scheme cosign --key cosign.key [--format legacy|bundle] [--timestamp-server-url URL]` */
 export async function cosignSignCommand(argv: readonly string[], io: WriteIo): Promise<number> {
-  const { values, positionals } = parseCommandLine('sign', argv, { ...COMMON_OPTIONS, key: { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parseCommandLine('sign', argv, { ...COMMON_OPTIONS, key: { type: 'string' }, format: { type: 'string' }, 'timestamp-server-url': { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError(`sign expects IMAGE, got ${positionals.length === 0 ? 'nothing' : positionals.join(' ')}`, 'sign');
   const image = positionals[0]!;
   if (values.key === undefined) throw new UsageError('sign --scheme cosign needs --key cosign.key (a key cosign generate-key-pair or trustlens key generate --scheme cosign wrote)', 'sign');
@@ -54,6 +55,8 @@ export async function cosignSignCommand(argv: readonly string[], io: WriteIo): P
   const parsed = parseImageRef(image);
   if (!parsed.ok) throw new UsageError(`${image} is not an image reference: ${parsed.message}`, 'sign');
   const { ref } = parsed;
+  const tsa = values['timestamp-server-url'];
+  if (tsa !== undefined && !/^https?:\/\/[^/]/.test(tsa)) throw new UsageError(`--timestamp-server-url must be an http or https URL, got "${tsa}"`, 'sign');
   const keyFile = resolve(values.key);
   const log = logger(io, values.verbose);
   return runWrite(io, `failed to sign ${image}`, async () => {
@@ -70,13 +73,17 @@ export async function cosignSignCommand(argv: readonly string[], io: WriteIo): P
       const repo = { registry: ref.registry, repository: ref.path };
       const resolved = await backend.oci.resolve(repo, ref.digest ?? ref.effectiveTag ?? 'latest');
       io.stdout(`${ref.digest ? ref.digest : ref.effectiveTag}: digest: ${resolved.digest}\n`);
-      const target = { oci: backend.oci, repo, digest: resolved.digest, key, dockerReference: ref.repository };
+      const target = {
+        oci: backend.oci, repo, digest: resolved.digest, key, dockerReference: ref.repository,
+        ...(tsa !== undefined ? { timestamp: (signature: Uint8Array) => requestTimestamp(backend.http, tsa, signature) } : {}),
+      };
       const written = format === 'bundle' ? await signBundle(target) : await signLegacy(target);
       const where = format === 'bundle' ? `the Sigstore bundle referrer ${written.manifestDigest}` : `${ref.repository}:${signatureTag(resolved.digest)}`;
       io.stdout(written.written
         ? `Pushed the signature to ${where}\n`
         : `${where} already holds a signature of this digest by this key; nothing was written\n`);
-      io.stdout(`Signed ${ref.repository}@${resolved.digest} with the cosign ${describeKey(key.publicKey)}; nothing was uploaded to a transparency log (as cosign --tlog-upload=false)\n`);
+      const stamped = tsa !== undefined ? `, timestamped by ${tsa}` : '';
+      io.stdout(`Signed ${ref.repository}@${resolved.digest} with the cosign ${describeKey(key.publicKey)}${stamped}; nothing was uploaded to a transparency log (as cosign --tlog-upload=false)\n`);
       return 0;
     } finally {
       await backend.close();

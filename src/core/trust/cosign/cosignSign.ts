@@ -1,5 +1,6 @@
 /**
- * Signing an image the way cosign does with a key and `--tlog-upload=false` (nothing goes to Rekor):
+ * Signing an image the way cosign does with a key and `--tlog-upload=false` (nothing goes to Rekor),
+ * optionally with an RFC 3161 timestamp of the signature (`--timestamp-server-url`):
  * - the legacy signature, which every cosign version reads: a simple-signing payload appended as a
  *   layer to the `sha256-<hex>.sig` manifest, beside the signatures already there (several signers of
  *   one image all survive, concurrent ones included);
@@ -32,6 +33,12 @@ export interface SignTarget {
   readonly signal?: AbortSignal;
   /** What concurrent-writer protection waits for before its final read (see `updateTag`); default a short delay. */
   readonly settle?: () => Promise<void>;
+  /**
+   * An RFC 3161 timestamp of the signature bytes (the authority's TimeStampResp, DER), as cosign's
+   * `--timestamp-server-url` adds: in the bundle's verification material, or as the legacy
+   * signature's `dev.sigstore.cosign/rfc3161timestamp` annotation.
+   */
+  readonly timestamp?: (signature: Uint8Array) => Promise<Uint8Array>;
 }
 
 /** Where a signature was written. */
@@ -57,7 +64,9 @@ export function simpleSigningPayload(dockerReference: string, digest: string, an
 export async function signLegacy(target: SignTarget): Promise<WrittenSignature> {
   const { oci, repo, key, signal } = target;
   const payload = simpleSigningPayload(target.dockerReference ?? `${repo.registry}/${repo.repository}`, target.digest, target.annotations);
-  const signature = Buffer.from(key.sign(payload)).toString('base64');
+  const signatureBytes = key.sign(payload);
+  const signature = Buffer.from(signatureBytes).toString('base64');
+  const stamped = target.timestamp ? { [ANNOTATIONS.rfc3161Timestamp]: JSON.stringify({ SignedRFC3161Timestamp: Buffer.from(await target.timestamp(signatureBytes)).toString('base64') }) } : {};
   const layer = await oci.pushBlob(repo, payload, { signal });
   const ours = (l: OciDescriptor): boolean => l.digest === layer.digest && l.annotations?.[ANNOTATIONS.signature] === signature;
   // A layer with this payload that already verifies with this key is the same signature (cosign's dupe check).
@@ -71,7 +80,7 @@ export async function signLegacy(target: SignTarget): Promise<WrittenSignature> 
       if (current && current.document.kind !== 'manifest') throw new Error(`the signature tag ${signatureTag(target.digest)} names an index; refusing to replace it`);
       if (current && sameSigner(current)) return undefined;
       const existing = current?.document.kind === 'manifest' ? current.document.layers : [];
-      const layers = [...existing, { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, size: layer.size, digest: layer.digest, annotations: { [ANNOTATIONS.signature]: signature } }];
+      const layers = [...existing, { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, size: layer.size, digest: layer.digest, annotations: { [ANNOTATIONS.signature]: signature, ...stamped } }];
       const configBytes = signatureConfig(layers.map((l) => l.digest));
       await oci.pushBlob(repo, configBytes, { signal });
       const manifest = {
@@ -123,6 +132,9 @@ export async function signBundle(target: SignTarget): Promise<WrittenSignature> 
   // The hint belongs in the verification material only: a DSSE signature naming a key ID makes cosign's
   // verifier (go-securesystemslib) skip it unless the ID is its own, so cosign writes none.
   for (const sig of bundle.content.dsseEnvelope.signatures) sig.keyid = '';
+  if (target.timestamp) {
+    bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: Buffer.from(await target.timestamp(signature)) }] };
+  }
   const bundleBytes = new TextEncoder().encode(JSON.stringify(bundleToJSON(bundle)));
   const layer = await oci.pushBlob(repo, bundleBytes, { signal });
   await oci.pushBlob(repo, new TextEncoder().encode('{}'), { signal });
